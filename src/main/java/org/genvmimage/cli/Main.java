@@ -1,10 +1,20 @@
 package org.genvmimage.cli;
 
-/** Placeholder entry point; replaced by the picocli commands. */
+import java.util.Arrays;
+
+/**
+ * The jar's entry point: {@code java -jar gen-vm-image.jar [gen-vm-image|configure-vm-image]
+ * ARGS}. Without a command name it runs gen-vm-image. The launchers in {@code bin/} call each
+ * command's own main directly.
+ */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(0);
+    if (args.length > 0 && args[0].equals("gen-vm-image")) {
+      GenVmImageCommand.main(Arrays.copyOfRange(args, 1, args.length));
+    } else {
+      GenVmImageCommand.main(args);
+    }
   }
 }

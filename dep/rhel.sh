@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what gen-vm-image needs on Rocky / Alma / RHEL 9 and Fedora:
+#   - a JDK 17 and Maven (to build and run the tool),
+#   - qemu-img and qemu-kvm (to convert, resize and boot images),
+#   - guestfs-tools (virt-sysprep, which resets configured images),
+#   - make.
+# Safe to run again: it installs only the packages that are missing.
+# On RHEL-likes qemu-kvm lives in /usr/libexec; configure-vm-image finds it there.
+set -euo pipefail
+
+packages=(
+  java-17-openjdk-devel
+  maven
+  make
+  qemu-img
+  qemu-kvm
+  guestfs-tools
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! rpm -q "$p" >/dev/null 2>&1; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "dep/rhel.sh: all dependencies are installed"
+  exit 0
+fi
+
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    as_root=(sudo)
+  else
+    echo "dep/rhel.sh: run as root (or install sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+echo "dep/rhel.sh: installing ${missing[*]}"
+"${as_root[@]}" dnf install -y "${missing[@]}"

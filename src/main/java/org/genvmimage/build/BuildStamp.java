@@ -1,0 +1,63 @@
+package org.genvmimage.build;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What an image was built from, kept beside it as {@code .<image file>.gen-vm-image.json}, so that
+ * a re-run can tell an up-to-date image (same source checksum and size) from any other file. The
+ * image may be configured afterwards: the stamp describes its origin, not its bytes.
+ */
+public record BuildStamp(
+    String source, String checksumType, String checksumHex, long sizeBytes, String builtAt) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The stamp file of an image. */
+  public static Path pathFor(Path image) {
+    return image.resolveSibling("." + image.getFileName() + ".gen-vm-image.json");
+  }
+
+  /** The stamp of an image, if it has a readable one. */
+  public static Optional<BuildStamp> read(Path image) {
+    Path file = pathFor(image);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JSON.readValue(file.toFile(), BuildStamp.class));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Same origin: checksum (type and value) and size. */
+  public boolean sameOrigin(BuildStamp other) {
+    return checksumType.equalsIgnoreCase(other.checksumType)
+        && checksumHex.equalsIgnoreCase(other.checksumHex)
+        && sizeBytes == other.sizeBytes;
+  }
+
+  /** Writes the stamp beside the image, atomically. */
+  public void write(Path image) throws IOException {
+    Path file = pathFor(image);
+    Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+    try {
+      JSON.writeValue(temp.toFile(), this);
+      FileSync.force(temp);
+      FileSync.moveAtomically(temp, file);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** Removes an image's stamp, if any. */
+  public static void delete(Path image) throws IOException {
+    Files.deleteIfExists(pathFor(image));
+  }
+}

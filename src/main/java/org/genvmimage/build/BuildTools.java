@@ -1,0 +1,14 @@
+package org.genvmimage.build;
+
+import org.genvmimage.console.Console;
+import org.genvmimage.download.Downloader;
+import org.genvmimage.qemu.QemuImg;
+
+/**
+ * The collaborators and settings shared by every image build of one run.
+ *
+ * @param owner the user that published images are given to (a name or a numeric uid)
+ * @param overwrite whether an existing output that differs may be replaced
+ */
+public record BuildTools(
+    Downloader downloader, QemuImg qemuImg, Console console, String owner, boolean overwrite) {}

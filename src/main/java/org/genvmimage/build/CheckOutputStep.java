@@ -1,0 +1,96 @@
+package org.genvmimage.build;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
+import org.genvmimage.download.FetchRequest;
+import org.genvmimage.qemu.ImageInfo;
+
+/**
+ * Before any download: resolves the expected checksum, decides whether the output is already up
+ * to date (stops the build when it is), refuses to replace a different file without
+ * --overwrite, and makes sure the output folder exists and is writable.
+ *
+ * <p>Uses the spec and output path; produces {@code checksumHex} and possibly {@code outcome}.
+ */
+final class CheckOutputStep implements Step<ImageBuild> {
+  private final BuildTools tools;
+
+  CheckOutputStep(BuildTools tools) {
+    this.tools = tools;
+  }
+
+  @Override
+  public String name() {
+    return "check output";
+  }
+
+  @Override
+  public void run(ImageBuild build) throws IOException {
+    build.checksumHex =
+        build.spec.checksum().hex() != null
+            ? build.spec.checksum().hex()
+            : tools.downloader().resolveChecksum(FetchRequests.of(build.spec));
+    Path output = build.output;
+    if (Files.exists(output, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (isUpToDate(build)) {
+        build.outcome = ImageBuild.Outcome.UP_TO_DATE;
+        return;
+      }
+      if (!tools.overwrite()) {
+        throw new GenVmException(
+            ExitCode.OUTPUT_EXISTS,
+            output
+                + ": exists and was not built from this image's checksum and size; pass"
+                + " --overwrite to replace it");
+      }
+      if (Files.isDirectory(output)) {
+        throw new GenVmException(
+            ExitCode.INVALID_INPUT, output + ": is a folder; the output must be a file path");
+      }
+    }
+    Path dir = output.toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT, dir + ": cannot create the output folder: " + reason(e), e);
+    }
+    if (!Files.isWritable(dir)) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT, dir + ": the output folder is not writable");
+    }
+  }
+
+  private boolean isUpToDate(ImageBuild build) {
+    if (!Files.isRegularFile(build.output)) {
+      return false;
+    }
+    Optional<BuildStamp> stamp = BuildStamp.read(build.output);
+    BuildStamp wanted =
+        new BuildStamp(
+            build.spec.source().toString(),
+            build.spec.checksum().type(),
+            build.checksumHex,
+            build.spec.size().bytes(),
+            null);
+    if (stamp.isEmpty() || !stamp.get().sameOrigin(wanted)) {
+      return false;
+    }
+    try {
+      ImageInfo info = tools.qemuImg().info(build.output);
+      build.outputInfo = info;
+      return "qcow2".equals(info.format()) && info.virtualSize() == build.spec.size().bytes();
+    } catch (GenVmException e) {
+      return false;
+    }
+  }
+
+  static String reason(IOException e) {
+    String name = e.getClass().getSimpleName().replace("Exception", "");
+    return e.getMessage() == null ? name : name + " (" + e.getMessage() + ")";
+  }
+}

@@ -1,0 +1,56 @@
+package org.genvmimage.build;
+
+import org.genvmimage.console.Units;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
+import org.genvmimage.qemu.CheckResult;
+
+/**
+ * Checks the new image with {@code qemu-img check} and confirms its format and virtual size.
+ *
+ * <p>Uses {@code temp}; produces {@code outputInfo}.
+ */
+final class CheckStep implements Step<ImageBuild> {
+  private final BuildTools tools;
+
+  CheckStep(BuildTools tools) {
+    this.tools = tools;
+  }
+
+  @Override
+  public String name() {
+    return "check";
+  }
+
+  @Override
+  public void run(ImageBuild build) {
+    CheckResult check = tools.qemuImg().check(build.temp, "qcow2");
+    switch (check.status()) {
+      case CLEAN, NOT_SUPPORTED -> {}
+      case LEAKS ->
+          tools
+              .console()
+              .warn(
+                  build.spec.key()
+                      + ": qemu-img check found "
+                      + check.leakedClusters()
+                      + " leaked clusters (harmless: space only)");
+      default ->
+          throw new GenVmException(
+              ExitCode.TOOL_FAILED,
+              build.spec.key() + ": the new image failed qemu-img check: " + check.detail());
+    }
+    build.outputInfo = tools.qemuImg().info(build.temp);
+    long size = build.spec.size().bytes();
+    if (!"qcow2".equals(build.outputInfo.format()) || build.outputInfo.virtualSize() != size) {
+      throw new GenVmException(
+          ExitCode.TOOL_FAILED,
+          String.format(
+              "%s: the new image is %s of %s, expected qcow2 of %s",
+              build.spec.key(),
+              build.outputInfo.format(),
+              Units.bytes(build.outputInfo.virtualSize()),
+              Units.bytes(size)));
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package org.genvmimage.build;
+
+import java.net.URI;
+import java.time.Duration;
+import org.genvmimage.console.Units;
+import org.genvmimage.download.DownloadListener;
+
+/**
+ * Downloads the base image into the cache, hashing it on the way (or finds it there).
+ *
+ * <p>Uses {@code checksumHex}; produces {@code fetched}.
+ */
+final class FetchStep implements Step<ImageBuild> {
+  private final BuildTools tools;
+
+  FetchStep(BuildTools tools) {
+    this.tools = tools;
+  }
+
+  @Override
+  public String name() {
+    return "fetch";
+  }
+
+  @Override
+  public void run(ImageBuild build) {
+    String task = build.spec.key();
+    try {
+      build.fetched =
+          tools
+              .downloader()
+              .fetch(FetchRequests.resolved(build.spec, build.checksumHex), new Listener(task));
+    } finally {
+      tools.console().done(task);
+    }
+    if (build.fetched.cacheHit()) {
+      tools.console().info(task + ": using cached " + build.spec.fileName());
+    }
+  }
+
+  private final class Listener implements DownloadListener {
+    private final String task;
+    private long startNanos;
+    private long startBytes;
+
+    Listener(String task) {
+      this.task = task;
+    }
+
+    @Override
+    public void started(URI source, long totalBytes, long alreadyHave) {
+      startNanos = System.nanoTime();
+      startBytes = alreadyHave;
+      String size = totalBytes >= 0 ? " (" + Units.bytes(totalBytes) + ")" : "";
+      String resume = alreadyHave > 0 ? ", resuming at " + Units.bytes(alreadyHave) : "";
+      tools.console().info(task + ": downloading " + source + size + resume);
+    }
+
+    @Override
+    public void progress(long bytesSoFar, long totalBytes) {
+      double seconds = (System.nanoTime() - startNanos) / 1e9;
+      String rate = seconds > 0.5 ? ", " + Units.rate((bytesSoFar - startBytes) / seconds) : "";
+      String text =
+          totalBytes > 0
+              ? String.format(
+                  java.util.Locale.ROOT,
+                  "downloading %3d%% %s of %s%s",
+                  bytesSoFar * 100 / totalBytes,
+                  Units.bytes(bytesSoFar),
+                  Units.bytes(totalBytes),
+                  rate)
+              : "downloading " + Units.bytes(bytesSoFar) + rate;
+      tools.console().progress(task, text);
+    }
+
+    @Override
+    public void retrying(URI source, int attempt, int maxAttempts, Duration delay, String reason) {
+      tools
+          .console()
+          .warn(
+              String.format(
+                  "%s: %s: %s; retrying in %s (attempt %d of %d)",
+                  task, source, reason, Units.duration(delay), attempt + 1, maxAttempts));
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package org.genvmimage.build;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/** Durable file publication: flush a file's data, rename it into place, flush the folder. */
+final class FileSync {
+  private FileSync() {}
+
+  static void force(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+  }
+
+  /** Renames atomically (replacing the target) and makes the rename durable. */
+  static void moveAtomically(Path from, Path to) throws IOException {
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    forceDirectory(to.toAbsolutePath().getParent());
+  }
+
+  static void forceDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException ignored) {
+      // Some file systems cannot open or sync folders; the rename itself already happened.
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package org.genvmimage.build;
+
+import java.nio.file.Path;
+import org.genvmimage.architecture.ImageSpec;
+import org.genvmimage.download.FetchResult;
+import org.genvmimage.qemu.ImageInfo;
+
+/** The state of one image's build, filled in by the steps in order. */
+public final class ImageBuild implements StepRunner.Stoppable {
+  /** How a build ended. */
+  public enum Outcome {
+    BUILT,
+    UP_TO_DATE
+  }
+
+  final ImageSpec spec;
+  final Path architectureFile;
+  final Path output;
+
+  /** The expected digest, resolved from the spec (a sums file is read for it). */
+  String checksumHex;
+
+  FetchResult fetched;
+  ImageInfo sourceInfo;
+
+  /** The temporary file beside the output that the image is built in. */
+  Path temp;
+
+  ImageInfo outputInfo;
+  Outcome outcome;
+
+  ImageBuild(ImageSpec spec, Path architectureFile, Path output) {
+    this.spec = spec;
+    this.architectureFile = architectureFile;
+    this.output = output;
+  }
+
+  /** The architecture-file key path of a field of this image, for messages. */
+  String field(String name) {
+    return "images." + spec.key() + "." + name;
+  }
+
+  @Override
+  public boolean stopped() {
+    return outcome != null;
+  }
+}

@@ -1,0 +1,158 @@
+package org.genvmimage.build;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.genvmimage.architecture.Architecture;
+import org.genvmimage.architecture.ImageSpec;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
+
+/**
+ * Builds the images of an architecture file, in parallel up to a number of jobs. One failing
+ * image does not stop the others; {@link #cancel()} (Ctrl-C) interrupts them all, and each
+ * cleans up after itself.
+ */
+public final class ImageBuilder {
+  private final BuildTools tools;
+  private final int jobs;
+  private volatile ExecutorService executor;
+  private volatile boolean cancelled;
+
+  public ImageBuilder(BuildTools tools, int jobs) {
+    this.tools = tools;
+    this.jobs = Math.max(1, jobs);
+  }
+
+  /** The steps of one image's build, in order. */
+  List<Step<ImageBuild>> steps() {
+    return List.of(
+        new CheckOutputStep(tools),
+        new FetchStep(tools),
+        new InspectStep(tools),
+        new ConvertStep(tools),
+        new ResizeStep(tools),
+        new CheckStep(tools),
+        new PublishStep(tools));
+  }
+
+  /** Builds the given images (key to output path), returning one result per image, in order. */
+  public List<ImageResult> build(Architecture architecture, Map<String, Path> outputs) {
+    AtomicInteger threadNumber = new AtomicInteger();
+    int threads = Math.min(jobs, Math.max(1, outputs.size()));
+    executor =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "build-" + threadNumber.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    Map<String, Future<ImageResult>> futures = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, Path> e : outputs.entrySet()) {
+        ImageSpec spec = architecture.images().get(e.getKey());
+        futures.put(
+            e.getKey(), executor.submit(() -> buildOne(architecture.file(), spec, e.getValue())));
+      }
+      List<ImageResult> results = new ArrayList<>();
+      for (Map.Entry<String, Future<ImageResult>> e : futures.entrySet()) {
+        results.add(await(e.getKey(), outputs.get(e.getKey()), e.getValue()));
+      }
+      return results;
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  /** Interrupts every running build; each cleans up and ends as interrupted. */
+  public void cancel() {
+    cancelled = true;
+    ExecutorService running = executor;
+    if (running != null) {
+      running.shutdownNow();
+    }
+  }
+
+  private ImageResult await(String key, Path output, Future<ImageResult> future) {
+    while (true) {
+      try {
+        return future.get();
+      } catch (InterruptedException e) {
+        cancel();
+      } catch (java.util.concurrent.CancellationException e) {
+        return failure(key, output, interrupted(), Duration.ZERO, null);
+      } catch (ExecutionException e) {
+        return failure(key, output, unexpected(e.getCause()), Duration.ZERO, null);
+      }
+    }
+  }
+
+  private ImageResult buildOne(Path architectureFile, ImageSpec spec, Path output) {
+    long start = System.nanoTime();
+    ImageBuild build = new ImageBuild(spec, architectureFile, output);
+    try {
+      if (cancelled) {
+        throw interrupted();
+      }
+      StepRunner.run(steps(), build);
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      return new ImageResult(
+          spec.key(),
+          output,
+          build.outcome,
+          null,
+          elapsed,
+          build.fetched != null && build.fetched.cacheHit(),
+          build.fetched == null ? 0 : build.fetched.bytesDownloaded());
+    } catch (Exception | Error e) {
+      GenVmException error = classify(e);
+      return failure(spec.key(), output, error, Duration.ofNanos(System.nanoTime() - start), build);
+    }
+  }
+
+  private GenVmException classify(Throwable e) {
+    if (e instanceof GenVmException g) {
+      return cancelled && g.exitCode() != ExitCode.INTERRUPTED ? interrupted(g) : g;
+    }
+    if (e instanceof InterruptedException || cancelled) {
+      return interrupted();
+    }
+    if (e instanceof java.io.IOException io) {
+      return new GenVmException(ExitCode.TOOL_FAILED, describe(io), io);
+    }
+    return unexpected(e);
+  }
+
+  private static String describe(java.io.IOException e) {
+    String what = e.getClass().getSimpleName().replace("Exception", "");
+    return e.getMessage() == null ? what : e.getMessage() + " (" + what + ")";
+  }
+
+  private static GenVmException interrupted() {
+    return new GenVmException(ExitCode.INTERRUPTED, "interrupted");
+  }
+
+  private static GenVmException interrupted(Throwable cause) {
+    return new GenVmException(ExitCode.INTERRUPTED, "interrupted", cause);
+  }
+
+  private static GenVmException unexpected(Throwable e) {
+    return new GenVmException(ExitCode.INTERNAL, "unexpected error: " + e, e);
+  }
+
+  private static ImageResult failure(
+      String key, Path output, GenVmException error, Duration elapsed, ImageBuild build) {
+    boolean hit = build != null && build.fetched != null && build.fetched.cacheHit();
+    long bytes = build != null && build.fetched != null ? build.fetched.bytesDownloaded() : 0;
+    return new ImageResult(key, output, null, error, elapsed, hit, bytes);
+  }
+}

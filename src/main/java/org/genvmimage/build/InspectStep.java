@@ -1,0 +1,56 @@
+package org.genvmimage.build;
+
+import org.genvmimage.console.Units;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
+import org.genvmimage.qemu.DiskImageSniffer;
+
+/**
+ * Finds the base image's format from its content ({@code qemu-img info}, never the file name),
+ * rejects payloads that are not disk images, and refuses a requested size below the image's
+ * virtual size (qemu-img would shrink it and cut its file systems).
+ *
+ * <p>Uses {@code fetched}; produces {@code sourceInfo}.
+ */
+final class InspectStep implements Step<ImageBuild> {
+  private final BuildTools tools;
+
+  InspectStep(BuildTools tools) {
+    this.tools = tools;
+  }
+
+  @Override
+  public String name() {
+    return "inspect";
+  }
+
+  @Override
+  public void run(ImageBuild build) {
+    build.sourceInfo = tools.qemuImg().info(build.fetched.file());
+    DiskImageSniffer.requireDiskImage(build.fetched.file(), build.sourceInfo);
+    long wanted = build.spec.size().bytes();
+    long virtual = build.sourceInfo.virtualSize();
+    if (wanted < virtual) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT,
+          String.format(
+              "%s: %s: %s (%d bytes) is smaller than the base image's virtual size %s (%d"
+                  + " bytes); images are never shrunk: set size to at least %s",
+              build.architectureFile,
+              build.field("size"),
+              build.spec.size(),
+              wanted,
+              Units.bytes(virtual),
+              virtual,
+              Units.bytes(virtual)));
+    }
+    tools
+        .console()
+        .debug(
+            build.spec.key()
+                + ": base image is "
+                + build.sourceInfo.format()
+                + ", virtual size "
+                + Units.bytes(virtual));
+  }
+}

@@ -1,0 +1,75 @@
+package org.genvmimage.build;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.genvmimage.console.Console;
+
+/**
+ * Makes the new image durable, gives it to the configured owner, renames it over the output in
+ * one atomic step and records what it was built from.
+ *
+ * <p>Uses {@code temp}, {@code checksumHex}; produces {@code outcome}.
+ */
+final class PublishStep implements Step<ImageBuild> {
+  private final BuildTools tools;
+
+  PublishStep(BuildTools tools) {
+    this.tools = tools;
+  }
+
+  @Override
+  public String name() {
+    return "publish";
+  }
+
+  @Override
+  public void run(ImageBuild build) throws IOException {
+    Files.setPosixFilePermissions(build.temp, PosixFilePermissions.fromString("rw-r--r--"));
+    setOwner(build.temp, tools.owner(), build.spec.key(), tools.console());
+    FileSync.force(build.temp);
+    // The old stamp goes first: a crash between the two renames leaves an image without a
+    // stamp (rebuilt next time), never an old stamp that vouches for a new image.
+    BuildStamp.delete(build.output);
+    FileSync.moveAtomically(build.temp, build.output);
+    new BuildStamp(
+            build.spec.source().toString(),
+            build.spec.checksum().type(),
+            build.checksumHex,
+            build.spec.size().bytes(),
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+        .write(build.output);
+    build.outcome = ImageBuild.Outcome.BUILT;
+  }
+
+  /**
+   * Gives a file to a user (name or numeric uid). A user that does not exist, or a run without
+   * the right to change owners, is a warning: the image itself is fine.
+   */
+  static void setOwner(Path file, String owner, String task, Console console) {
+    if (owner == null || owner.isBlank()) {
+      return;
+    }
+    try {
+      UserPrincipal user =
+          FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(owner);
+      Files.setOwner(file, user);
+    } catch (UserPrincipalNotFoundException e) {
+      console.warn(
+          task
+              + ": user '"
+              + owner
+              + "' does not exist; the image keeps its current owner (set"
+              + " --generated-image-owner)");
+    } catch (IOException e) {
+      console.warn(
+          task + ": cannot give the image to '" + owner + "': " + CheckOutputStep.reason(e));
+    }
+  }
+}

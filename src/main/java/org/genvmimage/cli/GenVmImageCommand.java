@@ -1,0 +1,267 @@
+package org.genvmimage.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.genvmimage.architecture.Architecture;
+import org.genvmimage.architecture.ArchitectureLoader;
+import org.genvmimage.build.BuildTools;
+import org.genvmimage.build.ImageBuilder;
+import org.genvmimage.build.ImageResult;
+import org.genvmimage.build.OutputPaths;
+import org.genvmimage.console.Console;
+import org.genvmimage.console.Units;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
+import org.genvmimage.download.DownloadCache;
+import org.genvmimage.download.DownloadSettings;
+import org.genvmimage.download.Downloader;
+import org.genvmimage.process.ProcessRunner;
+import org.genvmimage.qemu.RealQemuImg;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gen-vm-image}: architecture file in, verified and resized disk images out. */
+@Command(
+    name = "gen-vm-image",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    showDefaultValues = true,
+    usageHelpWidth = 100,
+    description = {
+      "Builds the virtual machine images that an architecture file describes: downloads each"
+          + " base image (into a verified cache), checks its checksum, converts it to qcow2,"
+          + " resizes it and publishes it atomically.",
+      ""
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done, or already up to date",
+      "1:unexpected internal error",
+      "2:usage error",
+      "3:invalid input (architecture file, size, output folder)",
+      "4:download failed",
+      "5:checksum mismatch",
+      "6:an external tool or the file system failed",
+      "7:a required tool is missing",
+      "8:output exists and differs (pass --overwrite)",
+      "130:interrupted"
+    })
+public final class GenVmImageCommand implements Callable<Integer> {
+  static final String NAME = "gen-vm-image";
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--architecture-path",
+      paramLabel = "ARCHITECTURE_PATH",
+      description =
+          "The path to the architecture file that is used to configure the images to be built.")
+  Path architecturePath = Path.of("architecture.yml");
+
+  @Option(
+      names = "--image-output-path",
+      paramLabel = "IMAGE_OUTPUT_PATH",
+      description =
+          "The output path of the built image. With several images in the architecture file,"
+              + " each is written beside it as <image-key>.qcow2.")
+  Path imageOutputPath = Path.of("generated-images", "image.qcow2");
+
+  @Option(
+      names = "--generated-image-owner",
+      paramLabel = "GENERATED_IMAGE_OWNER",
+      description =
+          "Set the uid owner of the generated image (a user name or numeric uid; a missing"
+              + " user is a warning).")
+  String generatedImageOwner = "qemu";
+
+  @Option(
+      names = "--generate-gocd-config",
+      description = "Generate a GoCD config based on the architecture file.")
+  boolean generateGocdConfig;
+
+  @Option(
+      names = "--gocd-config-name",
+      paramLabel = "GOCD_CONFIG_NAME",
+      description = "Name of the generated gocd config file.")
+  String gocdConfigName = "1.gocd.yml";
+
+  @Option(
+      names = "--gocd-build-branch",
+      paramLabel = "GOCD_BUILD_BRANCH",
+      description = "The branch that GoCD should use to build images.")
+  String gocdBuildBranch = "main";
+
+  @Option(
+      names = "--image",
+      paramLabel = "KEY",
+      description = "Build only this image (repeatable). Default: every image in the file.")
+  List<String> images = new ArrayList<>();
+
+  @Option(
+      names = {"-j", "--jobs"},
+      paramLabel = "N",
+      description = "Build up to N images in parallel. Default: the number of CPUs.")
+  Integer jobs;
+
+  @Option(
+      names = "--overwrite",
+      description =
+          "Replace an existing output that was not built from the same checksum and size.")
+  boolean overwrite;
+
+  @Option(
+      names = "--cache-dir",
+      paramLabel = "DIR",
+      description =
+          "Where downloaded base images are kept, by checksum. Default:"
+              + " $XDG_CACHE_HOME/gen-vm-image, else ~/.cache/gen-vm-image.")
+  Path cacheDir;
+
+  @Option(
+      names = "--retries",
+      paramLabel = "N",
+      description = "Attempts per download (connection errors, HTTP 5xx, stalls).")
+  int retries = DownloadSettings.defaults().maxAttempts();
+
+  @Option(
+      names = "--stall-timeout",
+      paramLabel = "SECONDS",
+      description = "Give up on a download attempt that receives no data for this long.")
+  long stallTimeoutSeconds = DownloadSettings.defaults().stallTimeout().toSeconds();
+
+  @Mixin OutputOptions output;
+
+  /** Runs the command; the exit code is returned, not passed to System.exit. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return Cli.run(new GenVmImageCommand(), out, err, args);
+  }
+
+  public static void main(String[] args) {
+    Logging.configure(Logging.fromArgs(args));
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (generateGocdConfig) {
+      throw new GenVmException(
+          ExitCode.USAGE, "--generate-gocd-config: GoCD config generation is not available yet");
+    }
+    if (jobs != null && jobs < 1) {
+      throw new GenVmException(ExitCode.USAGE, "--jobs must be at least 1, not " + jobs);
+    }
+    if (retries < 1 || stallTimeoutSeconds < 1) {
+      throw new GenVmException(ExitCode.USAGE, "--retries and --stall-timeout must be at least 1");
+    }
+    if (!Files.exists(architecturePath) && architecturePath.equals(Path.of("architecture.yml"))) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT,
+          "architecture file 'architecture.yml' not found; copy examples/architecture.yml to"
+              + " architecture.yml and edit it, or pass --architecture-path");
+    }
+    Architecture architecture = ArchitectureLoader.load(architecturePath);
+    Map<String, java.nio.file.Path> outputs =
+        OutputPaths.plan(architecture, images, imageOutputPath);
+
+    try (Console console =
+        new Console(NAME, err, output.verbosity(), Console.isInteractiveTerminal())) {
+      DownloadSettings defaults = DownloadSettings.defaults();
+      DownloadSettings settings =
+          new DownloadSettings(
+              retries,
+              defaults.initialBackoff(),
+              defaults.maxBackoff(),
+              defaults.connectTimeout(),
+              Duration.ofSeconds(stallTimeoutSeconds),
+              defaults.bufferSize());
+      Path cache = cacheDir != null ? cacheDir : DownloadCache.defaultDir(System.getenv());
+      BuildTools tools =
+          new BuildTools(
+              new Downloader(new DownloadCache(cache), settings),
+              new RealQemuImg(new ProcessRunner(), "qemu-img"),
+              console,
+              generatedImageOwner,
+              overwrite);
+      int parallel = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
+      ImageBuilder builder = new ImageBuilder(tools, parallel);
+      List<ImageResult> results = runInterruptibly(builder, architecture, outputs);
+      return report(results, out, console);
+    }
+  }
+
+  /** Builds; on Ctrl-C / SIGTERM, cancels the builds and waits for their cleanup. */
+  private static List<ImageResult> runInterruptibly(
+      ImageBuilder builder, Architecture architecture, Map<String, Path> outputs) {
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              builder.cancel();
+              ProcessRunner.destroyAll();
+              try {
+                finished.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "gen-vm-image-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return builder.build(architecture, outputs);
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is already running: the JVM exits after it
+      }
+    }
+  }
+
+  /** One line per image on stdout, errors on stderr; the exit code of the first failure. */
+  private static int report(List<ImageResult> results, PrintWriter out, Console console) {
+    int exit = ExitCode.OK;
+    int width = results.stream().mapToInt(r -> r.key().length()).max().orElse(0);
+    for (ImageResult r : results) {
+      String key = String.format("%-" + width + "s", r.key());
+      if (r.failed()) {
+        console.error(r.key() + ": " + r.error().getMessage());
+        out.println(key + "  failed      " + r.output() + "  (exit " + r.exitCode() + ")");
+        if (exit == ExitCode.OK) {
+          exit = r.exitCode();
+        }
+      } else if (r.outcome() == org.genvmimage.build.ImageBuild.Outcome.UP_TO_DATE) {
+        out.println(key + "  up to date  " + r.output());
+      } else {
+        String how =
+            r.cacheHit()
+                ? "cached source"
+                : "downloaded " + Units.bytes(r.bytesDownloaded());
+        out.println(
+            key
+                + "  built       "
+                + r.output()
+                + "  ("
+                + how
+                + ", "
+                + Units.duration(r.elapsed())
+                + ")");
+      }
+    }
+    out.flush();
+    return exit;
+  }
+}

@@ -1,0 +1,175 @@
+package org.genvmimage.console;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Messages and progress for the user, on stderr. On a terminal, progress is one line redrawn in
+ * place; elsewhere (CI logs, pipes) a plain line per task every few seconds, and only when it
+ * changed. Thread-safe: parallel image builds report through one console.
+ */
+public final class Console implements AutoCloseable {
+  /** How much to say. */
+  public enum Verbosity {
+    QUIET,
+    NORMAL,
+    VERBOSE
+  }
+
+  private static final long PLAIN_INTERVAL_MILLIS = 5_000;
+  private static final long ANIMATED_INTERVAL_MILLIS = 200;
+
+  private final PrintWriter err;
+  private final Verbosity verbosity;
+  private final boolean animated;
+  private final String program;
+  private final Map<String, String> tasks = new LinkedHashMap<>();
+  private final Map<String, String> lastPrinted = new LinkedHashMap<>();
+  private ScheduledExecutorService ticker;
+  private boolean lineShown;
+
+  public Console(String program, PrintWriter err, Verbosity verbosity, boolean animated) {
+    this.program = program;
+    this.err = err;
+    this.verbosity = verbosity;
+    this.animated = animated;
+  }
+
+  /** True when stderr is most likely an interactive terminal (and TERM is not "dumb"). */
+  public static boolean isInteractiveTerminal() {
+    String term = System.getenv("TERM");
+    return System.console() != null && term != null && !term.equals("dumb");
+  }
+
+  public Verbosity verbosity() {
+    return verbosity;
+  }
+
+  public synchronized void info(String message) {
+    if (verbosity != Verbosity.QUIET) {
+      println(message);
+    }
+  }
+
+  public synchronized void debug(String message) {
+    if (verbosity == Verbosity.VERBOSE) {
+      println(message);
+    }
+  }
+
+  public synchronized void warn(String message) {
+    println(program + ": warning: " + message);
+  }
+
+  public synchronized void error(String message) {
+    for (String line : message.split("\n")) {
+      println(program + ": error: " + line);
+    }
+  }
+
+  /** Sets (or replaces) the progress text of a task; shown until {@link #done(String)}. */
+  public synchronized void progress(String task, String text) {
+    if (verbosity == Verbosity.QUIET) {
+      return;
+    }
+    boolean first = !tasks.containsKey(task);
+    tasks.put(task, text);
+    startTicker();
+    if (first && !animated) {
+      printPlain(task, text);
+    }
+  }
+
+  /** Removes a task's progress line. */
+  public synchronized void done(String task) {
+    tasks.remove(task);
+    lastPrinted.remove(task);
+    if (animated) {
+      redraw();
+    }
+  }
+
+  private void startTicker() {
+    if (ticker != null) {
+      return;
+    }
+    ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "console-progress");
+              t.setDaemon(true);
+              return t;
+            });
+    long interval = animated ? ANIMATED_INTERVAL_MILLIS : PLAIN_INTERVAL_MILLIS;
+    ticker.scheduleAtFixedRate(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void tick() {
+    if (animated) {
+      redraw();
+      return;
+    }
+    for (Map.Entry<String, String> e : tasks.entrySet()) {
+      if (!e.getValue().equals(lastPrinted.get(e.getKey()))) {
+        printPlain(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  private void printPlain(String task, String text) {
+    lastPrinted.put(task, text);
+    err.println(task + ": " + text);
+    err.flush();
+  }
+
+  private void redraw() {
+    StringBuilder line = new StringBuilder();
+    for (Map.Entry<String, String> e : tasks.entrySet()) {
+      if (line.length() > 0) {
+        line.append(" | ");
+      }
+      line.append(e.getKey()).append(": ").append(e.getValue());
+    }
+    int width = terminalWidth() - 1;
+    String text = line.length() > width ? line.substring(0, Math.max(0, width - 1)) + "…" : line.toString();
+    err.print("\r\033[K" + text);
+    err.flush();
+    lineShown = !text.isEmpty();
+  }
+
+  private static int terminalWidth() {
+    try {
+      String columns = System.getenv("COLUMNS");
+      return columns == null ? 100 : Math.max(20, Integer.parseInt(columns.trim()));
+    } catch (NumberFormatException e) {
+      return 100;
+    }
+  }
+
+  private void println(String message) {
+    if (animated && lineShown) {
+      err.print("\r\033[K");
+      lineShown = false;
+    }
+    err.println(message);
+    err.flush();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (ticker != null) {
+      ticker.shutdownNow();
+      ticker = null;
+    }
+    tasks.clear();
+    if (animated && lineShown) {
+      err.print("\r\033[K");
+      lineShown = false;
+    }
+    err.flush();
+  }
+}
