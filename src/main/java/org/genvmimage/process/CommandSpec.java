@@ -83,7 +83,14 @@ public record CommandSpec(
 
   public CommandSpec withOkExitCodes(Integer... codes) {
     return new CommandSpec(
-        command, workingDir, env, timeout, Set.of(codes), onStdout, onStderr, missingHint);
+        command,
+        workingDir,
+        env,
+        timeout,
+        Set.copyOf(List.of(codes)),
+        onStdout,
+        onStderr,
+        missingHint);
   }
 
   public CommandSpec withStdout(Consumer<String> callback) {
