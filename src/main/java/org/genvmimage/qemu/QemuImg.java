@@ -1,0 +1,31 @@
+package org.genvmimage.qemu;
+
+import java.nio.file.Path;
+import java.util.function.DoubleConsumer;
+import org.genvmimage.core.GenVmException;
+
+/**
+ * The qemu-img operations the pipelines need; {@link RealQemuImg} runs the real tool. Failures are
+ * {@link GenVmException}s (TOOL_FAILED, TOOL_MISSING, INTERRUPTED).
+ */
+public interface QemuImg {
+  /** Reads the image's metadata; the format is found from the content, never from the name. */
+  ImageInfo info(Path image);
+
+  /**
+   * Writes {@code source} (of {@code sourceFormat}, as {@link #info} found it) to {@code target} as
+   * qcow2 compat 1.1, replacing it.
+   *
+   * @param progressPercent receives 0 to 100 as the copy goes, or null
+   */
+  void convert(Path source, String sourceFormat, Path target, DoubleConsumer progressPercent);
+
+  /** Changes format options in place, e.g. {@code compat=1.1}. */
+  void amend(Path image, String format, String options);
+
+  /** Sets the virtual size; growing only (qemu-img refuses to shrink without being told). */
+  void resize(Path image, String format, long bytes);
+
+  /** Checks the image's consistency; corrupt and error results are returned, not thrown. */
+  CheckResult check(Path image, String format);
+}

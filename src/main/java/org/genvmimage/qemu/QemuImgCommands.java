@@ -1,0 +1,103 @@
+package org.genvmimage.qemu;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Pure builders of {@code qemu-img} argument lists.
+ *
+ * <p>Only {@link #info} lets qemu-img probe the format; every other command is given {@code -f}
+ * with the format that info found, because probing is unsafe (a raw image whose first bytes look
+ * like another format would be read as that format). Image locks are respected (no {@code -U}): an
+ * image in use by a running VM fails with qemu-img's "Is another process using the image?" instead
+ * of reading data that is changing. Image paths are passed so that qemu-img can read them neither
+ * as options nor as {@code protocol:} names: relative ones get a leading {@code ./}.
+ */
+public final class QemuImgCommands {
+  /** The program name looked up on the PATH. */
+  public static final String DEFAULT_EXECUTABLE = "qemu-img";
+
+  /** The format of every image this tool writes. */
+  public static final String QCOW2 = "qcow2";
+
+  /** The qcow2 version written: 1.1 (v3), which every supported QEMU reads. */
+  public static final String COMPAT = "1.1";
+
+  private static final Pattern FORMAT = Pattern.compile("[a-z][a-z0-9_-]*");
+
+  private final String executable;
+
+  public QemuImgCommands() {
+    this(DEFAULT_EXECUTABLE);
+  }
+
+  public QemuImgCommands(String executable) {
+    this.executable = Objects.requireNonNull(executable);
+  }
+
+  /** {@code qemu-img info --output=json <image>}: probes the format from the content. */
+  public List<String> info(Path image) {
+    return List.of(executable, "info", "--output=json", file(image));
+  }
+
+  /**
+   * {@code qemu-img convert -p -f <fmt> -O qcow2 -o compat=1.1 <src> <dst>}, with progress on
+   * stdout. Not {@code -W}: out-of-order writes fragment a qcow2 file and are meant for
+   * preallocated raw targets.
+   */
+  public List<String> convert(Path source, String sourceFormat, Path target) {
+    return List.of(
+        executable,
+        "convert",
+        "-p",
+        "-f",
+        format(sourceFormat),
+        "-O",
+        QCOW2,
+        "-o",
+        "compat=" + COMPAT,
+        file(source),
+        file(target));
+  }
+
+  /** {@code qemu-img amend -f <fmt> -o <options> <image>}, e.g. options {@code compat=1.1}. */
+  public List<String> amend(Path image, String format, String options) {
+    if (options.isBlank() || options.startsWith("-")) {
+      throw new IllegalArgumentException("bad amend options: " + options);
+    }
+    return List.of(executable, "amend", "-f", format(format), "-o", options, file(image));
+  }
+
+  /** {@code qemu-img resize -f <fmt> <image> <bytes>}; shrinking fails (no {@code --shrink}). */
+  public List<String> resize(Path image, String format, long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("size must be positive: " + bytes);
+    }
+    return List.of(executable, "resize", "-f", format(format), file(image), Long.toString(bytes));
+  }
+
+  /** {@code qemu-img check --output=json -f <fmt> <image>}: reports, never repairs. */
+  public List<String> check(Path image, String format) {
+    return List.of(executable, "check", "--output=json", "-f", format(format), file(image));
+  }
+
+  /** The path as qemu-img must see it: absolute, or relative with a leading {@code ./}. */
+  static String file(Path path) {
+    String name = path.toString();
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("empty image path");
+    }
+    return path.isAbsolute() || name.startsWith("./") || name.startsWith("../")
+        ? name
+        : "./" + name;
+  }
+
+  private static String format(String format) {
+    if (format == null || !FORMAT.matcher(format).matches()) {
+      throw new IllegalArgumentException("bad image format name: " + format);
+    }
+    return format;
+  }
+}
