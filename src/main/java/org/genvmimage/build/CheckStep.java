@@ -27,7 +27,7 @@ final class CheckStep implements Step<ImageBuild> {
     CheckResult check = tools.qemuImg().check(build.temp, "qcow2");
     switch (check.status()) {
       case CLEAN, NOT_SUPPORTED -> {}
-      case LEAKS ->
+      case LEAKED ->
           tools
               .console()
               .warn(
