@@ -27,6 +27,8 @@ public final class Checksums {
     jdk("sha3_256", "SHA3-256");
     jdk("sha3_384", "SHA3-384");
     jdk("sha3_512", "SHA3-512");
+    ALGORITHMS.put("blake2b", Blake2b::new);
+    ALGORITHMS.put("blake2s", Blake2s::new);
   }
 
   private Checksums() {}

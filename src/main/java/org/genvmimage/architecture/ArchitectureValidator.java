@@ -1,0 +1,457 @@
+package org.genvmimage.architecture;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.genvmimage.download.Checksums;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/**
+ * Checks a composed YAML node tree against the architecture schema, collecting every problem with
+ * its position, and builds the {@link Architecture} only when there is none.
+ *
+ * <p>It descends only along known keys, so shared (aliased) or recursive nodes cost nothing.
+ */
+final class ArchitectureValidator {
+  private static final List<String> ROOT_KEYS = List.of("owner", "images");
+  private static final List<String> IMAGE_KEYS =
+      List.of("name", "version", "get_url", "checksum", "size");
+  private static final List<String> CHECKSUM_KEYS = List.of("type", "value");
+  private static final String ROOT_EXPECTED = "a mapping with keys 'owner' and 'images'";
+  private static final String IMAGES_EXPECTED = "a mapping of image keys to images";
+  private static final String IMAGE_EXPECTED =
+      "a mapping with keys 'name', 'version', 'get_url', 'checksum' and 'size'";
+  private static final String CHECKSUM_EXPECTED = "a mapping with keys 'type' and 'value'";
+  private static final String VALUE_EXPECTED =
+      "a hex digest, or 'file:' and the URL of a sums file";
+  private static final String SIZE_EXPECTED = "a disk size, e.g. '10G'";
+  private static final String SUMS_PREFIX = "file:";
+  private static final int MAX_QUOTED = 80;
+  private static final int SECTOR_BYTES = 512;
+
+  private final String label;
+  private final Path baseDir;
+  private final List<Problem> problems = new ArrayList<>();
+
+  private record Problem(int line, int column, String text) {}
+
+  /**
+   * A value in the file with its key path and what is expected of it. Problems with the value are
+   * reported at the value, or at its key when the value is an alias to a node defined earlier.
+   */
+  private record Field(String path, Node key, Node value, String expected) {
+    Node at() {
+      return index(value) < index(key) ? key : value;
+    }
+
+    Field expecting(String description) {
+      return new Field(path, key, value, description);
+    }
+
+    private static int index(Node node) {
+      return node.getStartMark().map(Mark::getIndex).orElse(0);
+    }
+  }
+
+  /**
+   * @param label the file name to put in front of every problem
+   * @param baseDir the absolute folder that relative paths are resolved against
+   */
+  ArchitectureValidator(String label, Path baseDir) {
+    this.label = label;
+    this.baseDir = baseDir;
+  }
+
+  /** The architecture that {@code root} describes; or every problem, thrown at once. */
+  Architecture validate(Path file, Node root) {
+    Field document = new Field("", root, root, ROOT_EXPECTED);
+    String owner = null;
+    Map<String, ImageSpec> images = null;
+    MappingNode mapping = mapping(document);
+    if (mapping != null) {
+      Map<String, Field> fields = fields(mapping, "", ROOT_KEYS);
+      owner = text(required(fields, "owner", document, "the owner of the images"));
+      images = images(required(fields, "images", document, IMAGES_EXPECTED));
+    }
+    if (!problems.isEmpty()) {
+      throw new ArchitectureException(
+          problems.stream()
+              .sorted(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column))
+              .map(Problem::text)
+              .toList());
+    }
+    return new Architecture(file, owner, images);
+  }
+
+  private Map<String, ImageSpec> images(Field field) {
+    MappingNode mapping = field == null ? null : mapping(field);
+    if (mapping == null) {
+      return null;
+    }
+    if (mapping.getValue().isEmpty()) {
+      problem(field.at(), field.path(), "no images (expected at least one image)");
+      return null;
+    }
+    Map<String, ImageSpec> images = new LinkedHashMap<>();
+    fields(mapping, field.path(), null)
+        .forEach(
+            (key, image) -> {
+              if (!ImageSpec.KEY.matcher(key).matches()) {
+                problem(
+                    image.key(),
+                    field.path(),
+                    "image key "
+                        + quote(key)
+                        + " is not a safe file name (expected "
+                        + ImageSpec.KEY_RULE
+                        + "; the image is written to '<key>.qcow2')");
+              }
+              ImageSpec spec = image(key, image);
+              if (spec != null) {
+                images.put(key, spec);
+              }
+            });
+    return images;
+  }
+
+  private ImageSpec image(String key, Field image) {
+    MappingNode mapping = mapping(image.expecting(IMAGE_EXPECTED));
+    if (mapping == null) {
+      return null;
+    }
+    Map<String, Field> fields = fields(mapping, image.path(), IMAGE_KEYS);
+    String name = text(required(fields, "name", image, "the image name"));
+    String version = text(required(fields, "version", image, "the image version, e.g. '9.3'"));
+    Field getUrl = required(fields, "get_url", image, Locations.KINDS);
+    URI source = location(getUrl);
+    ChecksumSpec checksum = checksum(required(fields, "checksum", image, CHECKSUM_EXPECTED));
+    DiskSize size = size(required(fields, "size", image, SIZE_EXPECTED));
+    if (source != null
+        && checksum != null
+        && checksum.isSumsFile()
+        && ImageSpec.lastSegment(source).isEmpty()) {
+      problem(
+          getUrl.at(),
+          getUrl.path(),
+          quote(source.toString())
+              + " has no file name to look up in the sums file (expected a URL or path that ends"
+              + " in the image's file name)");
+      return null;
+    }
+    if (name == null
+        || version == null
+        || source == null
+        || checksum == null
+        || size == null
+        || !ImageSpec.KEY.matcher(key).matches()) {
+      return null;
+    }
+    return new ImageSpec(key, name, version, source, checksum, size);
+  }
+
+  private ChecksumSpec checksum(Field checksum) {
+    MappingNode mapping = checksum == null ? null : mapping(checksum);
+    if (mapping == null) {
+      return null;
+    }
+    Map<String, Field> fields = fields(mapping, checksum.path(), CHECKSUM_KEYS);
+    Field typeField = required(fields, "type", checksum, "a checksum type, e.g. 'sha256'");
+    String type = text(typeField);
+    if (type != null) {
+      if (Checksums.isSupported(type)) {
+        type = Checksums.canonicalName(type);
+      } else {
+        problem(
+            typeField.at(),
+            typeField.path(),
+            "unknown checksum type "
+                + quote(type.strip())
+                + "; supported: "
+                + String.join(", ", Checksums.supportedNames()));
+        type = null;
+      }
+    }
+    Field valueField = required(fields, "value", checksum, VALUE_EXPECTED);
+    String value = text(valueField);
+    if (value == null) {
+      return null;
+    }
+    value = value.strip();
+    if (value.regionMatches(true, 0, SUMS_PREFIX, 0, SUMS_PREFIX.length())) {
+      String sumsLocation = value.substring(SUMS_PREFIX.length());
+      if (sumsLocation.isBlank()) {
+        problem(
+            valueField.at(),
+            valueField.path(),
+            "'file:' names no sums file (expected 'file:' and the sums file's URL or path, e.g."
+                + " 'file:https://example.org/images/SHA256SUMS')");
+        return null;
+      }
+      URI sumsFile = location(valueField, sumsLocation, "sums file: ");
+      return type == null || sumsFile == null ? null : ChecksumSpec.ofSumsFile(type, sumsFile);
+    }
+    String hex = value.toLowerCase(Locale.ROOT);
+    if (!ChecksumSpec.isHex(hex)) {
+      String digits = type == null ? "hex digits" : Checksums.hexLength(type) + " hex digits";
+      problem(
+          valueField.at(),
+          valueField.path(),
+          quote(value)
+              + " is not a hex digest (expected "
+              + digits
+              + ", or 'file:' and the URL of a sums file)");
+      return null;
+    }
+    if (type == null) {
+      return null;
+    }
+    int expected = Checksums.hexLength(type);
+    if (hex.length() != expected) {
+      problem(
+          valueField.at(),
+          valueField.path(),
+          "a " + type + " digest has " + expected + " hex digits, this value has " + hex.length());
+      return null;
+    }
+    return ChecksumSpec.ofHex(type, hex);
+  }
+
+  private DiskSize size(Field field) {
+    String text = text(field);
+    if (text == null) {
+      return null;
+    }
+    DiskSize size;
+    try {
+      size = DiskSize.parse(text);
+    } catch (IllegalArgumentException e) {
+      problem(field.at(), field.path(), e.getMessage());
+      return null;
+    }
+    long remainder = size.bytes() % SECTOR_BYTES;
+    if (remainder != 0) {
+      long up = size.bytes() + (SECTOR_BYTES - remainder);
+      DiskSize suggestion = new DiskSize(up > 0 ? up : size.bytes() - remainder);
+      problem(
+          field.at(),
+          field.path(),
+          "disk size "
+              + quote(text.strip())
+              + " is "
+              + size.bytes()
+              + " bytes, not a whole number of 512-byte sectors (expected e.g. '"
+              + suggestion
+              + "')");
+      return null;
+    }
+    return size;
+  }
+
+  private URI location(Field field) {
+    String text = text(field);
+    return text == null ? null : location(field, text, "");
+  }
+
+  private URI location(Field field, String text, String prefix) {
+    try {
+      return Locations.resolve(text, baseDir);
+    } catch (IllegalArgumentException e) {
+      problem(field.at(), field.path(), prefix + e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * The entries of {@code mapping} by key, in order; reports keys that are not strings, duplicate
+   * keys, and (unless {@code known} is null) unknown keys, which it leaves out.
+   */
+  private Map<String, Field> fields(MappingNode mapping, String path, List<String> known) {
+    Map<String, Field> fields = new LinkedHashMap<>();
+    Map<String, Node> seen = new LinkedHashMap<>();
+    for (NodeTuple entry : mapping.getValue()) {
+      Node keyNode = entry.getKeyNode();
+      if (!(keyNode instanceof ScalarNode)) {
+        problem(keyNode, path, "expected a string as key, found " + describe(keyNode));
+        continue;
+      }
+      String key = ((ScalarNode) keyNode).getValue();
+      String keyPath = join(path, key);
+      Node first = seen.putIfAbsent(key, keyNode);
+      if (first != null) {
+        problem(keyNode, keyPath, "duplicate key (first defined at " + position(first) + ")");
+      } else if (known != null && !known.contains(key)) {
+        String closest = closest(key, known);
+        problem(
+            keyNode,
+            keyPath,
+            closest != null
+                ? "unknown key; did you mean '" + closest + "'?"
+                : "unknown key (expected one of: " + String.join(", ", known) + ")");
+      } else {
+        fields.put(key, new Field(keyPath, keyNode, entry.getValueNode(), null));
+      }
+    }
+    return fields;
+  }
+
+  /** The field {@code key} of {@code parent}; when absent, reports it at the parent's key. */
+  private Field required(Map<String, Field> fields, String key, Field parent, String expected) {
+    Field field = fields.get(key);
+    if (field == null) {
+      problem(
+          parent.key(),
+          join(parent.path(), key),
+          "required key is missing (expected " + expected + ")");
+      return null;
+    }
+    return field.expecting(expected);
+  }
+
+  /** The text of a scalar as written (never a converted number), or null after reporting. */
+  private String text(Field field) {
+    if (field == null) {
+      return null;
+    }
+    Node node = field.value();
+    if (!(node instanceof ScalarNode)) {
+      problem(
+          field.at(),
+          field.path(),
+          "expected a string (" + field.expected() + "), found " + describe(node));
+      return null;
+    }
+    if (isNull(node) || ((ScalarNode) node).getValue().isBlank()) {
+      problem(field.at(), field.path(), "no value (expected " + field.expected() + ")");
+      return null;
+    }
+    return ((ScalarNode) node).getValue();
+  }
+
+  private MappingNode mapping(Field field) {
+    Node node = field.value();
+    if (node instanceof MappingNode) {
+      return (MappingNode) node;
+    }
+    if (isNull(node)) {
+      problem(field.at(), field.path(), "no value (expected " + field.expected() + ")");
+    } else {
+      problem(
+          field.at(), field.path(), "expected " + field.expected() + ", found " + describe(node));
+    }
+    return null;
+  }
+
+  private static boolean isNull(Node node) {
+    return node instanceof ScalarNode
+        && ((ScalarNode) node).isPlain()
+        && (node.getTag().equals(Tag.NULL) || ((ScalarNode) node).getValue().equals("~"));
+  }
+
+  private static String describe(Node node) {
+    if (node instanceof MappingNode) {
+      return "a mapping";
+    }
+    if (node instanceof SequenceNode) {
+      return "a sequence";
+    }
+    if (node instanceof ScalarNode) {
+      return quote(((ScalarNode) node).getValue());
+    }
+    return "an alias";
+  }
+
+  /** A value from the file, quoted for a message: shortened, on one line. */
+  static String quote(String value) {
+    String shown =
+        value.length() <= MAX_QUOTED ? value : value.substring(0, MAX_QUOTED - 3) + "...";
+    return "'" + oneLine(shown) + "'";
+  }
+
+  /** The text with line breaks and other control characters escaped, so it fits on one line. */
+  static String oneLine(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints()
+        .forEach(
+            c -> {
+              if (c == '\n') {
+                out.append("\\n");
+              } else if (c == '\t') {
+                out.append("\\t");
+              } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                out.append(String.format("\\u%04x", c));
+              } else {
+                out.appendCodePoint(c);
+              }
+            });
+    return out.toString();
+  }
+
+  private static String join(String path, String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  private static String position(Node node) {
+    return node.getStartMark()
+        .map(mark -> "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1))
+        .orElse("an unknown position");
+  }
+
+  private void problem(Node node, String path, String message) {
+    Mark mark = node.getStartMark().orElse(null);
+    int line = mark == null ? 0 : mark.getLine() + 1;
+    int column = mark == null ? 0 : mark.getColumn() + 1;
+    String where = mark == null ? label : label + ":" + line + ":" + column;
+    String what = path.isEmpty() ? message : path + ": " + message;
+    problems.add(new Problem(line, column, where + ": " + oneLine(what)));
+  }
+
+  /** The known key nearest to {@code key}, if it is near enough to be a likely typo. */
+  static String closest(String key, List<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : known) {
+      int distance = distance(key.toLowerCase(Locale.ROOT), candidate);
+      int allowed = Math.max(1, Math.min(2, candidate.length() / 3));
+      if (distance <= allowed && distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return best;
+  }
+
+  /** Edit distance counting insertions, deletions, substitutions and adjacent swaps. */
+  private static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+}
