@@ -191,7 +191,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
       BuildTools tools =
           new BuildTools(
               new Downloader(new DownloadCache(cache), settings),
-              new RealQemuImg(new ProcessRunner(), "qemu-img"),
+              new RealQemuImg(new ProcessRunner(), qemuImgExecutable()),
               console,
               generatedImageOwner,
               overwrite);
@@ -200,6 +200,12 @@ public final class GenVmImageCommand implements Callable<Integer> {
       List<ImageResult> results = runInterruptibly(builder, architecture, outputs);
       return report(results, out, console);
     }
+  }
+
+  /** qemu-img, or the program that GEN_VM_IMAGE_QEMU_IMG names. */
+  static String qemuImgExecutable() {
+    String configured = System.getenv("GEN_VM_IMAGE_QEMU_IMG");
+    return configured == null || configured.isBlank() ? "qemu-img" : configured;
   }
 
   /** Builds; on Ctrl-C / SIGTERM, cancels the builds and waits for their cleanup. */

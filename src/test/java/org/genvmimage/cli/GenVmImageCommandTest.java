@@ -1,0 +1,332 @@
+package org.genvmimage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.download.TestHttpServer;
+import org.genvmimage.testing.TestImages;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** gen-vm-image end to end: a loopback HTTP server, the real qemu-img, real files. */
+class GenVmImageCommandTest {
+  static final long MIB = 1024 * 1024;
+
+  @TempDir Path dir;
+  TestHttpServer server;
+  Path cache;
+  Path out;
+
+  record Result(int exit, String out, String err) {}
+
+  @BeforeEach
+  void start() {
+    server = TestHttpServer.start();
+    cache = dir.resolve("cache");
+    out = dir.resolve("out");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  Result run(String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    List<String> all = new ArrayList<>(List.of("--cache-dir", cache.toString(), "--retries", "2"));
+    all.addAll(List.of(args));
+    int code =
+        GenVmImageCommand.run(new PrintWriter(o), new PrintWriter(e), all.toArray(String[]::new));
+    return new Result(code, o.toString(), e.toString());
+  }
+
+  /** Serves a file from the test folder and returns its sha256. */
+  String serve(String path, Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    server.serve(path, bytes);
+    return TestHttpServer.sha256(bytes);
+  }
+
+  Path architecture(String yaml) throws IOException {
+    Path file = dir.resolve("architecture.yml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  static String image(String key, String url, String type, String value, String size) {
+    return String.format(
+        "  %s:%n    name: %s%n    version: 1%n    get_url: %s%n    checksum:%n      type: %s%n"
+            + "      value: %s%n    size: %s%n",
+        key, key, url, type, value, size);
+  }
+
+  @Test
+  void buildsEveryImageOfAFileInParallelAndARerunIsUpToDate() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) (4 * MIB), 1, "0.10");
+    Path raw = TestImages.raw(dir, "base.img", (int) (3 * MIB), 2);
+    String qcowSum = serve("/images/base.qcow2", qcow);
+    String rawSum = serve("/images/base.img", raw);
+    Path arch =
+        architecture(
+            "owner: tester\nimages:\n"
+                + image("alpha", server.uri("/images/base.qcow2").toString(), "sha256", qcowSum, "64M")
+                + image("beta", server.uri("/images/base.img").toString(), "SHA256", rawSum.toUpperCase(), "32M")
+                + image("gamma", server.uri("/images/base.qcow2").toString(), "sha256", qcowSum, "16M"));
+
+    Result r =
+        run(
+            "--architecture-path", arch.toString(),
+            "--image-output-path", out.resolve("image.qcow2").toString(),
+            "--generated-image-owner", "nobody",
+            "--jobs", "3");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("alpha +built +" + out.resolve("alpha.qcow2"));
+    assertThat(r.out()).containsPattern("beta +built");
+    assertThat(r.out()).containsPattern("gamma +built");
+    assertThat(server.requests("/images/base.qcow2")).hasSize(1);
+    assertImage(out.resolve("alpha.qcow2"), 64 * MIB);
+    assertImage(out.resolve("beta.qcow2"), 32 * MIB);
+    assertImage(out.resolve("gamma.qcow2"), 16 * MIB);
+    if (isRoot()) {
+      assertThat(Files.getOwner(out.resolve("alpha.qcow2")).getName()).isEqualTo("nobody");
+    }
+    assertThat(TestImages.listFiles(out))
+        .containsExactlyInAnyOrder(
+            "alpha.qcow2", "beta.qcow2", "gamma.qcow2",
+            ".alpha.qcow2.gen-vm-image.json", ".beta.qcow2.gen-vm-image.json",
+            ".gamma.qcow2.gen-vm-image.json");
+
+    int requests = server.requests().size();
+    byte[] before = Files.readAllBytes(out.resolve("alpha.qcow2"));
+    Result again =
+        run(
+            "--architecture-path", arch.toString(),
+            "--image-output-path", out.resolve("image.qcow2").toString());
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(again.out()).containsPattern("alpha +up to date").containsPattern("gamma +up to date");
+    assertThat(server.requests()).hasSize(requests);
+    assertThat(Files.readAllBytes(out.resolve("alpha.qcow2"))).isEqualTo(before);
+  }
+
+  @Test
+  void oneImageGoesToTheOutputPathAndAChangedSizeNeedsOverwrite() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) (2 * MIB), 3, "1.1");
+    String sum = serve("/base.qcow2", qcow);
+    Path output = out.resolve("image.qcow2");
+    String url = server.uri("/base.qcow2").toString();
+    Path arch = architecture("owner: t\nimages:\n" + image("one", url, "sha256", sum, "8M"));
+    assertThat(run("--architecture-path", arch.toString(), "--image-output-path", output.toString()).exit())
+        .isZero();
+    assertImage(output, 8 * MIB);
+    byte[] built = Files.readAllBytes(output);
+
+    architecture("owner: t\nimages:\n" + image("one", url, "sha256", sum, "12M"));
+    Result refused =
+        run("--architecture-path", arch.toString(), "--image-output-path", output.toString());
+    assertThat(refused.exit()).isEqualTo(ExitCode.OUTPUT_EXISTS);
+    assertThat(refused.err()).contains(output + ": exists").contains("--overwrite");
+    assertThat(Files.readAllBytes(output)).isEqualTo(built);
+
+    int requests = server.requests().size();
+    Result replaced =
+        run(
+            "--architecture-path", arch.toString(),
+            "--image-output-path", output.toString(),
+            "--overwrite");
+    assertThat(replaced.exit()).as(replaced.err()).isZero();
+    assertThat(replaced.err()).contains("using cached base.qcow2");
+    assertThat(server.requests()).hasSize(requests);
+    assertImage(output, 12 * MIB);
+  }
+
+  @Test
+  void aFileThatWasNotBuiltByUsIsNeverReplacedWithoutOverwrite() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 4, "1.1");
+    String sum = serve("/base.qcow2", qcow);
+    Path output = out.resolve("image.qcow2");
+    Files.createDirectories(out);
+    Files.writeString(output, "precious");
+    Path arch =
+        architecture(
+            "owner: t\nimages:\n"
+                + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M"));
+    Result r = run("--architecture-path", arch.toString(), "--image-output-path", output.toString());
+    assertThat(r.exit()).isEqualTo(ExitCode.OUTPUT_EXISTS);
+    assertThat(Files.readString(output)).isEqualTo("precious");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void oneFailingImageDoesNotStopTheOthers() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 5, "1.1");
+    String sum = serve("/base.qcow2", qcow);
+    server.status("/missing.qcow2", 404);
+    Path arch =
+        architecture(
+            "owner: t\nimages:\n"
+                + image("good", server.uri("/base.qcow2").toString(), "sha256", sum, "2M")
+                + image("bad", server.uri("/missing.qcow2").toString(), "sha256", sum, "2M"));
+    Result r =
+        run("--architecture-path", arch.toString(), "--image-output-path", out.resolve("x.qcow2").toString());
+    assertThat(r.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(r.out()).containsPattern("good +built").containsPattern("bad +failed .*\\(exit 4\\)");
+    assertThat(r.err()).contains("404");
+    assertThat(server.requests("/missing.qcow2")).hasSize(1);
+    assertImage(out.resolve("good.qcow2"), 2 * MIB);
+    assertThat(out.resolve("bad.qcow2")).doesNotExist();
+  }
+
+  @Test
+  void faultsEndWithTheirExitCodeAndLeaveNothingBehind() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 6, "1.1");
+    byte[] bytes = Files.readAllBytes(qcow);
+    String sum = serve("/base.qcow2", qcow);
+    server.status("/error.qcow2", 500);
+    byte[] gzip = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    server.serve("/image.tar.gz", gzip);
+    server.serve("/stall.qcow2", bytes).stallAfter(1000, 100);
+    String closed = "http://127.0.0.1:" + freePort() + "/x.qcow2";
+    String wrongSum = "0".repeat(64);
+
+    record Fault(String name, String url, String value, String size, int exit, String message) {}
+    List<Fault> faults =
+        List.of(
+            new Fault("http404", server.uri("/nothing.qcow2").toString(), sum, "2M", ExitCode.DOWNLOAD_FAILED, "404"),
+            new Fault("http500", server.uri("/error.qcow2").toString(), sum, "2M", ExitCode.DOWNLOAD_FAILED, "500"),
+            new Fault("refused", closed, sum, "2M", ExitCode.DOWNLOAD_FAILED, "127.0.0.1"),
+            new Fault("stalled", server.uri("/stall.qcow2").toString(), sum, "2M", ExitCode.DOWNLOAD_FAILED, "stall"),
+            new Fault("mismatch", server.uri("/base.qcow2").toString(), wrongSum, "2M", ExitCode.CHECKSUM_MISMATCH, "checksum mismatch"),
+            new Fault("archive", server.uri("/image.tar.gz").toString(), TestHttpServer.sha256(gzip), "2M", ExitCode.TOOL_FAILED, "gzip"),
+            new Fault("shrink", server.uri("/base.qcow2").toString(), sum, "512K", ExitCode.INVALID_INPUT, "smaller than the base image's virtual size"));
+    for (Fault f : faults) {
+      Path arch = architecture("owner: t\nimages:\n" + image(f.name(), f.url(), "sha256", f.value(), f.size()));
+      Path output = out.resolve(f.name()).resolve("image.qcow2");
+      Result r =
+          run(
+              "--architecture-path", arch.toString(),
+              "--image-output-path", output.toString(),
+              "--stall-timeout", "1");
+      assertThat(r.exit()).as(f.name() + ": " + r.err()).isEqualTo(f.exit());
+      assertThat(r.err()).as(f.name()).contains(f.message());
+      assertThat(TestImages.listFiles(output.getParent())).as(f.name()).isEmpty();
+      assertThat(TestImages.listFiles(cache))
+          .as(f.name() + ": no unverified file under a final name")
+          .allMatch(p -> p.endsWith(".part") || p.endsWith(".json") || p.endsWith(".lock")
+              || verifiedEntry(p));
+    }
+  }
+
+  /** A cache entry under a final name must hash to its name. */
+  private boolean verifiedEntry(String relative) {
+    try {
+      Path file = cache.resolve(relative);
+      String name = file.getFileName().toString();
+      return TestHttpServer.sha256(Files.readAllBytes(file)).equals(name);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void invalidArchitectureFilesAreReportedWithPositions() throws Exception {
+    Path arch =
+        architecture(
+            "owner: t\nimages:\n  ok:\n    name: n\n    version: 1\n    get_url: http://127.0.0.1:1/x\n"
+                + "    checksum:\n      type: sha257\n      value: abc\n    size: 10X\n    colour: red\n");
+    Result r = run("--architecture-path", arch.toString(), "--image-output-path", out.resolve("i.qcow2").toString());
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err())
+        .contains(arch + ":8:")
+        .contains("images.ok.checksum.type")
+        .contains("images.ok.size")
+        .contains("images.ok.colour");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void theDefaultArchitectureFileMissingSuggestsTheExample() {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    GenVmImageCommand command = new GenVmImageCommand();
+    int code = Cli.run(command, new PrintWriter(o), new PrintWriter(e), "--cache-dir", cache.toString());
+    if (Files.exists(Path.of("architecture.yml"))) {
+      return; // a real architecture.yml in the working folder: nothing to check here
+    }
+    assertThat(code).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(e.toString()).contains("examples/architecture.yml");
+  }
+
+  @Test
+  void usageErrors() throws Exception {
+    Result unknown = run("--architecure-path", "x.yml");
+    assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(unknown.err()).contains("--architecture-path").contains("--help");
+
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 7, "1.1");
+    String sum = serve("/base.qcow2", qcow);
+    Path arch = architecture("owner: t\nimages:\n" + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M"));
+    Result noSuchImage = run("--architecture-path", arch.toString(), "--image", "two");
+    assertThat(noSuchImage.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(noSuchImage.err()).contains("--image two").contains("one");
+  }
+
+  @Test
+  void anOutputFolderThatCannotBeCreatedIsAnInputError() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 8, "1.1");
+    String sum = serve("/base.qcow2", qcow);
+    Path arch = architecture("owner: t\nimages:\n" + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M"));
+    Path blocker = dir.resolve("file");
+    Files.writeString(blocker, "not a folder");
+    Result r = run("--architecture-path", arch.toString(), "--image-output-path", blocker.resolve("sub/image.qcow2").toString());
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains("cannot create the output folder");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void helpAndVersion() {
+    Result help = run("--help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out())
+        .contains("--architecture-path=ARCHITECTURE_PATH")
+        .contains("Default: architecture.yml")
+        .contains("generated-images/image.qcow2")
+        .contains("Default: qemu")
+        .contains("1.gocd.yml")
+        .contains("--generate-gocd-config")
+        .contains("--gocd-build-branch")
+        .contains("Exit codes:");
+    Result version = run("--version");
+    assertThat(version.exit()).isZero();
+    assertThat(version.out()).startsWith("gen-vm-image ");
+  }
+
+  static void assertImage(Path file, long virtualSize) throws IOException {
+    var info = TestImages.info(file);
+    assertThat(info.get("format").asText()).isEqualTo("qcow2");
+    assertThat(info.get("virtual-size").asLong()).isEqualTo(virtualSize);
+    assertThat(info.at("/format-specific/data/compat").asText()).isEqualTo("1.1");
+  }
+
+  static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

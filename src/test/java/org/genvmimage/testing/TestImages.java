@@ -1,0 +1,71 @@
+package org.genvmimage.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/** Small real disk images for tests, made with the real qemu-img. */
+public final class TestImages {
+  private TestImages() {}
+
+  /** A raw disk of {@code size} bytes: random data with an MBR boot signature. */
+  public static Path raw(Path dir, String name, int size, long seed) throws IOException {
+    byte[] data = new byte[size];
+    new Random(seed).nextBytes(data);
+    data[510] = 0x55;
+    data[511] = (byte) 0xAA;
+    Path file = dir.resolve(name);
+    Files.write(file, data);
+    return file;
+  }
+
+  /** A qcow2 image (compat 1.1 or 0.10) holding the content of a random raw disk. */
+  public static Path qcow2(Path dir, String name, int size, long seed, String compat)
+      throws IOException {
+    Path raw = raw(dir, name + ".src.raw", size, seed);
+    Path file = dir.resolve(name);
+    run("qemu-img", "convert", "-f", "raw", "-O", "qcow2", "-o", "compat=" + compat, raw.toString(),
+        file.toString());
+    Files.delete(raw);
+    return file;
+  }
+
+  /** {@code qemu-img info --output=json} of a file. */
+  public static JsonNode info(Path file) throws IOException {
+    return new ObjectMapper().readTree(run("qemu-img", "info", "--output=json", file.toString()));
+  }
+
+  /** Runs a command, failing on a non-zero exit; returns its stdout. */
+  public static String run(String... command) throws IOException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IOException(String.join(" ", command) + " failed: " + out);
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  /** Every file below a folder, relative, sorted (for "nothing else was left" checks). */
+  public static List<String> listFiles(Path dir) throws IOException {
+    List<String> files = new ArrayList<>();
+    if (Files.isDirectory(dir)) {
+      try (var s = Files.walk(dir)) {
+        s.filter(Files::isRegularFile).forEach(f -> files.add(dir.relativize(f).toString()));
+      }
+    }
+    files.sort(null);
+    return files;
+  }
+}
