@@ -1,0 +1,443 @@
+package org.genvmimage.download;
+
+import java.io.IOException;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fetch step: gets a file into the {@link DownloadCache} and verifies it on the way.
+ *
+ * <ul>
+ *   <li><b>One pass.</b> The body is hashed while it is written to {@code <hex>.part}; the file is
+ *       never read back. Only when the digest matches is it forced to disk and renamed atomically
+ *       to {@code <hex>}, so the cache never holds an unverified file under a final name.
+ *   <li><b>Hits are trusted.</b> Because of that, an existing final file is returned without
+ *       network and without hashing it again; only its size is checked against its metadata.
+ *   <li><b>Resume.</b> A {@code .part} left by a failed or interrupted run is read once to rebuild
+ *       the digest state and continued with a range request ({@code If-Range} guards against a
+ *       changed file). Within a run, a retry after a cut continues where the bytes stopped.
+ *   <li><b>Local files.</b> A {@code file:} source is hashed in place and returned as it is, not
+ *       copied into the cache.
+ *   <li><b>Concurrency.</b> Fetches of one entry are serialised (a lock per entry in this JVM, a
+ *       {@link FileLock} on {@code <hex>.lock} across processes), so the later ones wait and hit
+ *       the cache; different entries download in parallel.
+ *   <li><b>Interrupts.</b> An interrupted fetch cancels its exchange (closing the connection),
+ *       keeps the {@code .part} for a resume, and throws {@link ExitCode#INTERRUPTED} with the
+ *       thread's interrupt flag set again.
+ * </ul>
+ *
+ * <p>Thread-safe: one instance serves concurrent fetches.
+ */
+public final class Downloader {
+  private static final Logger log = LoggerFactory.getLogger(Downloader.class);
+
+  /** The largest sums file read (they hold a few lines per image). */
+  static final int SUMS_FILE_LIMIT = 16 << 20;
+
+  private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+  private static final long LOCAL_PROGRESS_NANOS = 200_000_000L;
+
+  /** Per-entry locks of this JVM, by lock file; a FileLock cannot be taken twice by one JVM. */
+  private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+
+  private final DownloadCache cache;
+  private final DownloadSettings settings;
+  private final HttpTransfer transfer;
+
+  public Downloader(DownloadCache cache, DownloadSettings settings) {
+    this.cache = cache;
+    this.settings = settings;
+    HttpClient.Builder client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(settings.connectTimeout());
+    ProxySelector proxies = ProxySelector.getDefault();
+    if (proxies != null) {
+      client.proxy(proxies);
+    }
+    this.transfer = new HttpTransfer(client.build(), settings);
+  }
+
+  public DownloadCache cache() {
+    return cache;
+  }
+
+  public DownloadSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Fetches and verifies a file.
+   *
+   * @param listener hears progress on this thread; may be {@code null}
+   * @throws GenVmException INVALID_INPUT for an unknown type, a malformed digest or an unsupported
+   *     scheme; DOWNLOAD_FAILED when the file (or sums file) cannot be fetched or the sums file
+   *     does not list it; CHECKSUM_MISMATCH when the digest differs; INTERRUPTED when the thread
+   *     was interrupted
+   */
+  public FetchResult fetch(FetchRequest request, DownloadListener listener) {
+    try {
+      return doFetch(request, listener == null ? DownloadListener.NONE : listener);
+    } catch (GenVmException e) {
+      if (e.exitCode() == ExitCode.INTERRUPTED) {
+        Thread.currentThread().interrupt();
+      }
+      throw e;
+    }
+  }
+
+  private FetchResult doFetch(FetchRequest request, DownloadListener listener) {
+    if (Thread.interrupted()) {
+      throw HttpTransfer.interrupted();
+    }
+    String type = checkType(request.checksumType());
+    URI source = request.source();
+    checkScheme(source);
+    if (request.sumsFile() != null) {
+      checkScheme(request.sumsFile());
+    }
+    String hex =
+        request.expectedHex() != null
+            ? checkHex(source, type, request.expectedHex())
+            : resolveFromSums(request, type, listener);
+    if (isFile(source)) {
+      return hashLocal(source, type, hex, listener);
+    }
+    return fetchIntoCache(source, type, hex, listener);
+  }
+
+  // ---- checks
+
+  private static String checkType(String checksumType) {
+    if (!Checksums.isSupported(checksumType)) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT,
+          "unknown checksum type '"
+              + checksumType
+              + "'; supported: "
+              + String.join(", ", Checksums.supportedNames()));
+    }
+    return Checksums.canonicalName(checksumType);
+  }
+
+  private static String checkHex(URI source, String type, String value) {
+    String hex = value.trim().toLowerCase(Locale.ROOT);
+    int length = Checksums.hexLength(type);
+    if (hex.length() != length || !HEX.matcher(hex).matches()) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT,
+          source
+              + ": checksum '"
+              + value
+              + "' is not a "
+              + type
+              + " digest ("
+              + length
+              + " hex digits)");
+    }
+    return hex;
+  }
+
+  private static void checkScheme(URI uri) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("file")) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT,
+          uri + ": unsupported URL scheme '" + scheme + "' (use http, https or file)");
+    }
+  }
+
+  private static boolean isFile(URI uri) {
+    return "file".equalsIgnoreCase(uri.getScheme());
+  }
+
+  private static Path localPath(URI uri) {
+    try {
+      return Path.of(uri);
+    } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+      throw new GenVmException(ExitCode.INVALID_INPUT, uri + ": not a local file URL", e);
+    }
+  }
+
+  // ---- sums files
+
+  private String resolveFromSums(FetchRequest request, String type, DownloadListener listener) {
+    URI sums = request.sumsFile();
+    String name = request.fileName();
+    byte[] bytes;
+    try {
+      bytes = readSmall(sums, listener);
+    } catch (GenVmException e) {
+      if (e.exitCode() == ExitCode.INTERRUPTED) {
+        throw e;
+      }
+      Optional<DownloadCache.SumsRecord> last = cache.lastResolved(type, sums, name);
+      if (last.isEmpty()) {
+        throw e;
+      }
+      log.warn(
+          "{}; using the {} checksum it listed for '{}' on {}: {}",
+          e.getMessage(),
+          type,
+          name,
+          last.get().resolved(),
+          last.get().hex());
+      return last.get().hex();
+    }
+    String hex =
+        SumsFile.find(new String(bytes, StandardCharsets.UTF_8), name, type)
+            .orElseThrow(
+                () ->
+                    new GenVmException(
+                        ExitCode.DOWNLOAD_FAILED, sums + ": no checksum for '" + name + "'"));
+    log.debug("{}: {} {} for '{}'", sums, type, hex, name);
+    cache.recordResolved(type, sums, name, hex);
+    return hex;
+  }
+
+  private byte[] readSmall(URI uri, DownloadListener listener) {
+    if (isFile(uri)) {
+      Path path = localPath(uri);
+      try {
+        if (!Files.isRegularFile(path)) {
+          throw new GenVmException(ExitCode.DOWNLOAD_FAILED, path + ": no such file");
+        }
+        if (Files.size(path) > SUMS_FILE_LIMIT) {
+          throw new GenVmException(
+              ExitCode.DOWNLOAD_FAILED,
+              path
+                  + ": larger than "
+                  + (SUMS_FILE_LIMIT >> 20)
+                  + " MiB; is it really a sums file?");
+        }
+        return Files.readAllBytes(path);
+      } catch (ClosedByInterruptException e) {
+        throw HttpTransfer.interrupted();
+      } catch (IOException e) {
+        throw new GenVmException(ExitCode.DOWNLOAD_FAILED, path + ": " + e.getMessage(), e);
+      }
+    }
+    MemorySink sink = new MemorySink(SUMS_FILE_LIMIT);
+    DownloadListener retriesOnly =
+        new DownloadListener() {
+          @Override
+          public void retrying(
+              URI source, int attempt, int maxAttempts, java.time.Duration delay, String reason) {
+            listener.retrying(source, attempt, maxAttempts, delay, reason);
+          }
+        };
+    transfer.run(uri, sink, retriesOnly);
+    return sink.bytes();
+  }
+
+  // ---- local files
+
+  private FetchResult hashLocal(URI source, String type, String hex, DownloadListener listener) {
+    Path path = localPath(source);
+    if (!Files.isRegularFile(path)) {
+      throw new GenVmException(ExitCode.DOWNLOAD_FAILED, path + ": no such file");
+    }
+    String actual;
+    long done = 0;
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      long size = channel.size();
+      listener.started(source, size, 0);
+      Hasher hasher = Checksums.newHasher(type);
+      ByteBuffer buffer = ByteBuffer.allocate(settings.bufferSize());
+      long lastReport = System.nanoTime();
+      while (channel.read(buffer) >= 0) {
+        buffer.flip();
+        done += buffer.remaining();
+        hasher.update(buffer);
+        buffer.clear();
+        if (Thread.interrupted()) {
+          throw HttpTransfer.interrupted();
+        }
+        long now = System.nanoTime();
+        if (now - lastReport > LOCAL_PROGRESS_NANOS) {
+          lastReport = now;
+          listener.progress(done, size);
+        }
+      }
+      listener.progress(done, size);
+      actual = hasher.hexDigest();
+    } catch (ClosedByInterruptException e) {
+      throw HttpTransfer.interrupted();
+    } catch (IOException e) {
+      throw new GenVmException(ExitCode.DOWNLOAD_FAILED, path + ": " + e.getMessage(), e);
+    }
+    if (!actual.equals(hex)) {
+      throw mismatch(path.toString(), type, hex, actual);
+    }
+    listener.finished(source, done);
+    return new FetchResult(path, type, hex, false, 0, source);
+  }
+
+  private static GenVmException mismatch(String what, String type, String hex, String actual) {
+    return new GenVmException(
+        ExitCode.CHECKSUM_MISMATCH,
+        what + ": checksum mismatch: expected " + type + " " + hex + ", got " + actual);
+  }
+
+  // ---- the cache
+
+  private FetchResult fetchIntoCache(
+      URI source, String type, String hex, DownloadListener listener) {
+    Optional<FetchResult> hit = hit(source, type, hex, false);
+    if (hit.isPresent()) {
+      return hit.get();
+    }
+    Path lockPath = cache.lockPath(type, hex);
+    ReentrantLock lock = LOCKS.computeIfAbsent(lockPath, p -> new ReentrantLock());
+    try {
+      lock.lockInterruptibly();
+    } catch (InterruptedException e) {
+      throw HttpTransfer.interrupted();
+    }
+    try {
+      Files.createDirectories(lockPath.getParent());
+      try (FileChannel lockChannel =
+              FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock fileLock = lockFile(lockChannel, source)) {
+        hit = hit(source, type, hex, true);
+        if (hit.isPresent()) {
+          return hit.get();
+        }
+        return download(source, type, hex, listener);
+      }
+    } catch (ClosedByInterruptException | FileLockInterruptionException e) {
+      throw HttpTransfer.interrupted();
+    } catch (IOException e) {
+      throw new GenVmException(ExitCode.DOWNLOAD_FAILED, lockPath + ": " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static FileLock lockFile(FileChannel channel, URI source) throws IOException {
+    FileLock lock = channel.tryLock();
+    if (lock == null) {
+      log.info("waiting for another process that is downloading {}", source);
+      lock = channel.lock();
+    }
+    return lock;
+  }
+
+  /**
+   * The verified entry, if present and of the size its metadata records. A wrong size is only acted
+   * on under the entry's lock: the entry is deleted and downloaded again.
+   */
+  private Optional<FetchResult> hit(URI source, String type, String hex, boolean locked) {
+    Path file = cache.entryPath(type, hex);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    Optional<DownloadCache.EntryInfo> info = cache.readInfo(type, hex);
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    long recorded = info.map(DownloadCache.EntryInfo::size).orElse(-1L);
+    if (recorded >= 0 && recorded != size) {
+      if (locked) {
+        log.warn("{}: {} bytes, but {} were stored; downloading it again", file, size, recorded);
+        try {
+          Files.deleteIfExists(file);
+          Files.deleteIfExists(cache.infoPath(type, hex));
+        } catch (IOException e) {
+          throw new GenVmException(ExitCode.DOWNLOAD_FAILED, file + ": " + e.getMessage(), e);
+        }
+      }
+      return Optional.empty();
+    }
+    log.debug("{}: in the cache as {}", source, file);
+    cache.touch(type, hex, info, size, source);
+    return Optional.of(new FetchResult(file, type, hex, true, 0, source));
+  }
+
+  private FetchResult download(URI source, String type, String hex, DownloadListener listener)
+      throws IOException {
+    Path part = cache.partPath(type, hex);
+    long network = 0;
+    for (int pass = 1; ; pass++) {
+      FileSink sink = FileSink.open(cache, type, hex, settings.bufferSize());
+      String actual = null;
+      try {
+        if (sink.resumedBytes() > 0) {
+          log.info("{}: resuming after {} bytes from an earlier run", source, sink.resumedBytes());
+        }
+        network += transfer.run(source, sink, listener);
+        actual = sink.finish();
+      } finally {
+        closeQuietly(sink);
+        if (actual == null && sink.size() == 0) {
+          // nothing to resume: leave no empty partial behind
+          Files.deleteIfExists(part);
+          Files.deleteIfExists(cache.partInfoPath(type, hex));
+        }
+      }
+      if (!actual.equals(hex)) {
+        Files.deleteIfExists(part);
+        Files.deleteIfExists(cache.partInfoPath(type, hex));
+        if (pass == 1 && sink.keptEarlierBytes()) {
+          log.warn(
+              "{}: the download resumed from an earlier run did not verify;"
+                  + " downloading it again from the start",
+              source);
+          continue;
+        }
+        throw mismatch(source.toString(), type, hex, actual);
+      }
+      long size = Files.size(part);
+      Path target = cache.entryPath(type, hex);
+      Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+      syncDirectory(target.getParent());
+      Files.deleteIfExists(cache.partInfoPath(type, hex));
+      Instant now = Instant.now();
+      cache.writeInfo(type, hex, new DownloadCache.EntryInfo(source, size, now, now));
+      listener.finished(source, size);
+      return new FetchResult(target, type, hex, false, network, source);
+    }
+  }
+
+  private static void closeQuietly(FileSink sink) {
+    try {
+      sink.close();
+    } catch (IOException e) {
+      log.debug("closing {}: {}", sink.part(), e.toString());
+    }
+  }
+
+  /** Makes a rename durable (Linux; elsewhere best effort). */
+  private static void syncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      log.debug("cannot sync {}: {}", dir, e.toString());
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package org.genvmimage.download;
+
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * What to fetch and how to verify it: a source URL ({@code http}, {@code https} or {@code file})
+ * and either the expected hex digest or the URL of a sums file that lists it.
+ *
+ * @param source where the file comes from
+ * @param checksumType a hashlib name, e.g. {@code sha256} (see {@link Checksums})
+ * @param expectedHex the expected digest in hex, or {@code null} when {@code sumsFile} is given
+ * @param sumsFile a {@code SHA256SUMS}/{@code CHECKSUM}-style file that lists the digest of the
+ *     source's file name, or {@code null} when {@code expectedHex} is given
+ */
+public record FetchRequest(URI source, String checksumType, String expectedHex, URI sumsFile) {
+
+  public FetchRequest {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(checksumType, "checksumType");
+    if ((expectedHex == null) == (sumsFile == null)) {
+      throw new IllegalArgumentException("give exactly one of expectedHex and sumsFile");
+    }
+  }
+
+  /** A request verified against a known hex digest. */
+  public static FetchRequest withChecksum(URI source, String checksumType, String expectedHex) {
+    return new FetchRequest(source, checksumType, Objects.requireNonNull(expectedHex), null);
+  }
+
+  /** A request whose digest is looked up in a sums file by the source's file name. */
+  public static FetchRequest withSumsFile(URI source, String checksumType, URI sumsFile) {
+    return new FetchRequest(source, checksumType, null, Objects.requireNonNull(sumsFile));
+  }
+
+  /** The last segment of the source's path, percent-decoded: the name a sums file lists. */
+  public String fileName() {
+    return fileNameOf(source);
+  }
+
+  static String fileNameOf(URI uri) {
+    String path = uri.getPath();
+    if (path == null) {
+      path = uri.getSchemeSpecificPart();
+    }
+    if (path == null) {
+      return "";
+    }
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+}

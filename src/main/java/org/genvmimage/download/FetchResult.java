@@ -1,0 +1,23 @@
+package org.genvmimage.download;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * A fetched, verified file.
+ *
+ * @param file the verified file: the cache entry, or for a {@code file:} source the source itself
+ * @param checksumType the canonical hashlib name of the digest
+ * @param checksumHex the verified digest, lower-case hex
+ * @param cacheHit true when the file was already in the cache and nothing was downloaded
+ * @param bytesDownloaded bytes received over the network by this fetch (0 for a hit or a local
+ *     file; less than the file size when an earlier partial download was resumed)
+ * @param source the requested source
+ */
+public record FetchResult(
+    Path file,
+    String checksumType,
+    String checksumHex,
+    boolean cacheHit,
+    long bytesDownloaded,
+    URI source) {}

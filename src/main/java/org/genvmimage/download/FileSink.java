@@ -1,0 +1,182 @@
+package org.genvmimage.download;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a download to {@code <hex>.part} and hashes the same bytes as they pass: the finished file
+ * is never read again. Bytes are gathered in one direct buffer and written in large blocks.
+ */
+final class FileSink implements Sink, AutoCloseable {
+  private final DownloadCache cache;
+  private final String type;
+  private final String hex;
+  private final Path part;
+  private final FileChannel channel;
+  private final ByteBuffer staging;
+  private Hasher hasher;
+  private DownloadCache.PartInfo info;
+  private volatile long size;
+  private final long resumedBytes;
+  private boolean restarted;
+
+  private FileSink(
+      DownloadCache cache,
+      String type,
+      String hex,
+      FileChannel channel,
+      Hasher hasher,
+      long size,
+      DownloadCache.PartInfo info,
+      int bufferSize) {
+    this.cache = cache;
+    this.type = type;
+    this.hex = hex;
+    this.part = cache.partPath(type, hex);
+    this.channel = channel;
+    this.hasher = hasher;
+    this.size = size;
+    this.resumedBytes = size;
+    this.info = info;
+    this.staging = ByteBuffer.allocateDirect(bufferSize);
+  }
+
+  /**
+   * Opens (or creates) the partial file of an entry. Bytes left by an earlier run are read once to
+   * rebuild the digest state, so the download can continue after them.
+   */
+  static FileSink open(DownloadCache cache, String type, String hex, int bufferSize)
+      throws IOException {
+    Path part = cache.partPath(type, hex);
+    Files.createDirectories(part.getParent());
+    FileChannel channel =
+        FileChannel.open(
+            part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      Hasher hasher = Checksums.newHasher(type);
+      long size = 0;
+      ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
+      while (channel.read(buffer) >= 0) {
+        buffer.flip();
+        size += buffer.remaining();
+        hasher.update(buffer);
+        buffer.clear();
+      }
+      channel.position(size);
+      DownloadCache.PartInfo info = size > 0 ? cache.readPartInfo(type, hex).orElse(null) : null;
+      return new FileSink(cache, type, hex, channel, hasher, size, info, bufferSize);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** Bytes that an earlier run left and this sink started from. */
+  long resumedBytes() {
+    return resumedBytes;
+  }
+
+  /** Whether the bytes held still begin with those an earlier run left. */
+  synchronized boolean keptEarlierBytes() {
+    return resumedBytes > 0 && !restarted;
+  }
+
+  Path part() {
+    return part;
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  @Override
+  public boolean resumable() {
+    return true;
+  }
+
+  @Override
+  public synchronized String ifRange(URI uri) {
+    return info == null ? null : info.ifRange(uri);
+  }
+
+  @Override
+  public synchronized long knownTotal() {
+    return info == null ? -1 : info.totalBytes();
+  }
+
+  @Override
+  public synchronized void restart(DownloadCache.PartInfo newInfo) throws IOException {
+    staging.clear();
+    channel.truncate(0);
+    channel.position(0);
+    hasher = Checksums.newHasher(type);
+    size = 0;
+    restarted = true;
+    info = newInfo;
+    if (newInfo != null) {
+      cache.writePartInfo(type, hex, newInfo);
+    } else {
+      Files.deleteIfExists(cache.partInfoPath(type, hex));
+    }
+  }
+
+  @Override
+  public synchronized void accept(ByteBuffer buffer) throws IOException {
+    int start = buffer.position();
+    int n = buffer.remaining();
+    hasher.update(buffer);
+    buffer.position(start);
+    int limit = buffer.limit();
+    while (buffer.hasRemaining()) {
+      if (!staging.hasRemaining()) {
+        writeStaging();
+      }
+      buffer.limit(buffer.position() + Math.min(buffer.remaining(), staging.remaining()));
+      staging.put(buffer);
+      buffer.limit(limit);
+    }
+    size += n;
+  }
+
+  @Override
+  public synchronized void flush() throws IOException {
+    if (staging.position() > 0) {
+      writeStaging();
+    }
+  }
+
+  private void writeStaging() throws IOException {
+    staging.flip();
+    while (staging.hasRemaining()) {
+      channel.write(staging);
+    }
+    staging.clear();
+  }
+
+  /** Writes out the rest, forces it to disk, closes the file and returns the digest. */
+  synchronized String finish() throws IOException {
+    flush();
+    channel.force(true);
+    channel.close();
+    return hasher.hexDigest();
+  }
+
+  /** Closes the file and keeps it, for a later resume. */
+  @Override
+  public synchronized void close() throws IOException {
+    if (!channel.isOpen()) {
+      return;
+    }
+    try {
+      flush();
+    } finally {
+      channel.close();
+    }
+  }
+}

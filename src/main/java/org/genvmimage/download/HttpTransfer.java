@@ -1,0 +1,650 @@
+package org.genvmimage.download;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodySubscriber;
+import java.net.http.HttpResponse.ResponseInfo;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLHandshakeException;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP(S) GET into a {@link Sink}, with retries, resume by range requests and a stall watchdog.
+ *
+ * <p>The body arrives through a {@link BodySubscriber} that hands each buffer of the HTTP client
+ * straight to the sink and asks for the next one only after that (so at most one buffer is in
+ * flight and the heap stays small). The calling thread waits for the response a short while at a
+ * time, reports progress between waits, and cancels the exchange when the response has sent nothing
+ * for the stall timeout or when the thread is interrupted. Cancelling closes the connection; after
+ * it, no callback touches the sink again.
+ */
+final class HttpTransfer {
+  private static final Logger log = LoggerFactory.getLogger(HttpTransfer.class);
+  private static final String USER_AGENT = "gen-vm-image";
+  private static final int MAX_RESTARTS = 2;
+
+  private final HttpClient client;
+  private final DownloadSettings settings;
+
+  HttpTransfer(HttpClient client, DownloadSettings settings) {
+    this.client = client;
+    this.settings = settings;
+  }
+
+  /**
+   * Fetches {@code uri} into {@code sink}, continuing after the bytes it already holds when the
+   * server allows.
+   *
+   * @return the bytes received over the network
+   * @throws GenVmException DOWNLOAD_FAILED when the server refuses or every attempt failed,
+   *     INTERRUPTED when the thread was interrupted
+   */
+  long run(URI uri, Sink sink, DownloadListener listener) {
+    int attempts = 0;
+    int streak = 0;
+    int restarts = 0;
+    long received = 0;
+    while (true) {
+      attempts++;
+      Attempt attempt = new Attempt(uri, sink, listener);
+      try {
+        attempt.run();
+        return received + attempt.received;
+      } catch (Retry retry) {
+        received += attempt.received;
+        Duration delay;
+        if (retry.restart && restarts < MAX_RESTARTS) {
+          restarts++;
+          delay = Duration.ZERO;
+        } else {
+          streak = attempt.received > 0 ? 1 : streak + 1;
+          if (streak >= settings.maxAttempts()) {
+            throw new GenVmException(
+                ExitCode.DOWNLOAD_FAILED,
+                uri
+                    + ": "
+                    + retry.reason
+                    + " (after "
+                    + attempts
+                    + (attempts == 1 ? " attempt)" : " attempts)"),
+                retry.getCause());
+          }
+          delay = backoff(streak, retry.retryAfter);
+        }
+        log.debug("{}: {}; retrying in {} ms", uri, retry.reason, delay.toMillis());
+        listener.retrying(uri, streak + 1, settings.maxAttempts(), delay, retry.reason);
+        try {
+          TimeUnit.NANOSECONDS.sleep(delay.toNanos());
+        } catch (InterruptedException e) {
+          throw interrupted();
+        }
+      }
+    }
+  }
+
+  /** The wait before the next attempt after {@code streak} failures in a row. */
+  Duration backoff(int streak, Duration retryAfter) {
+    Duration max = settings.maxBackoff();
+    Duration delay = settings.initialBackoff();
+    for (int i = 1; i < streak && delay.compareTo(max) < 0; i++) {
+      delay = delay.multipliedBy(2);
+    }
+    if (delay.compareTo(max) > 0) {
+      delay = max;
+    }
+    if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
+      delay = retryAfter.compareTo(max) > 0 ? max : retryAfter;
+    }
+    return delay;
+  }
+
+  static GenVmException interrupted() {
+    return new GenVmException(ExitCode.INTERRUPTED, "interrupted");
+  }
+
+  private enum Outcome {
+    NONE,
+    BODY,
+    COMPLETE,
+    RESTART,
+    STATUS,
+    LOCAL_FAILURE
+  }
+
+  /** One request and its response. */
+  private final class Attempt {
+    private final URI uri;
+    private final Sink sink;
+    private final DownloadListener listener;
+
+    // Written by HTTP client threads under the sink's monitor, read by the calling thread.
+    private volatile boolean aborted;
+    private volatile long activity;
+    private volatile Outcome outcome = Outcome.NONE;
+    private volatile int status;
+    private volatile HttpHeaders headers;
+    private volatile long total = -1;
+    private volatile long alreadyHave;
+    private volatile long expectedBody = -1;
+    private volatile long received;
+    private volatile String restartReason;
+    private volatile IOException localFailure;
+    private volatile Flow.Subscription subscription;
+
+    private long offset;
+    private boolean startedReported;
+    private long lastReported = -1;
+
+    Attempt(URI uri, Sink sink, DownloadListener listener) {
+      this.uri = uri;
+      this.sink = sink;
+      this.listener = listener;
+    }
+
+    void run() throws Retry {
+      try {
+        synchronized (sink) {
+          if (!sink.resumable() && sink.size() > 0) {
+            sink.restart(null);
+          }
+          offset = sink.size();
+        }
+      } catch (IOException e) {
+        throw local(e);
+      }
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(uri)
+              .GET()
+              .header("User-Agent", USER_AGENT)
+              .header("Accept-Encoding", "identity");
+      if (offset > 0) {
+        request.header("Range", "bytes=" + offset + "-");
+        String validator = sink.ifRange(uri);
+        if (validator != null) {
+          request.header("If-Range", validator);
+        }
+      }
+      activity = System.nanoTime();
+      CompletableFuture<HttpResponse<Void>> response;
+      try {
+        response = client.sendAsync(request.build(), this::onHeaders);
+      } catch (IllegalArgumentException e) {
+        throw new GenVmException(ExitCode.DOWNLOAD_FAILED, uri + ": " + e.getMessage(), e);
+      }
+      Throwable failure = null;
+      try {
+        failure = await(response);
+      } finally {
+        if (!response.isDone() || failure != null) {
+          abort(response);
+        }
+        try {
+          synchronized (sink) {
+            sink.flush();
+          }
+        } catch (IOException e) {
+          throw local(e);
+        }
+      }
+      report();
+      evaluate(failure);
+    }
+
+    /** Waits for the exchange; returns its failure, or null when it completed. */
+    private Throwable await(CompletableFuture<HttpResponse<Void>> response) throws Retry {
+      long stallNanos = settings.stallTimeout().toNanos();
+      long pollMillis = Math.max(10, Math.min(200, settings.stallTimeout().toMillis() / 4));
+      while (true) {
+        try {
+          response.get(pollMillis, TimeUnit.MILLISECONDS);
+          return null;
+        } catch (ExecutionException e) {
+          return e.getCause();
+        } catch (TimeoutException e) {
+          report();
+          if (System.nanoTime() - activity > stallNanos) {
+            abort(response);
+            String reason =
+                outcome == Outcome.NONE
+                    ? "no response for " + seconds(settings.stallTimeout())
+                    : "stalled: no data for " + seconds(settings.stallTimeout());
+            throw new Retry(reason, null, false, null);
+          }
+        } catch (InterruptedException e) {
+          abort(response);
+          throw interrupted();
+        }
+      }
+    }
+
+    /** Cancels the exchange and waits until no callback can touch the sink any more. */
+    private void abort(CompletableFuture<?> response) {
+      aborted = true;
+      response.cancel(true);
+      Flow.Subscription s = subscription;
+      if (s != null) {
+        s.cancel();
+      }
+      synchronized (sink) {
+        // a buffer being written when the flag was set has been written now
+      }
+    }
+
+    private void evaluate(Throwable failure) throws Retry {
+      if (failure instanceof CompletionException && failure.getCause() != null) {
+        failure = failure.getCause();
+      }
+      if (localFailure != null) {
+        throw local(localFailure);
+      }
+      if (failure != null) {
+        if (outcome == Outcome.BODY) {
+          throw new Retry("connection lost after " + bytesSoFar(), null, false, failure);
+        }
+        throw classify(uri, failure);
+      }
+      switch (outcome) {
+        case BODY:
+          if (expectedBody >= 0 && received < expectedBody) {
+            throw new Retry("connection closed after " + bytesSoFar(), null, false, null);
+          }
+          return;
+        case COMPLETE:
+          return;
+        case RESTART:
+          try {
+            synchronized (sink) {
+              sink.restart(null);
+            }
+          } catch (IOException e) {
+            throw local(e);
+          }
+          throw new Retry(restartReason, null, true, null);
+        case STATUS:
+          String text = "HTTP " + status + reasonPhrase(status);
+          if (status == 408 || status == 429 || status >= 500) {
+            throw new Retry(text, retryAfter(headers), false, null);
+          }
+          if (status >= 300 && status < 400) {
+            text +=
+                headers
+                    .firstValue("Location")
+                    .map(l -> " (redirect to " + l + " not followed)")
+                    .orElse("");
+          }
+          throw new GenVmException(ExitCode.DOWNLOAD_FAILED, uri + ": " + text);
+        default:
+          throw new GenVmException(ExitCode.DOWNLOAD_FAILED, uri + ": no response");
+      }
+    }
+
+    private String bytesSoFar() {
+      long have = sink.size();
+      return total >= 0 ? have + " of " + total + " bytes" : have + " bytes";
+    }
+
+    private GenVmException local(IOException e) {
+      if (e instanceof java.nio.channels.ClosedByInterruptException) {
+        return interrupted();
+      }
+      String where = sink instanceof FileSink f ? f.part().toString() : uri.toString();
+      return new GenVmException(ExitCode.DOWNLOAD_FAILED, where + ": " + e.getMessage(), e);
+    }
+
+    /** Tells the listener, on the calling thread, what the client threads have done. */
+    private void report() {
+      if (!startedReported && outcome == Outcome.BODY) {
+        startedReported = true;
+        listener.started(uri, total, alreadyHave);
+      }
+      if (startedReported) {
+        long now = sink.size();
+        if (now != lastReported) {
+          lastReported = now;
+          listener.progress(now, total);
+        }
+      }
+    }
+
+    /** Decides from the status line and headers what to do with the body (client thread). */
+    private BodySubscriber<Void> onHeaders(ResponseInfo info) {
+      synchronized (sink) {
+        if (aborted) {
+          return new Cancelling();
+        }
+        activity = System.nanoTime();
+        status = info.statusCode();
+        headers = info.headers();
+        long contentLength = headers.firstValueAsLong("Content-Length").orElse(-1);
+        try {
+          switch (status) {
+            case 200:
+              if (offset > 0) {
+                log.info("{}: the server sent the whole file; downloading from the start", uri);
+              }
+              sink.restart(
+                  new DownloadCache.PartInfo(
+                      uri,
+                      headers.firstValue("ETag").orElse(null),
+                      headers.firstValue("Last-Modified").orElse(null),
+                      contentLength));
+              total = contentLength;
+              alreadyHave = 0;
+              expectedBody = contentLength;
+              return streaming();
+            case 206:
+              {
+                ContentRange range =
+                    ContentRange.parse(headers.firstValue("Content-Range").orElse(null));
+                long known = sink.knownTotal();
+                if (range == null
+                    || range.start() != offset
+                    || range.start() != sink.size()
+                    || (known >= 0 && range.total() >= 0 && range.total() != known)) {
+                  outcome = Outcome.RESTART;
+                  restartReason =
+                      "unexpected partial response ("
+                          + headers.firstValue("Content-Range").orElse("no Content-Range")
+                          + " for bytes "
+                          + offset
+                          + "-)";
+                  return new Cancelling();
+                }
+                total = range.total();
+                alreadyHave = offset;
+                expectedBody = range.end() - range.start() + 1;
+                return streaming();
+              }
+            case 416:
+              {
+                ContentRange range =
+                    ContentRange.parse(headers.firstValue("Content-Range").orElse(null));
+                if (offset > 0 && range != null && range.total() == offset) {
+                  total = offset;
+                  outcome = Outcome.COMPLETE;
+                } else {
+                  outcome = Outcome.RESTART;
+                  restartReason = "the server refused to resume at byte " + offset + " (HTTP 416)";
+                }
+                return new Cancelling();
+              }
+            default:
+              outcome = Outcome.STATUS;
+              return new Cancelling();
+          }
+        } catch (IOException e) {
+          localFailure = e;
+          outcome = Outcome.LOCAL_FAILURE;
+          return new Cancelling();
+        }
+      }
+    }
+
+    private BodySubscriber<Void> streaming() {
+      outcome = Outcome.BODY;
+      return new Streaming();
+    }
+
+    /** Feeds each buffer to the sink, then asks for the next one. */
+    private final class Streaming implements BodySubscriber<Void> {
+      private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+      @Override
+      public CompletionStage<Void> getBody() {
+        return done;
+      }
+
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        if (aborted) {
+          s.cancel();
+        } else {
+          s.request(1);
+        }
+      }
+
+      @Override
+      public void onNext(List<ByteBuffer> buffers) {
+        synchronized (sink) {
+          if (aborted) {
+            return;
+          }
+          try {
+            for (ByteBuffer buffer : buffers) {
+              int n = buffer.remaining();
+              sink.accept(buffer);
+              received += n;
+            }
+          } catch (IOException e) {
+            localFailure = e;
+            aborted = true;
+            subscription.cancel();
+            done.completeExceptionally(e);
+            return;
+          }
+          activity = System.nanoTime();
+        }
+        subscription.request(1);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onComplete() {
+        done.complete(null);
+      }
+    }
+  }
+
+  /** Refuses the body: the connection is closed instead of read to the end. */
+  private static final class Cancelling implements BodySubscriber<Void> {
+    @Override
+    public CompletionStage<Void> getBody() {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      s.cancel();
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {}
+
+    @Override
+    public void onError(Throwable throwable) {}
+
+    @Override
+    public void onComplete() {}
+  }
+
+  /** A failure that another attempt may get past. */
+  private static final class Retry extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String reason;
+    final transient Duration retryAfter;
+    final boolean restart;
+
+    Retry(String reason, Duration retryAfter, boolean restart, Throwable cause) {
+      super(reason, cause, false, false);
+      this.reason = reason;
+      this.retryAfter = retryAfter;
+      this.restart = restart;
+    }
+  }
+
+  /** Turns a failure before any response into a retry or a final error. */
+  private Retry classify(URI uri, Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        throw new GenVmException(
+            ExitCode.DOWNLOAD_FAILED, uri + ": unknown host '" + uri.getHost() + "'", failure);
+      }
+      if (t instanceof SSLHandshakeException) {
+        throw new GenVmException(
+            ExitCode.DOWNLOAD_FAILED, uri + ": TLS handshake failed: " + t.getMessage(), failure);
+      }
+    }
+    if (failure instanceof HttpConnectTimeoutException) {
+      return new Retry(
+          "connect timed out after " + seconds(settings.connectTimeout()), null, false, failure);
+    }
+    if (failure instanceof HttpTimeoutException) {
+      return new Retry("timed out", null, false, failure);
+    }
+    if (failure instanceof ConnectException) {
+      String message = deepestMessage(failure);
+      if (message == null || message.toLowerCase(Locale.ROOT).contains("refused")) {
+        return new Retry("connection refused", null, false, failure);
+      }
+      return new Retry("cannot connect: " + message, null, false, failure);
+    }
+    if (failure instanceof IOException) {
+      String message = String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT);
+      if (message.contains("reset")) {
+        return new Retry("connection reset", null, false, failure);
+      }
+      if (message.contains("eof") || message.contains("closed")) {
+        return new Retry("connection closed before a response", null, false, failure);
+      }
+      return new Retry("network error: " + failure.getMessage(), null, false, failure);
+    }
+    throw new GenVmException(ExitCode.DOWNLOAD_FAILED, uri + ": " + describe(failure), failure);
+  }
+
+  private static String describe(Throwable t) {
+    String message = deepestMessage(t);
+    return message != null ? message : t.getClass().getSimpleName();
+  }
+
+  private static String deepestMessage(Throwable t) {
+    String message = null;
+    for (; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+    }
+    return message;
+  }
+
+  /** "60 s", "0.3 s". */
+  static String seconds(Duration d) {
+    long millis = d.toMillis();
+    if (millis % 1000 == 0) {
+      return millis / 1000 + " s";
+    }
+    return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+  }
+
+  /** A Retry-After header as a wait, or null when absent or not understood. */
+  static Duration retryAfter(HttpHeaders headers) {
+    if (headers == null) {
+      return null;
+    }
+    String value = headers.firstValue("Retry-After").orElse(null);
+    if (value == null) {
+      return null;
+    }
+    value = value.trim();
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+    } catch (NumberFormatException e) {
+      // an HTTP date
+    }
+    try {
+      Instant when = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration d = Duration.between(Instant.now(), when);
+      return d.isNegative() ? Duration.ZERO : d;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A parsed {@code Content-Range}; {@code start} and {@code end} are -1 in "bytes *&#47;n". */
+  record ContentRange(long start, long end, long total) {
+    private static final Pattern RANGE =
+        Pattern.compile("bytes\\s+(?:(\\d+)-(\\d+)|\\*)/(\\d+|\\*)", Pattern.CASE_INSENSITIVE);
+
+    static ContentRange parse(String header) {
+      if (header == null) {
+        return null;
+      }
+      Matcher m = RANGE.matcher(header.trim());
+      if (!m.matches()) {
+        return null;
+      }
+      try {
+        long start = m.group(1) == null ? -1 : Long.parseLong(m.group(1));
+        long end = m.group(2) == null ? -1 : Long.parseLong(m.group(2));
+        long total = "*".equals(m.group(3)) ? -1 : Long.parseLong(m.group(3));
+        if (start > end || (total >= 0 && end >= total)) {
+          return null;
+        }
+        return new ContentRange(start, end, total);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+  }
+
+  private static final Map<Integer, String> PHRASES =
+      Map.ofEntries(
+          Map.entry(301, "Moved Permanently"),
+          Map.entry(302, "Found"),
+          Map.entry(303, "See Other"),
+          Map.entry(307, "Temporary Redirect"),
+          Map.entry(308, "Permanent Redirect"),
+          Map.entry(400, "Bad Request"),
+          Map.entry(401, "Unauthorized"),
+          Map.entry(403, "Forbidden"),
+          Map.entry(404, "Not Found"),
+          Map.entry(405, "Method Not Allowed"),
+          Map.entry(406, "Not Acceptable"),
+          Map.entry(407, "Proxy Authentication Required"),
+          Map.entry(408, "Request Timeout"),
+          Map.entry(410, "Gone"),
+          Map.entry(416, "Range Not Satisfiable"),
+          Map.entry(429, "Too Many Requests"),
+          Map.entry(500, "Internal Server Error"),
+          Map.entry(501, "Not Implemented"),
+          Map.entry(502, "Bad Gateway"),
+          Map.entry(503, "Service Unavailable"),
+          Map.entry(504, "Gateway Timeout"));
+
+  static String reasonPhrase(int status) {
+    String phrase = PHRASES.get(status);
+    return phrase == null ? "" : " " + phrase;
+  }
+}
