@@ -6,13 +6,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
-import org.genvmimage.download.FetchRequest;
 import org.genvmimage.qemu.ImageInfo;
 
 /**
- * Before any download: resolves the expected checksum, decides whether the output is already up
- * to date (stops the build when it is), refuses to replace a different file without
- * --overwrite, and makes sure the output folder exists and is writable.
+ * Before any download: resolves the expected checksum, decides whether the output is already up to
+ * date (stops the build when it is), refuses to replace a different file without --overwrite, and
+ * makes sure the output folder exists and is writable.
  *
  * <p>Uses the spec and output path; produces {@code checksumHex} and possibly {@code outcome}.
  */
@@ -60,8 +59,7 @@ final class CheckOutputStep implements Step<ImageBuild> {
           ExitCode.INVALID_INPUT, dir + ": cannot create the output folder: " + reason(e), e);
     }
     if (!Files.isWritable(dir)) {
-      throw new GenVmException(
-          ExitCode.INVALID_INPUT, dir + ": the output folder is not writable");
+      throw new GenVmException(ExitCode.INVALID_INPUT, dir + ": the output folder is not writable");
     }
   }
 

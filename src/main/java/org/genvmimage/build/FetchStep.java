@@ -80,7 +80,7 @@ final class FetchStep implements Step<ImageBuild> {
           .warn(
               String.format(
                   "%s: %s: %s; retrying in %s (attempt %d of %d)",
-                  task, source, reason, Units.duration(delay), attempt + 1, maxAttempts));
+                  task, source, reason, Units.duration(delay), attempt, maxAttempts));
     }
   }
 }

@@ -17,9 +17,9 @@ import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 
 /**
- * Builds the images of an architecture file, in parallel up to a number of jobs. One failing
- * image does not stop the others; {@link #cancel()} (Ctrl-C) interrupts them all, and each
- * cleans up after itself.
+ * Builds the images of an architecture file, in parallel up to a number of jobs. One failing image
+ * does not stop the others; {@link #cancel()} (Ctrl-C) interrupts them all, and each cleans up
+ * after itself.
  */
 public final class ImageBuilder {
   private final BuildTools tools;

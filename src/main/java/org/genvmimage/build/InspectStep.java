@@ -7,8 +7,8 @@ import org.genvmimage.qemu.DiskImageSniffer;
 
 /**
  * Finds the base image's format from its content ({@code qemu-img info}, never the file name),
- * rejects payloads that are not disk images, and refuses a requested size below the image's
- * virtual size (qemu-img would shrink it and cut its file systems).
+ * rejects payloads that are not disk images, and refuses a requested size below the image's virtual
+ * size (qemu-img would shrink it and cut its file systems).
  *
  * <p>Uses {@code fetched}; produces {@code sourceInfo}.
  */

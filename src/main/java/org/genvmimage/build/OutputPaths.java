@@ -10,8 +10,8 @@ import org.genvmimage.core.GenVmException;
 
 /**
  * Where each image goes: a file with one image builds it to the output path; a file with several
- * builds each to {@code <key>.qcow2} beside the output path. The rule depends on the file, not
- * on --image, so an image keeps its path whichever images a run selects.
+ * builds each to {@code <key>.qcow2} beside the output path. The rule depends on the file, not on
+ * --image, so an image keeps its path whichever images a run selects.
  */
 public final class OutputPaths {
   private OutputPaths() {}

@@ -12,8 +12,8 @@ import java.time.temporal.ChronoUnit;
 import org.genvmimage.console.Console;
 
 /**
- * Makes the new image durable, gives it to the configured owner, renames it over the output in
- * one atomic step and records what it was built from.
+ * Makes the new image durable, gives it to the configured owner, renames it over the output in one
+ * atomic step and records what it was built from.
  *
  * <p>Uses {@code temp}, {@code checksumHex}; produces {@code outcome}.
  */
@@ -49,8 +49,8 @@ final class PublishStep implements Step<ImageBuild> {
   }
 
   /**
-   * Gives a file to a user (name or numeric uid). A user that does not exist, or a run without
-   * the right to change owners, is a warning: the image itself is fine.
+   * Gives a file to a user (name or numeric uid). A user that does not exist, or a run without the
+   * right to change owners, is a warning: the image itself is fine.
    */
   static void setOwner(Path file, String owner, String task, Console console) {
     if (owner == null || owner.isBlank()) {

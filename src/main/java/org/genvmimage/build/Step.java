@@ -1,8 +1,8 @@
 package org.genvmimage.build;
 
 /**
- * One small part of a build. A step reads what earlier steps left in the context and records
- * what it produces there; {@link #cleanup} undoes what it left behind when a later step fails.
+ * One small part of a build. A step reads what earlier steps left in the context and records what
+ * it produces there; {@link #cleanup} undoes what it left behind when a later step fails.
  */
 public interface Step<C> {
   /** A short name for logs ("fetch", "convert", ...). */

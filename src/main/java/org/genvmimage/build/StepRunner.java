@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs steps in order; when one fails (or the thread is interrupted), cleans up every started
- * step in reverse order and rethrows the failure.
+ * Runs steps in order; when one fails (or the thread is interrupted), cleans up every started step
+ * in reverse order and rethrows the failure.
  */
 public final class StepRunner {
   private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);

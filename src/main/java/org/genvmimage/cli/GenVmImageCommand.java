@@ -253,9 +253,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
         out.println(key + "  up to date  " + r.output());
       } else {
         String how =
-            r.cacheHit()
-                ? "cached source"
-                : "downloaded " + Units.bytes(r.bytesDownloaded());
+            r.cacheHit() ? "cached source" : "downloaded " + Units.bytes(r.bytesDownloaded());
         out.println(
             key
                 + "  built       "

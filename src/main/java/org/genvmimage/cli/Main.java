@@ -3,9 +3,9 @@ package org.genvmimage.cli;
 import java.util.Arrays;
 
 /**
- * The jar's entry point: {@code java -jar gen-vm-image.jar [gen-vm-image|configure-vm-image]
- * ARGS}. Without a command name it runs gen-vm-image. The launchers in {@code bin/} call each
- * command's own main directly.
+ * The jar's entry point: {@code java -jar gen-vm-image.jar [gen-vm-image|configure-vm-image] ARGS}.
+ * Without a command name it runs gen-vm-image. The launchers in {@code bin/} call each command's
+ * own main directly.
  */
 public final class Main {
   private Main() {}

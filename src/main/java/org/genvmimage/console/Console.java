@@ -135,7 +135,8 @@ public final class Console implements AutoCloseable {
       line.append(e.getKey()).append(": ").append(e.getValue());
     }
     int width = terminalWidth() - 1;
-    String text = line.length() > width ? line.substring(0, Math.max(0, width - 1)) + "…" : line.toString();
+    String text =
+        line.length() > width ? line.substring(0, Math.max(0, width - 1)) + "…" : line.toString();
     err.print("\r\033[K" + text);
     err.flush();
     lineShown = !text.isEmpty();

@@ -108,6 +108,19 @@ public final class Downloader {
     }
   }
 
+  /**
+   * The digest a request expects: its hex value, or the one its sums file lists for the source's
+   * file name (with the same offline fallback as {@link #fetch}).
+   */
+  public String resolveChecksum(FetchRequest request) {
+    String type = checkType(request.checksumType());
+    if (request.expectedHex() != null) {
+      return checkHex(request.source(), type, request.expectedHex());
+    }
+    checkScheme(request.sumsFile());
+    return resolveFromSums(request, type, DownloadListener.NONE);
+  }
+
   private FetchResult doFetch(FetchRequest request, DownloadListener listener) {
     if (Thread.interrupted()) {
       throw HttpTransfer.interrupted();

@@ -37,8 +37,7 @@ class StepRunnerTest {
   @Test
   void runsAllStepsInOrderWithoutCleanupOnSuccess() throws Exception {
     Ctx c = new Ctx();
-    StepRunner.run(
-        List.of(new Recording("a", false, false), new Recording("b", false, false)), c);
+    StepRunner.run(List.of(new Recording("a", false, false), new Recording("b", false, false)), c);
     assertThat(c.log).containsExactly("run a", "run b");
   }
 
@@ -59,8 +58,7 @@ class StepRunnerTest {
   @Test
   void aStepCanEndTheRunEarly() throws Exception {
     Ctx c = new Ctx();
-    StepRunner.run(
-        List.of(new Recording("a", false, true), new Recording("b", false, false)), c);
+    StepRunner.run(List.of(new Recording("a", false, true), new Recording("b", false, false)), c);
     assertThat(c.log).containsExactly("run a");
   }
 
@@ -82,14 +80,16 @@ class StepRunnerTest {
 
           @Override
           public void cleanup(Ctx ctx) {
-            ctx.log.add("cleanup interrupting, interrupted=" + Thread.currentThread().isInterrupted());
+            ctx.log.add(
+                "cleanup interrupting, interrupted=" + Thread.currentThread().isInterrupted());
           }
         };
     try {
       assertThatThrownBy(
               () -> StepRunner.run(List.of(interrupting, new Recording("b", false, false)), c))
           .isInstanceOf(InterruptedException.class);
-      assertThat(c.log).containsExactly("run interrupting", "cleanup interrupting, interrupted=false");
+      assertThat(c.log)
+          .containsExactly("run interrupting", "cleanup interrupting, interrupted=false");
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
     } finally {
       Thread.interrupted();

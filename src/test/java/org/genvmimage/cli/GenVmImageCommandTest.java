@@ -80,16 +80,31 @@ class GenVmImageCommandTest {
     Path arch =
         architecture(
             "owner: tester\nimages:\n"
-                + image("alpha", server.uri("/images/base.qcow2").toString(), "sha256", qcowSum, "64M")
-                + image("beta", server.uri("/images/base.img").toString(), "SHA256", rawSum.toUpperCase(), "32M")
-                + image("gamma", server.uri("/images/base.qcow2").toString(), "sha256", qcowSum, "16M"));
+                + image(
+                    "alpha", server.uri("/images/base.qcow2").toString(), "sha256", qcowSum, "64M")
+                + image(
+                    "beta",
+                    server.uri("/images/base.img").toString(),
+                    "SHA256",
+                    rawSum.toUpperCase(),
+                    "32M")
+                + image(
+                    "gamma",
+                    server.uri("/images/base.qcow2").toString(),
+                    "sha256",
+                    qcowSum,
+                    "16M"));
 
     Result r =
         run(
-            "--architecture-path", arch.toString(),
-            "--image-output-path", out.resolve("image.qcow2").toString(),
-            "--generated-image-owner", "nobody",
-            "--jobs", "3");
+            "--architecture-path",
+            arch.toString(),
+            "--image-output-path",
+            out.resolve("image.qcow2").toString(),
+            "--generated-image-owner",
+            "nobody",
+            "--jobs",
+            "3");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).containsPattern("alpha +built +" + out.resolve("alpha.qcow2"));
@@ -104,8 +119,11 @@ class GenVmImageCommandTest {
     }
     assertThat(TestImages.listFiles(out))
         .containsExactlyInAnyOrder(
-            "alpha.qcow2", "beta.qcow2", "gamma.qcow2",
-            ".alpha.qcow2.gen-vm-image.json", ".beta.qcow2.gen-vm-image.json",
+            "alpha.qcow2",
+            "beta.qcow2",
+            "gamma.qcow2",
+            ".alpha.qcow2.gen-vm-image.json",
+            ".beta.qcow2.gen-vm-image.json",
             ".gamma.qcow2.gen-vm-image.json");
 
     int requests = server.requests().size();
@@ -115,7 +133,9 @@ class GenVmImageCommandTest {
             "--architecture-path", arch.toString(),
             "--image-output-path", out.resolve("image.qcow2").toString());
     assertThat(again.exit()).as(again.err()).isZero();
-    assertThat(again.out()).containsPattern("alpha +up to date").containsPattern("gamma +up to date");
+    assertThat(again.out())
+        .containsPattern("alpha +up to date")
+        .containsPattern("gamma +up to date");
     assertThat(server.requests()).hasSize(requests);
     assertThat(Files.readAllBytes(out.resolve("alpha.qcow2"))).isEqualTo(before);
   }
@@ -127,7 +147,9 @@ class GenVmImageCommandTest {
     Path output = out.resolve("image.qcow2");
     String url = server.uri("/base.qcow2").toString();
     Path arch = architecture("owner: t\nimages:\n" + image("one", url, "sha256", sum, "8M"));
-    assertThat(run("--architecture-path", arch.toString(), "--image-output-path", output.toString()).exit())
+    assertThat(
+            run("--architecture-path", arch.toString(), "--image-output-path", output.toString())
+                .exit())
         .isZero();
     assertImage(output, 8 * MIB);
     byte[] built = Files.readAllBytes(output);
@@ -142,8 +164,10 @@ class GenVmImageCommandTest {
     int requests = server.requests().size();
     Result replaced =
         run(
-            "--architecture-path", arch.toString(),
-            "--image-output-path", output.toString(),
+            "--architecture-path",
+            arch.toString(),
+            "--image-output-path",
+            output.toString(),
             "--overwrite");
     assertThat(replaced.exit()).as(replaced.err()).isZero();
     assertThat(replaced.err()).contains("using cached base.qcow2");
@@ -162,7 +186,8 @@ class GenVmImageCommandTest {
         architecture(
             "owner: t\nimages:\n"
                 + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M"));
-    Result r = run("--architecture-path", arch.toString(), "--image-output-path", output.toString());
+    Result r =
+        run("--architecture-path", arch.toString(), "--image-output-path", output.toString());
     assertThat(r.exit()).isEqualTo(ExitCode.OUTPUT_EXISTS);
     assertThat(Files.readString(output)).isEqualTo("precious");
     assertThat(server.requests()).isEmpty();
@@ -177,11 +202,22 @@ class GenVmImageCommandTest {
         architecture(
             "owner: t\nimages:\n"
                 + image("good", server.uri("/base.qcow2").toString(), "sha256", sum, "2M")
-                + image("bad", server.uri("/missing.qcow2").toString(), "sha256", sum, "2M"));
+                + image(
+                    "bad",
+                    server.uri("/missing.qcow2").toString(),
+                    "sha256",
+                    "1".repeat(64),
+                    "2M"));
     Result r =
-        run("--architecture-path", arch.toString(), "--image-output-path", out.resolve("x.qcow2").toString());
+        run(
+            "--architecture-path",
+            arch.toString(),
+            "--image-output-path",
+            out.resolve("x.qcow2").toString());
     assertThat(r.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
-    assertThat(r.out()).containsPattern("good +built").containsPattern("bad +failed .*\\(exit 4\\)");
+    assertThat(r.out())
+        .containsPattern("good +built")
+        .containsPattern("bad +failed .*\\(exit 4\\)");
     assertThat(r.err()).contains("404");
     assertThat(server.requests("/missing.qcow2")).hasSize(1);
     assertImage(out.resolve("good.qcow2"), 2 * MIB);
@@ -203,15 +239,54 @@ class GenVmImageCommandTest {
     record Fault(String name, String url, String value, String size, int exit, String message) {}
     List<Fault> faults =
         List.of(
-            new Fault("http404", server.uri("/nothing.qcow2").toString(), sum, "2M", ExitCode.DOWNLOAD_FAILED, "404"),
-            new Fault("http500", server.uri("/error.qcow2").toString(), sum, "2M", ExitCode.DOWNLOAD_FAILED, "500"),
-            new Fault("refused", closed, sum, "2M", ExitCode.DOWNLOAD_FAILED, "127.0.0.1"),
-            new Fault("stalled", server.uri("/stall.qcow2").toString(), sum, "2M", ExitCode.DOWNLOAD_FAILED, "stall"),
-            new Fault("mismatch", server.uri("/base.qcow2").toString(), wrongSum, "2M", ExitCode.CHECKSUM_MISMATCH, "checksum mismatch"),
-            new Fault("archive", server.uri("/image.tar.gz").toString(), TestHttpServer.sha256(gzip), "2M", ExitCode.TOOL_FAILED, "gzip"),
-            new Fault("shrink", server.uri("/base.qcow2").toString(), sum, "512K", ExitCode.INVALID_INPUT, "smaller than the base image's virtual size"));
+            new Fault(
+                "http404",
+                server.uri("/nothing.qcow2").toString(),
+                sum,
+                "2M",
+                ExitCode.DOWNLOAD_FAILED,
+                "404"),
+            new Fault(
+                "http500",
+                server.uri("/error.qcow2").toString(),
+                sum,
+                "2M",
+                ExitCode.DOWNLOAD_FAILED,
+                "500"),
+            new Fault(
+                "refused", closed, "c".repeat(64), "2M", ExitCode.DOWNLOAD_FAILED, "127.0.0.1"),
+            new Fault(
+                "stalled",
+                server.uri("/stall.qcow2").toString(),
+                sum,
+                "2M",
+                ExitCode.DOWNLOAD_FAILED,
+                "stall"),
+            new Fault(
+                "mismatch",
+                server.uri("/base.qcow2").toString(),
+                wrongSum,
+                "2M",
+                ExitCode.CHECKSUM_MISMATCH,
+                "checksum mismatch"),
+            new Fault(
+                "archive",
+                server.uri("/image.tar.gz").toString(),
+                TestHttpServer.sha256(gzip),
+                "2M",
+                ExitCode.TOOL_FAILED,
+                "gzip"),
+            new Fault(
+                "shrink",
+                server.uri("/base.qcow2").toString(),
+                sum,
+                "512K",
+                ExitCode.INVALID_INPUT,
+                "smaller than the base image's virtual size"));
     for (Fault f : faults) {
-      Path arch = architecture("owner: t\nimages:\n" + image(f.name(), f.url(), "sha256", f.value(), f.size()));
+      Path arch =
+          architecture(
+              "owner: t\nimages:\n" + image(f.name(), f.url(), "sha256", f.value(), f.size()));
       Path output = out.resolve(f.name()).resolve("image.qcow2");
       Result r =
           run(
@@ -223,8 +298,12 @@ class GenVmImageCommandTest {
       assertThat(TestImages.listFiles(output.getParent())).as(f.name()).isEmpty();
       assertThat(TestImages.listFiles(cache))
           .as(f.name() + ": no unverified file under a final name")
-          .allMatch(p -> p.endsWith(".part") || p.endsWith(".json") || p.endsWith(".lock")
-              || verifiedEntry(p));
+          .allMatch(
+              p ->
+                  p.endsWith(".part")
+                      || p.endsWith(".json")
+                      || p.endsWith(".lock")
+                      || verifiedEntry(p));
     }
   }
 
@@ -245,7 +324,12 @@ class GenVmImageCommandTest {
         architecture(
             "owner: t\nimages:\n  ok:\n    name: n\n    version: 1\n    get_url: http://127.0.0.1:1/x\n"
                 + "    checksum:\n      type: sha257\n      value: abc\n    size: 10X\n    colour: red\n");
-    Result r = run("--architecture-path", arch.toString(), "--image-output-path", out.resolve("i.qcow2").toString());
+    Result r =
+        run(
+            "--architecture-path",
+            arch.toString(),
+            "--image-output-path",
+            out.resolve("i.qcow2").toString());
     assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(r.err())
         .contains(arch + ":8:")
@@ -260,7 +344,8 @@ class GenVmImageCommandTest {
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
     GenVmImageCommand command = new GenVmImageCommand();
-    int code = Cli.run(command, new PrintWriter(o), new PrintWriter(e), "--cache-dir", cache.toString());
+    int code =
+        Cli.run(command, new PrintWriter(o), new PrintWriter(e), "--cache-dir", cache.toString());
     if (Files.exists(Path.of("architecture.yml"))) {
       return; // a real architecture.yml in the working folder: nothing to check here
     }
@@ -276,7 +361,10 @@ class GenVmImageCommandTest {
 
     Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 7, "1.1");
     String sum = serve("/base.qcow2", qcow);
-    Path arch = architecture("owner: t\nimages:\n" + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M"));
+    Path arch =
+        architecture(
+            "owner: t\nimages:\n"
+                + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M"));
     Result noSuchImage = run("--architecture-path", arch.toString(), "--image", "two");
     assertThat(noSuchImage.exit()).isEqualTo(ExitCode.USAGE);
     assertThat(noSuchImage.err()).contains("--image two").contains("one");
@@ -286,10 +374,18 @@ class GenVmImageCommandTest {
   void anOutputFolderThatCannotBeCreatedIsAnInputError() throws Exception {
     Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 8, "1.1");
     String sum = serve("/base.qcow2", qcow);
-    Path arch = architecture("owner: t\nimages:\n" + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M"));
+    Path arch =
+        architecture(
+            "owner: t\nimages:\n"
+                + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M"));
     Path blocker = dir.resolve("file");
     Files.writeString(blocker, "not a folder");
-    Result r = run("--architecture-path", arch.toString(), "--image-output-path", blocker.resolve("sub/image.qcow2").toString());
+    Result r =
+        run(
+            "--architecture-path",
+            arch.toString(),
+            "--image-output-path",
+            blocker.resolve("sub/image.qcow2").toString());
     assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(r.err()).contains("cannot create the output folder");
     assertThat(server.requests()).isEmpty();

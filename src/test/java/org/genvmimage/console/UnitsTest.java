@@ -15,7 +15,7 @@ class UnitsTest {
     "1536, 1.50 KiB",
     "10737418240, 10 GiB",
     "346030080, 330 MiB",
-    "123456789, 118 MiB"
+    "123456789, 117.7 MiB"
   })
   void bytes(long bytes, String text) {
     assertThat(Units.bytes(bytes)).isEqualTo(text);

@@ -31,7 +31,16 @@ public final class TestImages {
       throws IOException {
     Path raw = raw(dir, name + ".src.raw", size, seed);
     Path file = dir.resolve(name);
-    run("qemu-img", "convert", "-f", "raw", "-O", "qcow2", "-o", "compat=" + compat, raw.toString(),
+    run(
+        "qemu-img",
+        "convert",
+        "-f",
+        "raw",
+        "-O",
+        "qcow2",
+        "-o",
+        "compat=" + compat,
+        raw.toString(),
         file.toString());
     Files.delete(raw);
     return file;

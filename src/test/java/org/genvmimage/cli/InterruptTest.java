@@ -1,0 +1,166 @@
+package org.genvmimage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.download.TestHttpServer;
+import org.genvmimage.testing.TestImages;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ctrl-C (SIGINT) on a real gen-vm-image process: exit 130, nothing half-written left. */
+class InterruptTest {
+  @TempDir Path dir;
+  TestHttpServer server;
+  Path cache;
+  Path out;
+
+  @BeforeEach
+  void start() {
+    server = TestHttpServer.start();
+    cache = dir.resolve("cache");
+    out = dir.resolve("out");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void ctrlCDuringDownloadKeepsOnlyTheResumablePart() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", 4 << 20, 11, "1.1");
+    byte[] bytes = Files.readAllBytes(qcow);
+    server.serve("/base.qcow2", bytes).throttle(32 * 1024, Duration.ofMillis(100));
+    Path arch = architecture(TestHttpServer.sha256(bytes));
+
+    Process p = start(arch, Map.of());
+    waitFor(() -> partBytes() > 0, p);
+    signal(p, "INT");
+
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits promptly").isTrue();
+    assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.INTERRUPTED);
+    assertThat(TestImages.listFiles(out)).isEmpty();
+    assertThat(TestImages.listFiles(cache))
+        .allMatch(f -> f.contains(".part") || f.endsWith(".json") || f.endsWith(".lock"));
+  }
+
+  @Test
+  void ctrlCDuringConversionKillsQemuImgAndRemovesTheTemporaryImage() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", 1 << 20, 12, "1.1");
+    byte[] bytes = Files.readAllBytes(qcow);
+    server.serve("/base.qcow2", bytes);
+    Path arch = architecture(TestHttpServer.sha256(bytes));
+    Path marker = dir.resolve("converting");
+    String sleepArg = "987.654";
+    Path wrapper = dir.resolve("qemu-img-wrapper");
+    Files.writeString(
+        wrapper,
+        "#!/bin/sh\nif [ \"$1\" = convert ]; then touch '"
+            + marker
+            + "'; exec sleep "
+            + sleepArg
+            + "; fi\nexec qemu-img \"$@\"\n");
+    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+
+    Process p = start(arch, Map.of("GEN_VM_IMAGE_QEMU_IMG", wrapper.toString()));
+    waitFor(() -> Files.exists(marker), p);
+    assertThat(TestImages.listFiles(out))
+        .as("the temporary image exists while converting")
+        .hasSize(1);
+    signal(p, "INT");
+
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits promptly").isTrue();
+    assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.INTERRUPTED);
+    assertThat(TestImages.listFiles(out)).isEmpty();
+    Thread.sleep(200);
+    assertThat(
+            ProcessHandle.allProcesses()
+                .filter(
+                    h -> h.info().arguments().map(a -> List.of(a).contains(sleepArg)).orElse(false))
+                .count())
+        .as("no qemu-img (here: its stand-in) left running")
+        .isZero();
+  }
+
+  private Path architecture(String sha256) throws IOException {
+    Path arch = dir.resolve("architecture.yml");
+    Files.writeString(
+        arch,
+        "owner: t\nimages:\n  one:\n    name: one\n    version: 1\n    get_url: "
+            + server.uri("/base.qcow2")
+            + "\n    checksum:\n      type: sha256\n      value: "
+            + sha256
+            + "\n    size: 8M\n");
+    return arch;
+  }
+
+  private Process start(Path arch, Map<String, String> env) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                GenVmImageCommand.class.getName(),
+                "--architecture-path",
+                arch.toString(),
+                "--image-output-path",
+                out.resolve("image.qcow2").toString(),
+                "--cache-dir",
+                cache.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.redirectOutput(dir.resolve("output.txt").toFile());
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  private String output(Process p) {
+    try {
+      return Files.readString(dir.resolve("output.txt"));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  private long partBytes() {
+    try {
+      return TestImages.listFiles(cache).stream()
+          .filter(f -> f.endsWith(".part"))
+          .mapToLong(f -> cache.resolve(f).toFile().length())
+          .sum();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private void waitFor(BooleanSupplier condition, Process p) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      assertThat(p.isAlive()).as("still running: " + output(p)).isTrue();
+      assertThat(System.nanoTime()).as("timed out waiting: " + output(p)).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  private static void signal(Process p, String signal) throws Exception {
+    new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+        .redirectOutput(new File("/dev/null"))
+        .start()
+        .waitFor();
+  }
+}
