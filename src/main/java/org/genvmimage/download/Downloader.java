@@ -68,6 +68,10 @@ public final class Downloader {
   public Downloader(DownloadCache cache, DownloadSettings settings) {
     this.cache = cache;
     this.settings = settings;
+    this.transfer = new HttpTransfer(() -> newClient(settings), settings);
+  }
+
+  private static HttpClient newClient(DownloadSettings settings) {
     HttpClient.Builder client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -77,7 +81,7 @@ public final class Downloader {
     if (proxies != null) {
       client.proxy(proxies);
     }
-    this.transfer = new HttpTransfer(client.build(), settings);
+    return client.build();
   }
 
   public DownloadCache cache() {

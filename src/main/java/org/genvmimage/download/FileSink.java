@@ -10,7 +10,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a download to {@code <hex>.part} and hashes the same bytes as they pass: the finished file
- * is never read again. Bytes are gathered in one direct buffer and written in large blocks.
+ * is never read again. Bytes are gathered in one array (the HTTP client's buffers are read-only, so
+ * one copy is unavoidable); each full array is hashed in one call and written in one call, so the
+ * file always holds exactly the bytes hashed so far. Used by one thread at a time.
  */
 final class FileSink implements Sink, AutoCloseable {
   private final DownloadCache cache;
@@ -18,7 +20,8 @@ final class FileSink implements Sink, AutoCloseable {
   private final String hex;
   private final Path part;
   private final FileChannel channel;
-  private final ByteBuffer staging;
+  private final byte[] staging;
+  private int staged;
   private Hasher hasher;
   private DownloadCache.PartInfo info;
   private volatile long size;
@@ -43,7 +46,7 @@ final class FileSink implements Sink, AutoCloseable {
     this.size = size;
     this.resumedBytes = size;
     this.info = info;
-    this.staging = ByteBuffer.allocateDirect(bufferSize);
+    this.staging = new byte[bufferSize];
   }
 
   /**
@@ -112,7 +115,7 @@ final class FileSink implements Sink, AutoCloseable {
 
   @Override
   public synchronized void restart(DownloadCache.PartInfo newInfo) throws IOException {
-    staging.clear();
+    staged = 0;
     channel.truncate(0);
     channel.position(0);
     hasher = Checksums.newHasher(type);
@@ -127,36 +130,33 @@ final class FileSink implements Sink, AutoCloseable {
   }
 
   @Override
-  public synchronized void accept(ByteBuffer buffer) throws IOException {
-    int start = buffer.position();
+  public void accept(ByteBuffer buffer) throws IOException {
     int n = buffer.remaining();
-    hasher.update(buffer);
-    buffer.position(start);
-    int limit = buffer.limit();
     while (buffer.hasRemaining()) {
-      if (!staging.hasRemaining()) {
+      int chunk = Math.min(buffer.remaining(), staging.length - staged);
+      buffer.get(staging, staged, chunk);
+      staged += chunk;
+      if (staged == staging.length) {
         writeStaging();
       }
-      buffer.limit(buffer.position() + Math.min(buffer.remaining(), staging.remaining()));
-      staging.put(buffer);
-      buffer.limit(limit);
     }
     size += n;
   }
 
   @Override
   public synchronized void flush() throws IOException {
-    if (staging.position() > 0) {
+    if (staged > 0) {
       writeStaging();
     }
   }
 
   private void writeStaging() throws IOException {
-    staging.flip();
-    while (staging.hasRemaining()) {
-      channel.write(staging);
+    hasher.update(staging, 0, staged);
+    ByteBuffer out = ByteBuffer.wrap(staging, 0, staged);
+    staged = 0;
+    while (out.hasRemaining()) {
+      channel.write(out);
     }
-    staging.clear();
   }
 
   /** Writes out the rest, forces it to disk, closes the file and returns the digest. */

@@ -539,6 +539,46 @@ class DownloaderTest {
   }
 
   @Test
+  void waitsForAnotherProcessFetchingTheSameEntry() throws Exception {
+    server.serve("/disk.img", content);
+    Path lockFile = cache.lockPath("sha256", hex);
+    Files.createDirectories(lockFile.getParent());
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LockHolder.class.getName(),
+                lockFile.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      assertThat(
+              new java.io.BufferedReader(
+                      new java.io.InputStreamReader(holder.getInputStream(), "UTF-8"))
+                  .readLine())
+          .isEqualTo("locked");
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<FetchResult> fetch = pool.submit(() -> downloader.fetch(request("/disk.img"), null));
+        Thread.sleep(300);
+        assertThat(fetch).isNotDone();
+        assertThat(server.requests()).isEmpty();
+
+        holder.getOutputStream().close(); // the other process finishes and lets go
+        FetchResult result = fetch.get(10, TimeUnit.SECONDS);
+        assertThat(Files.readAllBytes(result.file())).isEqualTo(content);
+        assertThat(server.requests()).hasSize(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    } finally {
+      holder.destroy();
+      holder.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void differentEntriesDownloadInParallel() throws Exception {
     byte[] other = TestHttpServer.randomBytes(1_000_000, 9);
     server.serve("/a.img", content).throttle(256 * 1024, Duration.ofMillis(30));
@@ -617,6 +657,7 @@ class DownloaderTest {
     assertThat(Files.size(part())).isEqualTo(size);
 
     // and the next run resumes
+    server.serve("/disk.img", content);
     FetchResult result = downloader.fetch(request("/disk.img"), null);
     assertThat(Files.readAllBytes(result.file())).isEqualTo(content);
     assertThat(server.requests().get(1).header("Range")).isEqualTo("bytes=" + size + "-");
