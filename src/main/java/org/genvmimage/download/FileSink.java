@@ -85,7 +85,7 @@ final class FileSink implements Sink, AutoCloseable {
   }
 
   /** Whether the bytes held still begin with those an earlier run left. */
-  synchronized boolean keptEarlierBytes() {
+  boolean keptEarlierBytes() {
     return resumedBytes > 0 && !restarted;
   }
 
@@ -104,17 +104,17 @@ final class FileSink implements Sink, AutoCloseable {
   }
 
   @Override
-  public synchronized String ifRange(URI uri) {
+  public String ifRange(URI uri) {
     return info == null ? null : info.ifRange(uri);
   }
 
   @Override
-  public synchronized long knownTotal() {
+  public long knownTotal() {
     return info == null ? -1 : info.totalBytes();
   }
 
   @Override
-  public synchronized void restart(DownloadCache.PartInfo newInfo) throws IOException {
+  public void restart(DownloadCache.PartInfo newInfo) throws IOException {
     staged = 0;
     channel.truncate(0);
     channel.position(0);
@@ -144,7 +144,7 @@ final class FileSink implements Sink, AutoCloseable {
   }
 
   @Override
-  public synchronized void flush() throws IOException {
+  public void flush() throws IOException {
     if (staged > 0) {
       writeStaging();
     }
@@ -160,7 +160,7 @@ final class FileSink implements Sink, AutoCloseable {
   }
 
   /** Writes out the rest, forces it to disk, closes the file and returns the digest. */
-  synchronized String finish() throws IOException {
+  String finish() throws IOException {
     flush();
     channel.force(true);
     channel.close();
@@ -169,7 +169,7 @@ final class FileSink implements Sink, AutoCloseable {
 
   /** Closes the file and keeps it, for a later resume. */
   @Override
-  public synchronized void close() throws IOException {
+  public void close() throws IOException {
     if (!channel.isOpen()) {
       return;
     }
