@@ -10,7 +10,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a download to {@code <hex>.part} and hashes the same bytes as they pass: the finished file
- * is never read again. Bytes are gathered in one direct buffer and written in large blocks.
+ * is never read again. Bytes are gathered in one array (the HTTP client's buffers are read-only, so
+ * one copy is unavoidable); each full array is hashed in one call and written in one call, so the
+ * file always holds exactly the bytes hashed so far. Used by one thread at a time.
  */
 final class FileSink implements Sink, AutoCloseable {
   private final DownloadCache cache;
@@ -18,7 +20,8 @@ final class FileSink implements Sink, AutoCloseable {
   private final String hex;
   private final Path part;
   private final FileChannel channel;
-  private final ByteBuffer staging;
+  private final byte[] staging;
+  private int staged;
   private Hasher hasher;
   private DownloadCache.PartInfo info;
   private volatile long size;
@@ -43,7 +46,7 @@ final class FileSink implements Sink, AutoCloseable {
     this.size = size;
     this.resumedBytes = size;
     this.info = info;
-    this.staging = ByteBuffer.allocateDirect(bufferSize);
+    this.staging = new byte[bufferSize];
   }
 
   /**
@@ -82,7 +85,7 @@ final class FileSink implements Sink, AutoCloseable {
   }
 
   /** Whether the bytes held still begin with those an earlier run left. */
-  synchronized boolean keptEarlierBytes() {
+  boolean keptEarlierBytes() {
     return resumedBytes > 0 && !restarted;
   }
 
@@ -101,18 +104,18 @@ final class FileSink implements Sink, AutoCloseable {
   }
 
   @Override
-  public synchronized String ifRange(URI uri) {
+  public String ifRange(URI uri) {
     return info == null ? null : info.ifRange(uri);
   }
 
   @Override
-  public synchronized long knownTotal() {
+  public long knownTotal() {
     return info == null ? -1 : info.totalBytes();
   }
 
   @Override
-  public synchronized void restart(DownloadCache.PartInfo newInfo) throws IOException {
-    staging.clear();
+  public void restart(DownloadCache.PartInfo newInfo) throws IOException {
+    staged = 0;
     channel.truncate(0);
     channel.position(0);
     hasher = Checksums.newHasher(type);
@@ -127,40 +130,37 @@ final class FileSink implements Sink, AutoCloseable {
   }
 
   @Override
-  public synchronized void accept(ByteBuffer buffer) throws IOException {
-    int start = buffer.position();
+  public void accept(ByteBuffer buffer) throws IOException {
     int n = buffer.remaining();
-    hasher.update(buffer);
-    buffer.position(start);
-    int limit = buffer.limit();
     while (buffer.hasRemaining()) {
-      if (!staging.hasRemaining()) {
+      int chunk = Math.min(buffer.remaining(), staging.length - staged);
+      buffer.get(staging, staged, chunk);
+      staged += chunk;
+      if (staged == staging.length) {
         writeStaging();
       }
-      buffer.limit(buffer.position() + Math.min(buffer.remaining(), staging.remaining()));
-      staging.put(buffer);
-      buffer.limit(limit);
     }
     size += n;
   }
 
   @Override
-  public synchronized void flush() throws IOException {
-    if (staging.position() > 0) {
+  public void flush() throws IOException {
+    if (staged > 0) {
       writeStaging();
     }
   }
 
   private void writeStaging() throws IOException {
-    staging.flip();
-    while (staging.hasRemaining()) {
-      channel.write(staging);
+    hasher.update(staging, 0, staged);
+    ByteBuffer out = ByteBuffer.wrap(staging, 0, staged);
+    staged = 0;
+    while (out.hasRemaining()) {
+      channel.write(out);
     }
-    staging.clear();
   }
 
   /** Writes out the rest, forces it to disk, closes the file and returns the digest. */
-  synchronized String finish() throws IOException {
+  String finish() throws IOException {
     flush();
     channel.force(true);
     channel.close();
@@ -169,7 +169,7 @@ final class FileSink implements Sink, AutoCloseable {
 
   /** Closes the file and keeps it, for a later resume. */
   @Override
-  public synchronized void close() throws IOException {
+  public void close() throws IOException {
     if (!channel.isOpen()) {
       return;
     }

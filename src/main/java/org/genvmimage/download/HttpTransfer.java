@@ -13,6 +13,7 @@ import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.ResponseInfo;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,13 +22,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLHandshakeException;
@@ -39,24 +41,51 @@ import org.slf4j.LoggerFactory;
 /**
  * One HTTP(S) GET into a {@link Sink}, with retries, resume by range requests and a stall watchdog.
  *
- * <p>The body arrives through a {@link BodySubscriber} that hands each buffer of the HTTP client
- * straight to the sink and asks for the next one only after that (so at most one buffer is in
- * flight and the heap stays small). The calling thread waits for the response a short while at a
- * time, reports progress between waits, and cancels the exchange when the response has sent nothing
- * for the stall timeout or when the thread is interrupted. Cancelling closes the connection; after
- * it, no callback touches the sink again.
+ * <p>The HTTP client's threads only receive: a {@link BodySubscriber} puts each list of buffers it
+ * is handed into a bounded queue (demand is the queue's free room, so the heap stays small). The
+ * calling thread takes them off the queue and hashes and writes them, so receiving overlaps with
+ * hashing and writing. Between buffers it reports progress, and it cancels the exchange when the
+ * response has sent nothing for the stall timeout or when the thread is interrupted. Cancelling
+ * closes the connection; only the calling thread ever touches the sink.
  */
 final class HttpTransfer {
   private static final Logger log = LoggerFactory.getLogger(HttpTransfer.class);
   private static final String USER_AGENT = "gen-vm-image";
   private static final int MAX_RESTARTS = 2;
+  private static final long REPORT_NANOS = 100_000_000L;
 
-  private final HttpClient client;
+  /** The size of the buffers the HTTP client hands out (its own setting; 16 KiB by default). */
+  private static final int CLIENT_BUFFER_SIZE =
+      Math.max(4096, Integer.getInteger("jdk.httpclient.bufsize", 16 * 1024));
+
+  /** Marks the end of a body in an attempt's queue (compared by identity). */
+  private static final List<ByteBuffer> END = new java.util.ArrayList<>(0);
+
+  private final Supplier<HttpClient> clients;
   private final DownloadSettings settings;
+  private volatile HttpClient client;
 
-  HttpTransfer(HttpClient client, DownloadSettings settings) {
-    this.client = client;
+  /**
+   * @param clients makes the HTTP client when the first request needs it (building one costs
+   *     noticeable time, which a run served from the cache need not pay)
+   */
+  HttpTransfer(Supplier<HttpClient> clients, DownloadSettings settings) {
+    this.clients = clients;
     this.settings = settings;
+  }
+
+  private HttpClient client() {
+    HttpClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        c = client;
+        if (c == null) {
+          c = clients.get();
+          client = c;
+        }
+      }
+    }
+    return c;
   }
 
   /**
@@ -144,42 +173,54 @@ final class HttpTransfer {
     private final URI uri;
     private final Sink sink;
     private final DownloadListener listener;
+    private final int capacity;
+    private final ArrayBlockingQueue<List<ByteBuffer>> queue;
 
-    // Written by HTTP client threads under the sink's monitor, read by the calling thread.
+    // Written by HTTP client threads, read by the calling thread.
     private volatile boolean aborted;
-    private volatile long activity;
+    private volatile long headersAt;
     private volatile Outcome outcome = Outcome.NONE;
     private volatile int status;
     private volatile HttpHeaders headers;
+    private volatile DownloadCache.PartInfo startInfo;
     private volatile long total = -1;
     private volatile long alreadyHave;
     private volatile long expectedBody = -1;
-    private volatile long received;
     private volatile String restartReason;
-    private volatile IOException localFailure;
+    private volatile Throwable bodyError;
     private volatile Flow.Subscription subscription;
 
+    // The calling thread's own.
     private long offset;
+    private long knownTotal;
+    private long received;
+    private long lastActivity;
+    private boolean prepared;
     private boolean startedReported;
     private long lastReported = -1;
+    private long lastReportAt;
+    private int consumed;
+    private final int batch;
 
     Attempt(URI uri, Sink sink, DownloadListener listener) {
       this.uri = uri;
       this.sink = sink;
       this.listener = listener;
+      this.capacity = Math.max(4, Math.min(1024, 2 * settings.bufferSize() / CLIENT_BUFFER_SIZE));
+      this.queue = new ArrayBlockingQueue<>(capacity + 1);
+      this.batch = Math.max(1, capacity / 8);
     }
 
     void run() throws Retry {
       try {
-        synchronized (sink) {
-          if (!sink.resumable() && sink.size() > 0) {
-            sink.restart(null);
-          }
-          offset = sink.size();
+        if (!sink.resumable() && sink.size() > 0) {
+          sink.restart(null);
         }
       } catch (IOException e) {
         throw local(e);
       }
+      offset = sink.size();
+      knownTotal = sink.knownTotal();
       HttpRequest.Builder request =
           HttpRequest.newBuilder(uri)
               .GET()
@@ -192,60 +233,117 @@ final class HttpTransfer {
           request.header("If-Range", validator);
         }
       }
-      activity = System.nanoTime();
+      lastActivity = System.nanoTime();
+      headersAt = lastActivity;
       CompletableFuture<HttpResponse<Void>> response;
       try {
-        response = client.sendAsync(request.build(), this::onHeaders);
+        response = client().sendAsync(request.build(), this::onHeaders);
       } catch (IllegalArgumentException e) {
         throw new GenVmException(ExitCode.DOWNLOAD_FAILED, uri + ": " + e.getMessage(), e);
       }
-      Throwable failure = null;
+      Throwable failure;
+      boolean ended = false;
       try {
-        failure = await(response);
+        failure = pump(response);
+        ended = true;
       } finally {
-        if (!response.isDone() || failure != null) {
+        if (!ended) {
           abort(response);
         }
-        try {
-          synchronized (sink) {
-            sink.flush();
-          }
-        } catch (IOException e) {
-          throw local(e);
-        }
       }
-      report();
+      if (failure != null) {
+        abort(response); // make sure the connection is closed
+      }
+      try {
+        sink.flush();
+      } catch (IOException e) {
+        throw local(e);
+      }
+      report(true);
       evaluate(failure);
     }
 
-    /** Waits for the exchange; returns its failure, or null when it completed. */
-    private Throwable await(CompletableFuture<HttpResponse<Void>> response) throws Retry {
+    /**
+     * Moves the body from the queue into the sink until the exchange ends, watching for stalls and
+     * interrupts; returns the exchange's failure, or null.
+     */
+    private Throwable pump(CompletableFuture<HttpResponse<Void>> response) throws Retry {
       long stallNanos = settings.stallTimeout().toNanos();
-      long pollMillis = Math.max(10, Math.min(200, settings.stallTimeout().toMillis() / 4));
+      long pollMillis = Math.max(10, Math.min(100, settings.stallTimeout().toMillis() / 4));
       while (true) {
+        List<ByteBuffer> item;
         try {
-          response.get(pollMillis, TimeUnit.MILLISECONDS);
-          return null;
-        } catch (ExecutionException e) {
-          return e.getCause();
-        } catch (TimeoutException e) {
-          report();
-          if (System.nanoTime() - activity > stallNanos) {
-            abort(response);
-            String reason =
-                outcome == Outcome.NONE
-                    ? "no response for " + seconds(settings.stallTimeout())
-                    : "stalled: no data for " + seconds(settings.stallTimeout());
-            throw new Retry(reason, null, false, null);
-          }
+          item = queue.poll(pollMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           abort(response);
           throw interrupted();
         }
+        if (item == END) {
+          prepare();
+          return bodyError;
+        }
+        if (item != null) {
+          prepare();
+          try {
+            for (ByteBuffer buffer : item) {
+              int n = buffer.remaining();
+              sink.accept(buffer);
+              received += n;
+            }
+          } catch (IOException e) {
+            abort(response);
+            throw local(e);
+          }
+          if (++consumed >= batch) {
+            subscription.request(consumed);
+            consumed = 0;
+          }
+          lastActivity = System.nanoTime();
+          report(false);
+          continue;
+        }
+        if (response.isDone() && (outcome != Outcome.BODY || response.isCompletedExceptionally())) {
+          try {
+            response.getNow(null);
+            return null;
+          } catch (CompletionException | CancellationException e) {
+            return e.getCause() != null ? e.getCause() : e;
+          }
+        }
+        report(true);
+        long answered = headersAt;
+        long last = answered - lastActivity > 0 ? answered : lastActivity;
+        long idle = System.nanoTime() - last;
+        if (idle > stallNanos) {
+          abort(response);
+          String reason =
+              outcome == Outcome.NONE
+                  ? "no response for " + seconds(settings.stallTimeout())
+                  : "stalled: no data for " + seconds(settings.stallTimeout());
+          throw new Retry(reason, null, false, null);
+        }
       }
     }
 
-    /** Cancels the exchange and waits until no callback can touch the sink any more. */
+    /** Before the first body bytes: a full (200) response replaces what the sink held. */
+    private void prepare() throws Retry {
+      if (prepared || outcome != Outcome.BODY) {
+        return;
+      }
+      prepared = true;
+      if (status == 200) {
+        if (offset > 0) {
+          log.info("{}: the server sent the whole file; downloading from the start", uri);
+        }
+        try {
+          sink.restart(startInfo);
+        } catch (IOException e) {
+          throw local(e);
+        }
+      }
+    }
+
+    /** Cancels the exchange; the connection is closed and nothing more reaches the queue. */
     private void abort(CompletableFuture<?> response) {
       aborted = true;
       response.cancel(true);
@@ -253,17 +351,12 @@ final class HttpTransfer {
       if (s != null) {
         s.cancel();
       }
-      synchronized (sink) {
-        // a buffer being written when the flag was set has been written now
-      }
+      queue.clear();
     }
 
     private void evaluate(Throwable failure) throws Retry {
       if (failure instanceof CompletionException && failure.getCause() != null) {
         failure = failure.getCause();
-      }
-      if (localFailure != null) {
-        throw local(localFailure);
       }
       if (failure != null) {
         if (outcome == Outcome.BODY) {
@@ -281,9 +374,7 @@ final class HttpTransfer {
           return;
         case RESTART:
           try {
-            synchronized (sink) {
-              sink.restart(null);
-            }
+            sink.restart(null);
           } catch (IOException e) {
             throw local(e);
           }
@@ -312,99 +403,92 @@ final class HttpTransfer {
     }
 
     private GenVmException local(IOException e) {
-      if (e instanceof java.nio.channels.ClosedByInterruptException) {
+      if (e instanceof ClosedByInterruptException) {
         return interrupted();
       }
       String where = sink instanceof FileSink f ? f.part().toString() : uri.toString();
       return new GenVmException(ExitCode.DOWNLOAD_FAILED, where + ": " + e.getMessage(), e);
     }
 
-    /** Tells the listener, on the calling thread, what the client threads have done. */
-    private void report() {
+    /** Tells the listener how far the body got; at most every 100 ms unless {@code now}. */
+    private void report(boolean now) {
       if (!startedReported && outcome == Outcome.BODY) {
         startedReported = true;
         listener.started(uri, total, alreadyHave);
       }
-      if (startedReported) {
-        long now = sink.size();
-        if (now != lastReported) {
-          lastReported = now;
-          listener.progress(now, total);
-        }
+      if (!startedReported) {
+        return;
+      }
+      long time = System.nanoTime();
+      if (!now && time - lastReportAt < REPORT_NANOS) {
+        return;
+      }
+      long have = sink.size();
+      if (have != lastReported) {
+        lastReported = have;
+        lastReportAt = time;
+        listener.progress(have, total);
       }
     }
 
     /** Decides from the status line and headers what to do with the body (client thread). */
     private BodySubscriber<Void> onHeaders(ResponseInfo info) {
-      synchronized (sink) {
-        if (aborted) {
-          return new Cancelling();
-        }
-        activity = System.nanoTime();
-        status = info.statusCode();
-        headers = info.headers();
-        long contentLength = headers.firstValueAsLong("Content-Length").orElse(-1);
-        try {
-          switch (status) {
-            case 200:
-              if (offset > 0) {
-                log.info("{}: the server sent the whole file; downloading from the start", uri);
-              }
-              sink.restart(
-                  new DownloadCache.PartInfo(
-                      uri,
-                      headers.firstValue("ETag").orElse(null),
-                      headers.firstValue("Last-Modified").orElse(null),
-                      contentLength));
-              total = contentLength;
-              alreadyHave = 0;
-              expectedBody = contentLength;
-              return streaming();
-            case 206:
-              {
-                ContentRange range =
-                    ContentRange.parse(headers.firstValue("Content-Range").orElse(null));
-                long known = sink.knownTotal();
-                if (range == null
-                    || range.start() != offset
-                    || range.start() != sink.size()
-                    || (known >= 0 && range.total() >= 0 && range.total() != known)) {
-                  outcome = Outcome.RESTART;
-                  restartReason =
-                      "unexpected partial response ("
-                          + headers.firstValue("Content-Range").orElse("no Content-Range")
-                          + " for bytes "
-                          + offset
-                          + "-)";
-                  return new Cancelling();
-                }
-                total = range.total();
-                alreadyHave = offset;
-                expectedBody = range.end() - range.start() + 1;
-                return streaming();
-              }
-            case 416:
-              {
-                ContentRange range =
-                    ContentRange.parse(headers.firstValue("Content-Range").orElse(null));
-                if (offset > 0 && range != null && range.total() == offset) {
-                  total = offset;
-                  outcome = Outcome.COMPLETE;
-                } else {
-                  outcome = Outcome.RESTART;
-                  restartReason = "the server refused to resume at byte " + offset + " (HTTP 416)";
-                }
-                return new Cancelling();
-              }
-            default:
-              outcome = Outcome.STATUS;
+      if (aborted) {
+        return new Cancelling();
+      }
+      headersAt = System.nanoTime();
+      status = info.statusCode();
+      headers = info.headers();
+      long contentLength = headers.firstValueAsLong("Content-Length").orElse(-1);
+      switch (status) {
+        case 200:
+          startInfo =
+              new DownloadCache.PartInfo(
+                  uri,
+                  headers.firstValue("ETag").orElse(null),
+                  headers.firstValue("Last-Modified").orElse(null),
+                  contentLength);
+          total = contentLength;
+          alreadyHave = 0;
+          expectedBody = contentLength;
+          return streaming();
+        case 206:
+          {
+            ContentRange range =
+                ContentRange.parse(headers.firstValue("Content-Range").orElse(null));
+            if (range == null
+                || range.start() != offset
+                || (knownTotal >= 0 && range.total() >= 0 && range.total() != knownTotal)) {
+              outcome = Outcome.RESTART;
+              restartReason =
+                  "unexpected partial response ("
+                      + headers.firstValue("Content-Range").orElse("no Content-Range")
+                      + " for bytes "
+                      + offset
+                      + "-)";
               return new Cancelling();
+            }
+            total = range.total();
+            alreadyHave = offset;
+            expectedBody = range.end() - range.start() + 1;
+            return streaming();
           }
-        } catch (IOException e) {
-          localFailure = e;
-          outcome = Outcome.LOCAL_FAILURE;
+        case 416:
+          {
+            ContentRange range =
+                ContentRange.parse(headers.firstValue("Content-Range").orElse(null));
+            if (offset > 0 && range != null && range.total() == offset) {
+              total = offset;
+              outcome = Outcome.COMPLETE;
+            } else {
+              outcome = Outcome.RESTART;
+              restartReason = "the server refused to resume at byte " + offset + " (HTTP 416)";
+            }
+            return new Cancelling();
+          }
+        default:
+          outcome = Outcome.STATUS;
           return new Cancelling();
-        }
       }
     }
 
@@ -413,7 +497,11 @@ final class HttpTransfer {
       return new Streaming();
     }
 
-    /** Feeds each buffer to the sink, then asks for the next one. */
+    /**
+     * Queues the client's buffers for the calling thread. Demand never exceeds the free slots of
+     * the queue (the calling thread asks for more in batches as it takes lists off), so the queue
+     * never overflows and at most {@code capacity} lists are held.
+     */
     private final class Streaming implements BodySubscriber<Void> {
       private final CompletableFuture<Void> done = new CompletableFuture<>();
 
@@ -428,41 +516,27 @@ final class HttpTransfer {
         if (aborted) {
           s.cancel();
         } else {
-          s.request(1);
+          s.request(capacity);
         }
       }
 
       @Override
       public void onNext(List<ByteBuffer> buffers) {
-        synchronized (sink) {
-          if (aborted) {
-            return;
-          }
-          try {
-            for (ByteBuffer buffer : buffers) {
-              int n = buffer.remaining();
-              sink.accept(buffer);
-              received += n;
-            }
-          } catch (IOException e) {
-            localFailure = e;
-            aborted = true;
-            subscription.cancel();
-            done.completeExceptionally(e);
-            return;
-          }
-          activity = System.nanoTime();
+        if (!aborted && !queue.offer(buffers)) {
+          onError(new IllegalStateException("body queue overflow"));
         }
-        subscription.request(1);
       }
 
       @Override
       public void onError(Throwable t) {
+        bodyError = t;
+        queue.offer(END);
         done.completeExceptionally(t);
       }
 
       @Override
       public void onComplete() {
+        queue.offer(END);
         done.complete(null);
       }
     }

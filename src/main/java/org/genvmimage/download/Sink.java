@@ -5,7 +5,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 
 /**
- * Where a transfer puts the body. Callers hold the sink's monitor around every call except {@link
+ * Where a transfer puts the body. Only the thread that runs the transfer calls it, except {@link
  * #size()}, which any thread may read.
  */
 interface Sink {

@@ -463,6 +463,23 @@ class DownloaderTest {
     assertThat(result.bytesDownloaded()).isZero();
   }
 
+  @Test
+  void partLongerThanTheFileStartsAgainAfterRangeNotSatisfiable() throws IOException {
+    Files.createDirectories(part().getParent());
+    byte[] tooLong = Arrays.copyOf(content, content.length + 10);
+    Files.write(part(), tooLong);
+    server.serve("/disk.img", content);
+    RecordingListener listener = new RecordingListener();
+
+    FetchResult result = downloader.fetch(request("/disk.img"), listener);
+
+    assertThat(Files.readAllBytes(result.file())).isEqualTo(content);
+    assertThat(server.requests()).hasSize(2);
+    assertThat(server.requests().get(1).header("Range")).isNull();
+    assertThat(listener.retryReasons)
+        .containsExactly("the server refused to resume at byte " + tooLong.length + " (HTTP 416)");
+  }
+
   // ---- stalls
 
   @Test
@@ -536,6 +553,71 @@ class DownloaderTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void waitsForAnotherProcessFetchingTheSameEntry() throws Exception {
+    server.serve("/disk.img", content);
+    Path lockFile = cache.lockPath("sha256", hex);
+    Files.createDirectories(lockFile.getParent());
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LockHolder.class.getName(),
+                lockFile.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      assertThat(
+              new java.io.BufferedReader(
+                      new java.io.InputStreamReader(holder.getInputStream(), "UTF-8"))
+                  .readLine())
+          .isEqualTo("locked");
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<FetchResult> fetch = pool.submit(() -> downloader.fetch(request("/disk.img"), null));
+        Thread.sleep(300);
+        assertThat(fetch).isNotDone();
+        assertThat(server.requests()).isEmpty();
+
+        holder.getOutputStream().close(); // the other process finishes and lets go
+        FetchResult result = fetch.get(10, TimeUnit.SECONDS);
+        assertThat(Files.readAllBytes(result.file())).isEqualTo(content);
+        assertThat(server.requests()).hasSize(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    } finally {
+      holder.destroy();
+      holder.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void largeDownloadNeedsLittleHeap() throws Exception {
+    byte[] big = TestHttpServer.randomBytes(160 << 20, 5);
+    String bigHex = TestHttpServer.sha256(big);
+    server.serve("/big.img", big);
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx24m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                FetchMain.class.getName(),
+                server.uri("/big.img").toString(),
+                "sha256",
+                bigHex,
+                cache.dir().toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(child.getInputStream().readAllBytes(), "UTF-8");
+    assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(child.exitValue()).as(output).isZero();
+    assertThat(output.trim()).isEqualTo(cache.entryPath("sha256", bigHex).toString());
+    assertThat(Files.size(cache.entryPath("sha256", bigHex))).isEqualTo(big.length);
   }
 
   @Test
@@ -617,6 +699,7 @@ class DownloaderTest {
     assertThat(Files.size(part())).isEqualTo(size);
 
     // and the next run resumes
+    server.serve("/disk.img", content);
     FetchResult result = downloader.fetch(request("/disk.img"), null);
     assertThat(Files.readAllBytes(result.file())).isEqualTo(content);
     assertThat(server.requests().get(1).header("Range")).isEqualTo("bytes=" + size + "-");
@@ -772,6 +855,24 @@ class DownloaderTest {
                     null));
 
     assertThat(e.getMessage()).isEqualTo(server.uri("/images/SHA256SUMS") + ": HTTP 404 Not Found");
+  }
+
+  @Test
+  void oversizedSumsFileIsRefused() {
+    server.serve("/images/SHA256SUMS", new byte[Downloader.SUMS_FILE_LIMIT + 1]);
+
+    GenVmException e =
+        catchThrowableOfType(
+            GenVmException.class,
+            () ->
+                downloader.fetch(
+                    FetchRequest.withSumsFile(
+                        server.uri("/images/disk.img"), "sha256", server.uri("/images/SHA256SUMS")),
+                    null));
+
+    assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(e.getMessage()).contains("larger than 16 MiB");
+    assertThat(server.requests()).hasSize(1);
   }
 
   private static String hexOf(String algorithm, byte[] bytes) {

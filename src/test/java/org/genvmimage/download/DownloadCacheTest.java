@@ -1,0 +1,107 @@
+package org.genvmimage.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DownloadCacheTest {
+  private static final String HEX = "ab".repeat(32);
+
+  @TempDir Path tmp;
+
+  @Test
+  void defaultDirFollowsXdgThenHome() {
+    assertThat(DownloadCache.defaultDir(Map.of("XDG_CACHE_HOME", "/x/cache", "HOME", "/home/u")))
+        .isEqualTo(Path.of("/x/cache/gen-vm-image"));
+    assertThat(DownloadCache.defaultDir(Map.of("HOME", "/home/u")))
+        .isEqualTo(Path.of("/home/u/.cache/gen-vm-image"));
+    // the XDG spec says relative paths are invalid and must be ignored
+    assertThat(DownloadCache.defaultDir(Map.of("XDG_CACHE_HOME", "rel", "HOME", "/home/u")))
+        .isEqualTo(Path.of("/home/u/.cache/gen-vm-image"));
+    assertThat(DownloadCache.defaultDir(Map.of("XDG_CACHE_HOME", "", "HOME", "/home/u")))
+        .isEqualTo(Path.of("/home/u/.cache/gen-vm-image"));
+    assertThat(DownloadCache.defaultDir(Map.of()))
+        .isEqualTo(Path.of(System.getProperty("user.home"), ".cache", "gen-vm-image"));
+  }
+
+  @Test
+  void layoutIsTypeThenDigest() {
+    DownloadCache cache = new DownloadCache(tmp);
+    assertThat(cache.dir()).isEqualTo(tmp.toAbsolutePath());
+    assertThat(cache.entryPath("SHA256", HEX)).isEqualTo(tmp.resolve("sha256").resolve(HEX));
+    assertThat(cache.partPath("sha256", HEX)).isEqualTo(tmp.resolve("sha256/" + HEX + ".part"));
+    assertThat(cache.lockPath("sha256", HEX)).isEqualTo(tmp.resolve("sha256/" + HEX + ".lock"));
+    assertThatThrownBy(() -> cache.entryPath("sha256", "../etc"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> cache.entryPath("nope", HEX))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void entriesListOnlyVerifiedFilesWithTheirMetadata() throws Exception {
+    DownloadCache cache = new DownloadCache(tmp);
+    assertThat(cache.entries()).isEmpty();
+    Path file = cache.entryPath("sha256", HEX);
+    Files.createDirectories(file.getParent());
+    Files.write(file, new byte[10]);
+    Files.write(cache.partPath("sha256", "cd".repeat(32)), new byte[3]);
+    Files.createFile(cache.lockPath("sha256", HEX));
+    Instant created = Instant.parse("2024-01-02T03:04:05Z");
+    URI source = URI.create("https://example.org/disk.img");
+    cache.writeInfo("sha256", HEX, new DownloadCache.EntryInfo(source, 10, created, created));
+
+    assertThat(cache.entries())
+        .containsExactly(new CacheEntry("sha256", HEX, file, 10, source, created, created));
+
+    cache.touch("sha256", HEX, cache.readInfo("sha256", HEX), 10, source);
+    CacheEntry touched = cache.entry("sha256", HEX).orElseThrow();
+    assertThat(touched.created()).isEqualTo(created);
+    assertThat(touched.lastUsed()).isAfter(created);
+  }
+
+  @Test
+  void entryWithoutMetadataIsStillListed() throws Exception {
+    DownloadCache cache = new DownloadCache(tmp);
+    Path file = cache.entryPath("md5", "0".repeat(32));
+    Files.createDirectories(file.getParent());
+    Files.write(file, new byte[4]);
+    Files.writeString(cache.infoPath("md5", "0".repeat(32)), "{not json");
+
+    assertThat(cache.entries())
+        .containsExactly(new CacheEntry("md5", "0".repeat(32), file, 4, null, null, null));
+  }
+
+  @Test
+  void sumsRecordsAreKeptPerTypeSumsFileAndName() {
+    DownloadCache cache = new DownloadCache(tmp);
+    URI sums = URI.create("https://example.org/SHA256SUMS");
+    cache.recordResolved("sha256", sums, "a.img", HEX);
+
+    assertThat(cache.lastResolved("sha256", sums, "a.img"))
+        .get()
+        .extracting(r -> r.hex())
+        .isEqualTo(HEX);
+    assertThat(cache.lastResolved("sha256", sums, "b.img")).isEmpty();
+    assertThat(cache.lastResolved("sha512", sums, "a.img")).isEmpty();
+  }
+
+  @Test
+  void partInfoOffersStrongValidatorsForTheSameSourceOnly() {
+    URI uri = URI.create("https://example.org/disk.img");
+    assertThat(new DownloadCache.PartInfo(uri, "\"e\"", "date", 5).ifRange(uri)).isEqualTo("\"e\"");
+    assertThat(new DownloadCache.PartInfo(uri, "W/\"e\"", "date", 5).ifRange(uri))
+        .isEqualTo("date");
+    assertThat(new DownloadCache.PartInfo(uri, null, null, 5).ifRange(uri)).isNull();
+    assertThat(
+            new DownloadCache.PartInfo(uri, "\"e\"", null, 5)
+                .ifRange(URI.create("https://mirror.example.org/disk.img")))
+        .isNull();
+  }
+}
