@@ -96,6 +96,12 @@ final class HttpTransfer {
    * @throws GenVmException DOWNLOAD_FAILED when the server refuses or every attempt failed,
    *     INTERRUPTED when the thread was interrupted
    */
+  /** An attempt that received at least this much made progress (see {@link #run}). */
+  static final long PROGRESS_BYTES = 1 << 20;
+
+  /** However much progress is made, a fetch gives up after this many times --retries attempts. */
+  static final int MAX_ATTEMPTS_FACTOR = 10;
+
   long run(URI uri, Sink sink, DownloadListener listener) {
     int attempts = 0;
     int streak = 0;
@@ -114,8 +120,11 @@ final class HttpTransfer {
           restarts++;
           delay = Duration.ZERO;
         } else {
-          streak = attempt.received > 0 ? 1 : streak + 1;
-          if (streak >= settings.maxAttempts()) {
+          // Only real progress starts the count again: a server that drips a few bytes per
+          // connection must not keep a run going for ever.
+          streak = attempt.received >= PROGRESS_BYTES ? 1 : streak + 1;
+          if (streak >= settings.maxAttempts()
+              || attempts >= settings.maxAttempts() * MAX_ATTEMPTS_FACTOR) {
             throw new GenVmException(
                 ExitCode.DOWNLOAD_FAILED,
                 uri

@@ -361,13 +361,24 @@ class DownloaderTest {
 
   @Test
   void progressResetsTheAttemptCount() throws IOException {
-    // five cuts in a row, but each delivers data: three attempts per streak still suffice
-    server.serve("/disk.img", content).cutAfter(400_000, 5);
+    // three cuts in a row, but each delivers over 1 MiB: three attempts per streak still suffice
+    server.serve("/disk.img", content).cutAfter(HttpTransfer.PROGRESS_BYTES + 1, 3);
 
     FetchResult result = downloader.fetch(request("/disk.img"), null);
 
     assertThat(Files.readAllBytes(result.file())).isEqualTo(content);
-    assertThat(server.requests()).hasSize(6);
+    assertThat(server.requests()).hasSize(4);
+  }
+
+  @Test
+  void aServerThatDripsAFewBytesPerConnectionRunsOutOfAttempts() {
+    server.serve("/disk.img", content).cutAfter(1000, 100);
+
+    assertThatThrownBy(() -> downloader.fetch(request("/disk.img"), null))
+        .isInstanceOf(GenVmException.class)
+        .hasMessageContaining("after 3 attempts");
+    assertThat(server.requests()).hasSize(3);
+    assertThat(Files.exists(entry())).isFalse();
   }
 
   @Test
