@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -640,15 +639,6 @@ class ArchitectureLoaderTest {
   void reportsADirectory() {
     assertThat(problems(dir))
         .containsExactly("architecture file '" + dir + "' is a directory (expected a YAML file)");
-  }
-
-  @Test
-  void reportsAnUnreadableFile() throws IOException {
-    Path file = write(VALID);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
-    assumeFalse(Files.isReadable(file), "this user reads any file (root)");
-    assertThat(problems(file))
-        .containsExactly("architecture file '" + file + "' cannot be read: permission denied");
   }
 
   @Test
