@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -48,6 +49,7 @@ public record BuildStamp(
     Path file = pathFor(image);
     Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
     try {
+      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
       JSON.writeValue(temp.toFile(), this);
       FileSync.force(temp);
       FileSync.moveAtomically(temp, file);

@@ -105,6 +105,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
   @Option(
       names = "--image",
       paramLabel = "KEY",
+      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
       description = "Build only this image (repeatable). Default: every image in the file.")
   List<String> images = new ArrayList<>();
 

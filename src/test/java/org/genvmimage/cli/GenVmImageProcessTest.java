@@ -21,8 +21,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Ctrl-C (SIGINT) on a real gen-vm-image process: exit 130, nothing half-written left. */
-class InterruptTest {
+/**
+ * gen-vm-image as a real process: Ctrl-C (SIGINT) ends with exit 130 and nothing half-written, and
+ * a missing qemu-img is named with the package to install.
+ */
+class GenVmImageProcessTest {
   @TempDir Path dir;
   TestHttpServer server;
   Path cache;
@@ -94,6 +97,23 @@ class InterruptTest {
                 .count())
         .as("no qemu-img (here: its stand-in) left running")
         .isZero();
+  }
+
+  @Test
+  void aMissingQemuImgIsOneLineThatNamesThePackage() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", 1 << 20, 13, "1.1");
+    byte[] bytes = Files.readAllBytes(qcow);
+    server.serve("/base.qcow2", bytes);
+    Path arch = architecture(TestHttpServer.sha256(bytes));
+
+    Process p =
+        start(arch, Map.of("GEN_VM_IMAGE_QEMU_IMG", dir.resolve("no-such-qemu-img").toString()));
+
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(output(p))
+        .containsPattern("error: one: .*no-such-qemu-img.* not found: install qemu-utils");
+    assertThat(TestImages.listFiles(out)).isEmpty();
   }
 
   private Path architecture(String sha256) throws IOException {
