@@ -43,18 +43,7 @@ final class TestImages {
   /** A qcow2 image of 4 MiB with 1 MiB of data, with the given compat level ("1.1" or "0.10"). */
   static Path qcow2(Path file, String compat) throws IOException {
     Path raw = raw(file.resolveSibling(file.getFileName() + ".src.raw"), 4 * MIB, (int) MIB);
-    qemuImg(
-        "convert",
-        "-f",
-        "raw",
-        "-O",
-        "qcow2",
-        "-o",
-        "compat=" + compat,
-        raw.toString(),
-        file.toString());
-    Files.delete(raw);
-    return file;
+    return org.genvmimage.testing.TestImages.rawToQcow2(raw, file, compat);
   }
 
   /**

@@ -30,7 +30,11 @@ public final class TestImages {
   public static Path qcow2(Path dir, String name, int size, long seed, String compat)
       throws IOException {
     Path raw = raw(dir, name + ".src.raw", size, seed);
-    Path file = dir.resolve(name);
+    return rawToQcow2(raw, dir.resolve(name), compat);
+  }
+
+  /** Converts a raw file to qcow2 with the given compat level, then deletes the raw file. */
+  public static Path rawToQcow2(Path raw, Path qcow2, String compat) throws IOException {
     run(
         "qemu-img",
         "convert",
@@ -41,9 +45,9 @@ public final class TestImages {
         "-o",
         "compat=" + compat,
         raw.toString(),
-        file.toString());
+        qcow2.toString());
     Files.delete(raw);
-    return file;
+    return qcow2;
   }
 
   /** {@code qemu-img info --output=json} of a file. */
