@@ -20,6 +20,12 @@ public interface QemuImg {
    */
   void convert(Path source, String sourceFormat, Path target, DoubleConsumer progressPercent);
 
+  /**
+   * Creates a qcow2 overlay whose reads fall through to {@code backing} (of {@code backingFormat});
+   * writes go to the overlay only, so the backing image stays as it was.
+   */
+  void createOverlay(Path overlay, Path backing, String backingFormat);
+
   /** Changes format options in place, e.g. {@code compat=1.1}. */
   void amend(Path image, String format, String options);
 

@@ -62,6 +62,26 @@ public final class QemuImgCommands {
         file(target));
   }
 
+  /**
+   * {@code qemu-img create -f qcow2 -o compat=1.1 -b <backing> -F <fmt> <overlay>}; the backing
+   * path is made absolute so the overlay does not depend on the working folder.
+   */
+  public List<String> createOverlay(Path overlay, Path backing, String backingFormat) {
+    return List.of(
+        executable,
+        "create",
+        "-q",
+        "-f",
+        QCOW2,
+        "-o",
+        "compat=" + COMPAT,
+        "-b",
+        backing.toAbsolutePath().toString(),
+        "-F",
+        format(backingFormat),
+        file(overlay));
+  }
+
   /** {@code qemu-img amend -f <fmt> -o <options> <image>}, e.g. options {@code compat=1.1}. */
   public List<String> amend(Path image, String format, String options) {
     if (options.isBlank() || options.startsWith("-")) {

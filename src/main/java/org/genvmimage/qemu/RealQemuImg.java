@@ -69,6 +69,13 @@ public final class RealQemuImg implements QemuImg {
   }
 
   @Override
+  public void createOverlay(Path overlay, Path backing, String backingFormat) {
+    runner.run(
+        spec(commands.createOverlay(overlay, backing, backingFormat))
+            .withTimeout(METADATA_TIMEOUT));
+  }
+
+  @Override
   public CheckResult check(Path image, String format) {
     List<String> command = commands.check(image, format);
     ProcessResult result = runner.run(spec(command).withOkExitCodes(0, 1, 2, 3, 63));

@@ -36,6 +36,10 @@ class QemuImgCommandsTest {
             q -> q.resize(IMG, "qcow2", 10L << 30),
             "qemu-img resize -f qcow2 /var/lib/images/debian.qcow2 10737418240"),
         row(
+            q -> q.createOverlay(Path.of("/tmp/o/overlay.qcow2"), IMG, "raw"),
+            "qemu-img create -q -f qcow2 -o compat=1.1 -b /var/lib/images/debian.qcow2 -F raw"
+                + " /tmp/o/overlay.qcow2"),
+        row(
             q -> q.check(IMG, "qcow2"),
             "qemu-img check --output=json -f qcow2 /var/lib/images/debian.qcow2"),
         row(

@@ -112,6 +112,25 @@ class RealQemuImgTest {
   }
 
   @Test
+  void anOverlayKeepsItsBackingImageUntouchedAndFlattensIntoAWholeImage() throws IOException {
+    Path base = TestImages.qcow2(dir.resolve("base.qcow2"), "1.1");
+    byte[] before = java.nio.file.Files.readAllBytes(base);
+    Path overlay = dir.resolve("overlay.qcow2");
+
+    qemuImg.createOverlay(overlay, base, "qcow2");
+    ImageInfo info = qemuImg.info(overlay);
+    assertThat(info.format()).isEqualTo("qcow2");
+    assertThat(info.backingFile()).isEqualTo(base.toAbsolutePath().toString());
+    assertThat(info.virtualSize()).isEqualTo(4 * MIB);
+
+    Path flat = dir.resolve("flat.qcow2");
+    qemuImg.convert(overlay, "qcow2", flat, null);
+    assertThat(qemuImg.info(flat).backingFile()).isNull();
+    TestImages.qemuImg("compare", "-f", "qcow2", "-F", "qcow2", base.toString(), flat.toString());
+    assertThat(java.nio.file.Files.readAllBytes(base)).isEqualTo(before);
+  }
+
+  @Test
   void resizeRefusesToShrinkWithQemuImgsReason() throws IOException {
     Path image = TestImages.qcow2(dir.resolve("disk.qcow2"), "1.1");
 

@@ -138,6 +138,14 @@ public class RecordingQemuImg implements QemuImg {
   }
 
   @Override
+  public void createOverlay(Path overlay, Path backing, String backingFormat) {
+    record("createOverlay", "createOverlay " + overlay + " " + backing + " " + backingFormat);
+    ImageInfo b = currentInfo(backing);
+    images.put(
+        overlay, new ImageInfo("qcow2", b.virtualSize(), 0, "1.1", backing.toString(), false));
+  }
+
+  @Override
   public CheckResult check(Path image, String format) {
     record("check", "check " + image + " " + format);
     return checkResult;
