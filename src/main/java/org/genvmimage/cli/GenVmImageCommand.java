@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.genvmimage.architecture.Architecture;
 import org.genvmimage.architecture.ArchitectureLoader;
 import org.genvmimage.build.BuildTools;
@@ -198,7 +196,8 @@ public final class GenVmImageCommand implements Callable<Integer> {
               overwrite);
       int parallel = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
       ImageBuilder builder = new ImageBuilder(tools, parallel);
-      List<ImageResult> results = runInterruptibly(builder, architecture, outputs);
+      List<ImageResult> results =
+          Interruptible.run(() -> builder.build(architecture, outputs), builder::cancel);
       return report(results, out, console);
     }
   }
@@ -207,35 +206,6 @@ public final class GenVmImageCommand implements Callable<Integer> {
   static String qemuImgExecutable() {
     String configured = System.getenv("GEN_VM_IMAGE_QEMU_IMG");
     return configured == null || configured.isBlank() ? "qemu-img" : configured;
-  }
-
-  /** Builds; on Ctrl-C / SIGTERM, cancels the builds and waits for their cleanup. */
-  private static List<ImageResult> runInterruptibly(
-      ImageBuilder builder, Architecture architecture, Map<String, Path> outputs) {
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              builder.cancel();
-              ProcessRunner.destroyAll();
-              try {
-                finished.await(30, TimeUnit.SECONDS);
-              } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "gen-vm-image-interrupt");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      return builder.build(architecture, outputs);
-    } finally {
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is already running: the JVM exits after it
-      }
-    }
   }
 
   /** One line per image on stdout, errors on stderr; the exit code of the first failure. */

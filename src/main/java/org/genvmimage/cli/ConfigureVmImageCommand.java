@@ -1,0 +1,214 @@
+package org.genvmimage.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.genvmimage.configure.ConfigureSettings;
+import org.genvmimage.configure.Configurator;
+import org.genvmimage.console.Console;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
+import org.genvmimage.qemu.Accelerator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code configure-vm-image}: a built image plus cloud-init files in, a configured image out. */
+@Command(
+    name = "configure-vm-image",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    showDefaultValues = true,
+    usageHelpWidth = 100,
+    description = {
+      "Configures a built image with cloud-init: writes a NoCloud seed (ISO, label cidata) from"
+          + " the cloud-init files, boots the image under QEMU on a temporary overlay, waits until"
+          + " cloud-init has finished, powers the VM off, generalises it with virt-sysprep and"
+          + " only then replaces the image, in one atomic step.",
+      ""
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done",
+      "1:unexpected internal error",
+      "2:usage error",
+      "3:invalid input (image, cloud-init files)",
+      "6:an external tool failed (qemu-img, qemu, virt-sysprep)",
+      "7:a required tool is missing",
+      "9:configure timed out, or the guest failed",
+      "130:interrupted"
+    })
+public final class ConfigureVmImageCommand implements Callable<Integer> {
+  static final String NAME = "configure-vm-image";
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--image-input-path",
+      paramLabel = "IMAGE_INPUT_PATH",
+      description = "The path to the image that is to be configured.")
+  Path imageInputPath = Path.of("generated-images", "image.qcow2");
+
+  @Option(
+      names = {"--image-qemu-socket-path", "---image-qemu-socket-path"},
+      paramLabel = "IMAGE_QEMU_SOCKET_PATH",
+      description =
+          "The path to where the QEMU monitor (QMP) socket should be placed which is used to send"
+              + " commands to the running image while it is being configured.")
+  Path imageQemuSocketPath = Path.of("generated-images", "qemu-monitor-socket");
+
+  @Option(
+      names = "--config-user-data-path",
+      paramLabel = "CONFIG_USER_DATA_PATH",
+      description = "The path to the cloud-init user-data configuration file.")
+  Path userDataPath = Path.of("cloud-init-config", "user-data");
+
+  @Option(
+      names = "--config-meta-data-path",
+      paramLabel = "CONFIG_META_DATA_PATH",
+      description = "The path to the cloud-init meta-data configuration file.")
+  Path metaDataPath = Path.of("cloud-init-config", "meta-data");
+
+  @Option(
+      names = "--config-vendor-data-path",
+      paramLabel = "CONFIG_VENDOR_DATA_PATH",
+      description =
+          "The path to the cloud-init vendor-data configuration file (left out of the seed when"
+              + " the default file does not exist).")
+  Path vendorDataPath = DEFAULT_VENDOR_DATA;
+
+  @Option(
+      names = "--config-network-config-path",
+      paramLabel = "PATH",
+      description = "A cloud-init network-config file to add to the seed (default: none).")
+  Path networkConfigPath;
+
+  @Option(
+      names = "--config-seed-output-path",
+      paramLabel = "CONFIG_SEED_OUTPUT_PATH",
+      description =
+          "The path to the cloud-init seed image that is generated from the user-data,"
+              + " meta-data and vendor-data files.")
+  Path seedOutputPath = Path.of("image-config", "seed.img");
+
+  @Option(
+      names = "--qemu-cpu-model",
+      paramLabel = "QEMU_CPU_MODEL",
+      description =
+          "The CPU model for configuring the image. 'host' needs KVM: under TCG the default"
+              + " becomes 'max'.")
+  String cpuModel = DEFAULT_CPU_MODEL;
+
+  @Option(
+      names = "--accel",
+      paramLabel = "auto|kvm|tcg",
+      description =
+          "The accelerator: kvm, tcg (emulation, slow), or auto: KVM when it is usable, else TCG.")
+  Accelerator accel = Accelerator.AUTO;
+
+  @Option(
+      names = "--memory",
+      paramLabel = "SIZE",
+      converter = Converters.MemoryConverter.class,
+      description = "Guest memory in MiB, or with M/G (e.g. 2G).")
+  int memoryMib = 1024;
+
+  @Option(names = "--cpus", paramLabel = "N", description = "Guest CPUs.")
+  int cpus = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "Give up when the whole configure takes longer (seconds, or e.g. 90s, 30m, 1h)."
+              + " The VM is stopped and the image left as it was.")
+  Duration timeout = Duration.ofMinutes(30);
+
+  @Option(
+      names = "--serial-log",
+      paramLabel = "PATH",
+      description =
+          "Where the guest's console is logged (default: console.log beside the seed image).")
+  Path serialLog;
+
+  @Option(
+      names = "--finished-pattern",
+      paramLabel = "REGEX",
+      description =
+          "The console line that tells cloud-init has finished (default: cloud-init's own final"
+              + " message, 'Cloud-init v. ... finished at ...').")
+  String finishedPattern;
+
+  @Option(names = "--no-reset", description = "Do not run virt-sysprep after configuring.")
+  boolean noReset;
+
+  @Option(
+      names = "--reset-operations",
+      paramLabel = "OPERATIONS",
+      description =
+          "The virt-sysprep operations, as its --operations takes them (default: its own"
+              + " defaults).")
+  String resetOperations;
+
+  @Mixin OutputOptions output;
+
+  static final String DEFAULT_CPU_MODEL = "host";
+  static final Path DEFAULT_VENDOR_DATA = Path.of("cloud-init-config", "vendor-data");
+
+  /** Runs the command; the exit code is returned, not passed to System.exit. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return Cli.run(new ConfigureVmImageCommand(), out, err, args);
+  }
+
+  public static void main(String[] args) {
+    Logging.configure(Logging.fromArgs(args));
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (cpus < 1 || cpus > 64) {
+      throw new GenVmException(ExitCode.USAGE, "--cpus must be between 1 and 64, not " + cpus);
+    }
+    boolean cpuExplicit = spec.commandLine().getParseResult().hasMatchedOption("--qemu-cpu-model");
+    Path vendorData =
+        vendorDataPath.equals(DEFAULT_VENDOR_DATA) && !Files.exists(vendorDataPath)
+            ? null
+            : vendorDataPath;
+    Path seedDir = seedOutputPath.toAbsolutePath().getParent();
+    ConfigureSettings settings =
+        new ConfigureSettings(
+            imageInputPath,
+            imageQemuSocketPath,
+            userDataPath,
+            metaDataPath,
+            vendorData,
+            networkConfigPath,
+            seedOutputPath,
+            serialLog != null ? serialLog : seedDir.resolve("console.log"),
+            cpuModel,
+            cpuExplicit,
+            accel,
+            memoryMib,
+            cpus,
+            timeout,
+            finishedPattern,
+            !noReset,
+            resetOperations);
+    try (Console console =
+        new Console(NAME, err, output.verbosity(), Console.isInteractiveTerminal())) {
+      Configurator configurator = new Configurator(settings, console);
+      ConfigureResult result = Interruptible.run(configurator::run, configurator::cancel);
+      out.println(result.summary());
+      out.flush();
+      return ExitCode.OK;
+    }
+  }
+}

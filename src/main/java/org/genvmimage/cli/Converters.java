@@ -1,0 +1,62 @@
+package org.genvmimage.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Option value types: durations ({@code 90s}, {@code 30m}, {@code 1h30m}) and memory sizes. */
+final class Converters {
+  private static final Pattern DURATION_PART = Pattern.compile("(\\d+)([hms]?)");
+  private static final Pattern MEMORY = Pattern.compile("(\\d+)([MG]?)(?:i?B)?");
+
+  private Converters() {}
+
+  /** Seconds when no unit is given; else any sequence of {@code <n>h}, {@code <n>m}, {@code <n>s}. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String text = value.trim().toLowerCase(Locale.ROOT);
+      Matcher m = DURATION_PART.matcher(text);
+      Duration total = Duration.ZERO;
+      int end = 0;
+      while (m.lookingAt()) {
+        long n = Long.parseLong(m.group(1));
+        total =
+            total.plus(
+                switch (m.group(2)) {
+                  case "h" -> Duration.ofHours(n);
+                  case "m" -> Duration.ofMinutes(n);
+                  default -> Duration.ofSeconds(n);
+                });
+        end = m.end();
+        m.region(end, text.length());
+      }
+      if (text.isEmpty() || end != text.length() || total.isZero()) {
+        throw new TypeConversionException(
+            "'" + value + "' is not a duration (e.g. 1800, 90s, 30m, 1h30m)");
+      }
+      return total;
+    }
+  }
+
+  /** Memory in MiB: {@code 2048}, {@code 2048M}, {@code 2G}. */
+  static final class MemoryConverter implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      Matcher m = MEMORY.matcher(value.trim().toUpperCase(Locale.ROOT));
+      if (!m.matches()) {
+        throw new TypeConversionException(
+            "'" + value + "' is not a memory size (e.g. 2048, 2048M, 2G)");
+      }
+      long mib = Long.parseLong(m.group(1)) * (m.group(2).equals("G") ? 1024 : 1);
+      if (mib < 128 || mib > 1024 * 1024) {
+        throw new TypeConversionException(
+            "'" + value + "' is out of range (128 MiB to 1 TiB)");
+      }
+      return (int) mib;
+    }
+  }
+}

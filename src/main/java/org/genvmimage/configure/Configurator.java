@@ -1,0 +1,573 @@
+package org.genvmimage.configure;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.genvmimage.build.Step;
+import org.genvmimage.build.StepRunner;
+import org.genvmimage.cloudinit.CloudInitWatcher;
+import org.genvmimage.cloudinit.LogTail;
+import org.genvmimage.cloudinit.SeedBuilder;
+import org.genvmimage.console.Console;
+import org.genvmimage.console.Units;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
+import org.genvmimage.process.ProcessRunner;
+import org.genvmimage.qemu.AcceleratorChoice;
+import org.genvmimage.qemu.AcceleratorChooser;
+import org.genvmimage.qemu.CpuModel;
+import org.genvmimage.qemu.EmulatorLocator;
+import org.genvmimage.qemu.ImageInfo;
+import org.genvmimage.qemu.QemuImg;
+import org.genvmimage.qemu.QemuSystemCommand;
+import org.genvmimage.qemu.QemuVm;
+import org.genvmimage.qemu.RealQemuImg;
+
+/**
+ * Configures one image, in steps: Inspect -> Seed -> Overlay -> Boot -> AwaitCloudInit -> PowerOff
+ * -> Reset -> Commit. The guest runs on a qcow2 overlay; virt-sysprep works on the overlay too;
+ * only the last step writes the result beside the image and renames it over the image. A failure,
+ * a timeout or Ctrl-C at any point leaves the image byte for byte as it was, and no qemu running.
+ */
+public final class Configurator {
+  /** How long the guest gets to shut down after the ACPI power button, before {@code quit}. */
+  static final Duration POWER_OFF_GRACE = Duration.ofSeconds(60);
+
+  /** Lines of the guest console quoted in errors. */
+  static final int CONSOLE_TAIL_LINES = 12;
+
+  private final ConfigureSettings settings;
+  private final Console console;
+  private final QemuImg qemuImg;
+  private final ProcessRunner runner = new ProcessRunner();
+  private volatile Thread worker;
+  private volatile boolean cancelled;
+  private volatile boolean timedOut;
+
+  public Configurator(ConfigureSettings settings, Console console) {
+    this.settings = settings;
+    this.console = console;
+    String qemuImgProgram = System.getenv("GEN_VM_IMAGE_QEMU_IMG");
+    this.qemuImg =
+        new RealQemuImg(
+            runner,
+            qemuImgProgram == null || qemuImgProgram.isBlank() ? "qemu-img" : qemuImgProgram);
+  }
+
+  /** The state of one run, filled in by the steps in order. */
+  static final class Run implements StepRunner.Stoppable {
+    final long startNanos = System.nanoTime();
+    ImageInfo imageInfo;
+    FileChannel lockChannel;
+    FileLock lock;
+    AcceleratorChoice acceleration;
+    Path emulator;
+    Path workDir;
+    Path overlay;
+    Path flattened;
+    QemuVm vm;
+    LogTail tail;
+    CloudInitWatcher watcher;
+    boolean guestPoweredOff;
+    Duration bootToFinished = Duration.ZERO;
+    Duration powerOff = Duration.ZERO;
+    Duration reset = Duration.ZERO;
+    Duration commit = Duration.ZERO;
+
+    @Override
+    public boolean stopped() {
+      return false;
+    }
+  }
+
+  /**
+   * Runs the whole configure on the calling thread.
+   *
+   * @throws GenVmException with the exit code of the failure
+   */
+  public ConfigureResult run() {
+    worker = Thread.currentThread();
+    Run run = new Run();
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "configure-timeout");
+              t.setDaemon(true);
+              return t;
+            });
+    timer.schedule(
+        () -> {
+          timedOut = true;
+          worker.interrupt();
+        },
+        settings.timeout().toMillis(),
+        TimeUnit.MILLISECONDS);
+    try {
+      StepRunner.run(steps(), run);
+      Duration total = Duration.ofNanos(System.nanoTime() - run.startNanos);
+      return new ConfigureResult(
+          settings.image(),
+          run.acceleration.accelerator().name(),
+          run.watcher.version().orElse(null),
+          run.watcher.uptimeSeconds().orElse(-1.0),
+          run.bootToFinished,
+          run.powerOff,
+          run.reset,
+          run.commit,
+          total,
+          run.watcher.warnings());
+    } catch (GenVmException e) {
+      throw classify(e, run);
+    } catch (InterruptedException e) {
+      throw classify(new GenVmException(ExitCode.INTERRUPTED, "interrupted", e), run);
+    } catch (IOException e) {
+      throw classify(
+          new GenVmException(ExitCode.TOOL_FAILED, e.getMessage() + " (" + e + ")", e), run);
+    } catch (Exception e) {
+      throw classify(new GenVmException(ExitCode.INTERNAL, "unexpected error: " + e, e), run);
+    } finally {
+      timer.shutdownNow();
+      Thread.interrupted();
+    }
+  }
+
+  /** Ctrl-C: stops the run; it cleans up and ends with INTERRUPTED. */
+  public void cancel() {
+    cancelled = true;
+    Thread t = worker;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  private GenVmException classify(GenVmException e, Run run) {
+    if (timedOut) {
+      return new GenVmException(
+          ExitCode.CONFIGURE_FAILED,
+          "timed out after "
+              + Units.duration(settings.timeout())
+              + " (--timeout); the image is unchanged"
+              + consoleTail(run),
+          e);
+    }
+    if (cancelled) {
+      return new GenVmException(
+          ExitCode.INTERRUPTED, "interrupted; the image is unchanged", e);
+    }
+    return e;
+  }
+
+  private String consoleTail(Run run) {
+    List<String> lines = tailLines(settings.serialLog(), CONSOLE_TAIL_LINES);
+    if (lines.isEmpty()) {
+      return "; the guest console (" + settings.serialLog() + ") is empty";
+    }
+    return "; the guest console ("
+        + settings.serialLog()
+        + ") ends with:\n  "
+        + String.join("\n  ", lines);
+  }
+
+  /** The last non-empty lines of a console log, without terminal escapes. */
+  static List<String> tailLines(Path log, int count) {
+    try {
+      if (!Files.isRegularFile(log)) {
+        return List.of();
+      }
+      long size = Files.size(log);
+      byte[] bytes;
+      try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ)) {
+        long from = Math.max(0, size - 16 * 1024);
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) (size - from));
+        ch.read(buffer, from);
+        bytes = buffer.array();
+      }
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      List<String> lines = new ArrayList<>();
+      for (String line : text.split("[\r\n]+")) {
+        String clean = CloudInitWatcher.stripEscapes(line).strip();
+        if (!clean.isEmpty()) {
+          lines.add(clean);
+        }
+      }
+      return lines.subList(Math.max(0, lines.size() - count), lines.size());
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  List<Step<Run>> steps() {
+    return List.of(
+        new InspectStep(), new SeedStep(), new OverlayStep(), new BootStep(), new AwaitStep(),
+        new PowerOffStep(), new ResetStep(), new CommitStep());
+  }
+
+  /** Checks the image, takes its lock, chooses the emulator and accelerator. */
+  final class InspectStep implements Step<Run> {
+    @Override
+    public String name() {
+      return "inspect";
+    }
+
+    @Override
+    public void run(Run run) throws IOException {
+      Path image = settings.image();
+      if (!Files.isRegularFile(image)) {
+        throw new GenVmException(
+            ExitCode.INVALID_INPUT,
+            image
+                + ": no such image; build it first (gen-vm-image, or make build), or pass"
+                + " --image-input-path");
+      }
+      run.lockChannel =
+          FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try {
+        run.lock = run.lockChannel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        run.lock = null;
+      }
+      if (run.lock == null) {
+        throw new GenVmException(
+            ExitCode.INVALID_INPUT, image + ": another configure-vm-image is working on it");
+      }
+      run.imageInfo = qemuImg.info(image);
+      run.emulator = EmulatorLocator.system().locate();
+      run.acceleration =
+          AcceleratorChooser.forHost(run.emulator)
+              .choose(
+                  settings.accelerator(),
+                  settings.cpuModelExplicit()
+                      ? CpuModel.explicit(settings.cpuModel())
+                      : CpuModel.DEFAULT);
+      console.info(run.acceleration.reason() + "; cpu " + run.acceleration.cpuModel());
+    }
+
+    @Override
+    public void cleanup(Run run) {
+      closeLock(run);
+    }
+  }
+
+  /** Writes the NoCloud seed (ISO 9660, label cidata). */
+  final class SeedStep implements Step<Run> {
+    @Override
+    public String name() {
+      return "seed";
+    }
+
+    @Override
+    public void run(Run run) throws IOException {
+      SeedBuilder seed =
+          new SeedBuilder(
+              settings.userData(),
+              settings.metaData(),
+              settings.vendorData(),
+              settings.networkConfig());
+      for (String warning : seed.validate()) {
+        console.warn(warning);
+      }
+      seed.write(settings.seedOutput());
+      console.debug("seed: " + settings.seedOutput() + " (" + seed.describe() + ")");
+    }
+  }
+
+  /** Creates the qcow2 overlay the guest writes to; the image itself is only read. */
+  final class OverlayStep implements Step<Run> {
+    @Override
+    public String name() {
+      return "overlay";
+    }
+
+    @Override
+    public void run(Run run) throws IOException {
+      Path dir = settings.image().toAbsolutePath().getParent();
+      run.workDir = Files.createTempDirectory(dir, "." + settings.image().getFileName() + ".");
+      run.overlay = run.workDir.resolve("overlay.qcow2");
+      qemuImg.createOverlay(run.overlay, settings.image(), run.imageInfo.format());
+    }
+
+    @Override
+    public void cleanup(Run run) {
+      deleteTree(run.workDir);
+    }
+  }
+
+  /** Starts QEMU on the overlay, with the seed as CD-ROM, QMP and the console log. */
+  final class BootStep implements Step<Run> {
+    @Override
+    public String name() {
+      return "boot";
+    }
+
+    @Override
+    public void run(Run run) throws IOException {
+      Path log = settings.serialLog();
+      Files.createDirectories(log.toAbsolutePath().getParent());
+      Files.deleteIfExists(log);
+      Files.createFile(log);
+      Path socket = settings.qmpSocket();
+      Files.createDirectories(socket.toAbsolutePath().getParent());
+      if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)
+          && !Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS)
+          && !Files.isDirectory(socket)) {
+        Files.delete(socket); // a socket or link left by a run that was killed
+      }
+      QemuSystemCommand command =
+          QemuSystemCommand.builder(run.emulator)
+              .acceleration(run.acceleration)
+              .cpus(settings.cpus())
+              .memoryMib(settings.memoryMib())
+              .disk(run.overlay, "qcow2")
+              .seed(settings.seedOutput())
+              .qmpSocket(socket)
+              .serialLog(log)
+              .build();
+      console.debug("starting: " + command);
+      run.watcher =
+          new CloudInitWatcher(
+              settings.finishedPattern(),
+              stage ->
+                  console.progress(
+                      "cloud-init",
+                      stage
+                          + " ("
+                          + Units.duration(Duration.ofNanos(System.nanoTime() - run.startNanos))
+                          + ")"));
+      run.tail = LogTail.start(log, run.watcher, console.verbosity() == Console.Verbosity.VERBOSE
+          ? line -> console.debug("console: " + line)
+          : line -> {});
+      console.info(
+          "booting "
+              + settings.image()
+              + " (console: "
+              + log
+              + ", "
+              + run.acceleration.accelerator().name()
+              + ")");
+      run.vm = QemuVm.start(command);
+    }
+
+    @Override
+    public void cleanup(Run run) {
+      stopVm(run);
+    }
+  }
+
+  /** Waits for cloud-init's final message, or for the guest to power itself off. */
+  final class AwaitStep implements Step<Run> {
+    @Override
+    public String name() {
+      return "await cloud-init";
+    }
+
+    @Override
+    public void run(Run run) throws InterruptedException {
+      long bootNanos = System.nanoTime();
+      try {
+        while (true) {
+          if (run.watcher.finished()) {
+            break;
+          }
+          if (run.watcher.failure().isPresent()) {
+            throw new GenVmException(
+                ExitCode.CONFIGURE_FAILED,
+                "the guest failed: " + run.watcher.failure().get() + consoleTail(run));
+          }
+          if (!run.vm.isAlive()) {
+            run.tail.drain();
+            int exit = run.vm.exitCode().orElse(-1);
+            if (exit == 0) {
+              run.guestPoweredOff = true;
+              if (!run.watcher.finished()) {
+                console.warn(
+                    "the guest powered off before cloud-init's final message was seen on the"
+                        + " console; taking it as done");
+              }
+              break;
+            }
+            throw new GenVmException(
+                ExitCode.CONFIGURE_FAILED,
+                "qemu ended unexpectedly (" + run.vm.exitedError().getMessage() + ")"
+                    + consoleTail(run));
+          }
+          Thread.sleep(200);
+        }
+      } finally {
+        console.done("cloud-init");
+      }
+      run.bootToFinished = Duration.ofNanos(System.nanoTime() - bootNanos);
+      for (String warning : run.watcher.warnings()) {
+        console.warn("cloud-init: " + warning);
+      }
+      console.info(
+          "cloud-init "
+              + run.watcher.version().orElse("")
+              + " finished after "
+              + Units.duration(run.bootToFinished)
+              + run.watcher
+                  .uptimeSeconds()
+                  .map(s -> String.format(Locale.ROOT, " (guest uptime %.1f s)", s))
+                  .orElse(""));
+    }
+  }
+
+  /** Shuts the guest down over QMP (ACPI power button, then quit after a grace period). */
+  final class PowerOffStep implements Step<Run> {
+    @Override
+    public String name() {
+      return "power off";
+    }
+
+    @Override
+    public void run(Run run) {
+      long start = System.nanoTime();
+      if (run.vm.isAlive()) {
+        QemuVm.PowerOff result = run.vm.powerOff(POWER_OFF_GRACE);
+        if (!result.clean()) {
+          console.warn(
+              "the guest did not shut down within "
+                  + Units.duration(POWER_OFF_GRACE)
+                  + " of the power button; qemu was stopped ("
+                  + result.ending()
+                  + ")");
+        }
+      }
+      run.tail.stop();
+      run.powerOff = Duration.ofNanos(System.nanoTime() - start);
+    }
+  }
+
+  /** Generalises the configured overlay with virt-sysprep (unless --no-reset). */
+  final class ResetStep implements Step<Run> {
+    @Override
+    public String name() {
+      return "reset";
+    }
+
+    @Override
+    public void run(Run run) {
+      if (!settings.reset()) {
+        return;
+      }
+      long start = System.nanoTime();
+      console.info("resetting with virt-sysprep");
+      boolean tcg = run.acceleration.accelerator() != org.genvmimage.qemu.Accelerator.KVM;
+      Duration left =
+          settings.timeout().minus(Duration.ofNanos(System.nanoTime() - run.startNanos));
+      new VirtSysprep(runner, "virt-sysprep")
+          .reset(run.overlay, "qcow2", settings.resetOperations(), tcg, left);
+      run.reset = Duration.ofNanos(System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * Writes overlay and image together as one new qcow2 beside the image, with the image's mode
+   * and owner, and renames it over the image: the image changes in one atomic step.
+   */
+  final class CommitStep implements Step<Run> {
+    @Override
+    public String name() {
+      return "commit";
+    }
+
+    @Override
+    public void run(Run run) throws IOException {
+      long start = System.nanoTime();
+      Path image = settings.image();
+      run.flattened = run.workDir.resolve("configured.qcow2");
+      console.info("writing the configured image");
+      qemuImg.convert(
+          run.overlay,
+          "qcow2",
+          run.flattened,
+          p -> console.progress("commit", String.format(Locale.ROOT, "writing %3.0f%%", p)));
+      console.done("commit");
+      PosixFileAttributes attributes =
+          Files.readAttributes(image, PosixFileAttributes.class);
+      Files.setPosixFilePermissions(run.flattened, attributes.permissions());
+      try {
+        Files.setOwner(run.flattened, attributes.owner());
+        Files.getFileAttributeView(
+                run.flattened, java.nio.file.attribute.PosixFileAttributeView.class)
+            .setGroup(attributes.group());
+      } catch (IOException e) {
+        console.warn("cannot keep the image's owner: " + e.getMessage());
+      }
+      try (FileChannel ch = FileChannel.open(run.flattened, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(
+          run.flattened,
+          image,
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel dir =
+          FileChannel.open(image.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+        dir.force(true);
+      } catch (IOException ignored) {
+        // not every file system syncs folders; the rename has happened
+      }
+      run.commit = Duration.ofNanos(System.nanoTime() - start);
+      deleteTree(run.workDir);
+      closeLock(run);
+    }
+  }
+
+  private void stopVm(Run run) {
+    if (run.vm != null) {
+      run.vm.close();
+    }
+    if (run.tail != null) {
+      run.tail.stop();
+    }
+  }
+
+  private void closeLock(Run run) {
+    try {
+      if (run.lock != null && run.lock.isValid()) {
+        Files.deleteIfExists(lockFile());
+        run.lock.release();
+      }
+      if (run.lockChannel != null) {
+        run.lockChannel.close();
+      }
+    } catch (IOException ignored) {
+      // the lock goes with the process anyway
+    }
+  }
+
+  private Path lockFile() {
+    Path image = settings.image();
+    return image.resolveSibling("." + image.getFileName() + ".configure.lock");
+  }
+
+  static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException ignored) {
+      // best effort: a hidden folder beside the image
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package org.genvmimage.configure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.genvmimage.qemu.Accelerator;
+
+/**
+ * Everything one configure run is told.
+ *
+ * @param vendorData null to leave vendor-data out of the seed
+ * @param networkConfig null to leave network-config out of the seed
+ * @param cpuModelExplicit whether the user chose the CPU model (else 'host' becomes 'max' under
+ *     TCG)
+ * @param finishedPattern null for cloud-init's own final message
+ * @param resetOperations null for virt-sysprep's defaults
+ */
+public record ConfigureSettings(
+    Path image,
+    Path qmpSocket,
+    Path userData,
+    Path metaData,
+    Path vendorData,
+    Path networkConfig,
+    Path seedOutput,
+    Path serialLog,
+    String cpuModel,
+    boolean cpuModelExplicit,
+    Accelerator accelerator,
+    int memoryMib,
+    int cpus,
+    Duration timeout,
+    String finishedPattern,
+    boolean reset,
+    String resetOperations) {}
