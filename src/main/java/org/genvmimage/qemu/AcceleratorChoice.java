@@ -1,0 +1,21 @@
+package org.genvmimage.qemu;
+
+import java.util.Objects;
+
+/**
+ * The resolved accelerator and CPU model for one VM, and why, as one line to log.
+ *
+ * @param accelerator {@link Accelerator#KVM} or {@link Accelerator#TCG}, never AUTO
+ * @param cpuModel the {@code -cpu} value to pass
+ * @param reason e.g. "using TCG: /dev/kvm is missing; CPU model max instead of host"
+ */
+public record AcceleratorChoice(Accelerator accelerator, String cpuModel, String reason) {
+  public AcceleratorChoice {
+    Objects.requireNonNull(accelerator);
+    Objects.requireNonNull(cpuModel);
+    Objects.requireNonNull(reason);
+    if (accelerator == Accelerator.AUTO) {
+      throw new IllegalArgumentException("a choice is KVM or TCG, not AUTO");
+    }
+  }
+}
