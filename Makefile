@@ -37,7 +37,6 @@ build: $(JAR)
 	bin/gen-vm-image $(BUILD_ARGS)
 
 configure: $(JAR)
-	@test -x bin/configure-vm-image || { echo "make configure: configure-vm-image is not part of this version" >&2; exit 1; }
 	bin/configure-vm-image $(CONFIGURE_ARGS)
 
 test:

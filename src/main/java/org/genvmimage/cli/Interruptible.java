@@ -4,6 +4,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.genvmimage.process.ProcessRunner;
+import org.genvmimage.qemu.BackgroundProcess;
 
 /**
  * Runs work so that Ctrl-C or SIGTERM cancels it cleanly: the shutdown hook cancels the work,
@@ -21,6 +22,7 @@ final class Interruptible {
             () -> {
               cancel.run();
               ProcessRunner.destroyAll();
+              BackgroundProcess.destroyAll();
               try {
                 finished.await(CLEANUP_SECONDS, TimeUnit.SECONDS);
               } catch (InterruptedException ignored) {

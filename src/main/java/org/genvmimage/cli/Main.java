@@ -11,8 +11,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    if (args.length > 0 && args[0].equals("gen-vm-image")) {
+    if (args.length > 0 && args[0].equals(GenVmImageCommand.NAME)) {
       GenVmImageCommand.main(Arrays.copyOfRange(args, 1, args.length));
+    } else if (args.length > 0 && args[0].equals(ConfigureVmImageCommand.NAME)) {
+      ConfigureVmImageCommand.main(Arrays.copyOfRange(args, 1, args.length));
     } else {
       GenVmImageCommand.main(args);
     }

@@ -441,12 +441,14 @@ public final class Configurator {
       if (run.vm.isAlive()) {
         QemuVm.PowerOff result = run.vm.powerOff(POWER_OFF_GRACE);
         if (!result.clean()) {
-          console.warn(
+          throw new GenVmException(
+              ExitCode.CONFIGURE_FAILED,
               "the guest did not shut down within "
                   + Units.duration(POWER_OFF_GRACE)
-                  + " of the power button; qemu was stopped ("
+                  + " of the ACPI power button (qemu: "
                   + result.ending()
-                  + ")");
+                  + "); its file systems may be unclean, so the image is left unchanged"
+                  + consoleTail(run));
         }
       }
       run.tail.stop();
