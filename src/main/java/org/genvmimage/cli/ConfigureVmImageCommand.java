@@ -1,12 +1,12 @@
 package org.genvmimage.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.genvmimage.configure.ConfigureSettings;
 import org.genvmimage.configure.Configurator;
+import org.genvmimage.configure.ConfigureResult;
+import org.genvmimage.configure.ConfigureSettings;
 import org.genvmimage.console.Console;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
@@ -178,10 +178,6 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
       throw new GenVmException(ExitCode.USAGE, "--cpus must be between 1 and 64, not " + cpus);
     }
     boolean cpuExplicit = spec.commandLine().getParseResult().hasMatchedOption("--qemu-cpu-model");
-    Path vendorData =
-        vendorDataPath.equals(DEFAULT_VENDOR_DATA) && !Files.exists(vendorDataPath)
-            ? null
-            : vendorDataPath;
     Path seedDir = seedOutputPath.toAbsolutePath().getParent();
     ConfigureSettings settings =
         new ConfigureSettings(
@@ -189,7 +185,8 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
             imageQemuSocketPath,
             userDataPath,
             metaDataPath,
-            vendorData,
+            vendorDataPath,
+            spec.commandLine().getParseResult().hasMatchedOption("--config-vendor-data-path"),
             networkConfigPath,
             seedOutputPath,
             serialLog != null ? serialLog : seedDir.resolve("console.log"),

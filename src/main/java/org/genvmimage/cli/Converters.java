@@ -14,7 +14,9 @@ final class Converters {
 
   private Converters() {}
 
-  /** Seconds when no unit is given; else any sequence of {@code <n>h}, {@code <n>m}, {@code <n>s}. */
+  /**
+   * Seconds when no unit is given; else any sequence of {@code <n>h}, {@code <n>m}, {@code <n>s}.
+   */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
@@ -53,8 +55,7 @@ final class Converters {
       }
       long mib = Long.parseLong(m.group(1)) * (m.group(2).equals("G") ? 1024 : 1);
       if (mib < 128 || mib > 1024 * 1024) {
-        throw new TypeConversionException(
-            "'" + value + "' is out of range (128 MiB to 1 TiB)");
+        throw new TypeConversionException("'" + value + "' is out of range (128 MiB to 1 TiB)");
       }
       return (int) mib;
     }

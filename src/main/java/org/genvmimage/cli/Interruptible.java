@@ -7,8 +7,8 @@ import org.genvmimage.process.ProcessRunner;
 import org.genvmimage.qemu.BackgroundProcess;
 
 /**
- * Runs work so that Ctrl-C or SIGTERM cancels it cleanly: the shutdown hook cancels the work,
- * kills child processes, and holds the JVM until the work has cleaned up (at most 30 s).
+ * Runs work so that Ctrl-C or SIGTERM cancels it cleanly: the shutdown hook cancels the work, kills
+ * child processes, and holds the JVM until the work has cleaned up (at most 30 s).
  */
 final class Interruptible {
   private static final long CLEANUP_SECONDS = 30;

@@ -269,7 +269,7 @@ public final class CloudInitWatcher implements Consumer<String> {
   }
 
   /** Console text without escape sequences and control characters, trailing space stripped. */
-  static String clean(String raw) {
+  public static String clean(String raw) {
     return ESCAPES.matcher(raw).replaceAll("").stripTrailing();
   }
 

@@ -19,11 +19,14 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
 import org.genvmimage.build.Step;
 import org.genvmimage.build.StepRunner;
 import org.genvmimage.cloudinit.CloudInitWatcher;
 import org.genvmimage.cloudinit.LogTail;
+import org.genvmimage.cloudinit.Seed;
 import org.genvmimage.cloudinit.SeedBuilder;
 import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
@@ -43,8 +46,8 @@ import org.genvmimage.qemu.RealQemuImg;
 /**
  * Configures one image, in steps: Inspect -> Seed -> Overlay -> Boot -> AwaitCloudInit -> PowerOff
  * -> Reset -> Commit. The guest runs on a qcow2 overlay; virt-sysprep works on the overlay too;
- * only the last step writes the result beside the image and renames it over the image. A failure,
- * a timeout or Ctrl-C at any point leaves the image byte for byte as it was, and no qemu running.
+ * only the last step writes the result beside the image and renames it over the image. A failure, a
+ * timeout or Ctrl-C at any point leaves the image byte for byte as it was, and no qemu running.
  */
 public final class Configurator {
   /** How long the guest gets to shut down after the ACPI power button, before {@code quit}. */
@@ -126,13 +129,18 @@ public final class Configurator {
           settings.image(),
           run.acceleration.accelerator().name(),
           run.watcher.version().orElse(null),
-          run.watcher.uptimeSeconds().orElse(-1.0),
+          run.watcher
+              .finished()
+              .map(CloudInitWatcher.Finished::uptime)
+              .filter(u -> u != null)
+              .map(u -> u.toMillis() / 1000.0)
+              .orElse(-1.0),
           run.bootToFinished,
           run.powerOff,
           run.reset,
           run.commit,
           total,
-          run.watcher.warnings());
+          run.watcher.problems());
     } catch (GenVmException e) {
       throw classify(e, run);
     } catch (InterruptedException e) {
@@ -168,8 +176,7 @@ public final class Configurator {
           e);
     }
     if (cancelled) {
-      return new GenVmException(
-          ExitCode.INTERRUPTED, "interrupted; the image is unchanged", e);
+      return new GenVmException(ExitCode.INTERRUPTED, "interrupted; the image is unchanged", e);
     }
     return e;
   }
@@ -202,7 +209,7 @@ public final class Configurator {
       String text = new String(bytes, StandardCharsets.UTF_8);
       List<String> lines = new ArrayList<>();
       for (String line : text.split("[\r\n]+")) {
-        String clean = CloudInitWatcher.stripEscapes(line).strip();
+        String clean = CloudInitWatcher.clean(line).strip();
         if (!clean.isEmpty()) {
           lines.add(clean);
         }
@@ -215,8 +222,14 @@ public final class Configurator {
 
   List<Step<Run>> steps() {
     return List.of(
-        new InspectStep(), new SeedStep(), new OverlayStep(), new BootStep(), new AwaitStep(),
-        new PowerOffStep(), new ResetStep(), new CommitStep());
+        new InspectStep(),
+        new SeedStep(),
+        new OverlayStep(),
+        new BootStep(),
+        new AwaitStep(),
+        new PowerOffStep(),
+        new ResetStep(),
+        new CommitStep());
   }
 
   /** Checks the image, takes its lock, chooses the emulator and accelerator. */
@@ -256,7 +269,7 @@ public final class Configurator {
                   settings.cpuModelExplicit()
                       ? CpuModel.explicit(settings.cpuModel())
                       : CpuModel.DEFAULT);
-      console.info(run.acceleration.reason() + "; cpu " + run.acceleration.cpuModel());
+      console.info(run.acceleration.reason());
     }
 
     @Override
@@ -274,17 +287,21 @@ public final class Configurator {
 
     @Override
     public void run(Run run) throws IOException {
-      SeedBuilder seed =
-          new SeedBuilder(
-              settings.userData(),
-              settings.metaData(),
-              settings.vendorData(),
-              settings.networkConfig());
-      for (String warning : seed.validate()) {
+      SeedBuilder builder =
+          new SeedBuilder()
+              .userData(settings.userData())
+              .metaData(settings.metaData())
+              .vendorData(settings.vendorData(), settings.vendorDataRequired());
+      if (settings.networkConfig() != null) {
+        builder.networkConfig(settings.networkConfig(), true);
+      }
+      Seed seed = builder.build();
+      for (String warning : seed.warnings()) {
         console.warn(warning);
       }
       seed.write(settings.seedOutput());
-      console.debug("seed: " + settings.seedOutput() + " (" + seed.describe() + ")");
+      console.debug("seed " + settings.seedOutput() + ":");
+      seed.describe().forEach(line -> console.debug("  " + line));
     }
   }
 
@@ -340,19 +357,17 @@ public final class Configurator {
               .serialLog(log)
               .build();
       console.debug("starting: " + command);
-      run.watcher =
-          new CloudInitWatcher(
-              settings.finishedPattern(),
-              stage ->
-                  console.progress(
-                      "cloud-init",
-                      stage
-                          + " ("
-                          + Units.duration(Duration.ofNanos(System.nanoTime() - run.startNanos))
-                          + ")"));
-      run.tail = LogTail.start(log, run.watcher, console.verbosity() == Console.Verbosity.VERBOSE
-          ? line -> console.debug("console: " + line)
-          : line -> {});
+      run.watcher = new CloudInitWatcher(finishedPattern(), new StageProgress(run));
+      boolean echo = console.verbosity() == Console.Verbosity.VERBOSE;
+      run.tail =
+          LogTail.start(
+              log,
+              line -> {
+                if (echo) {
+                  console.debug("console: " + CloudInitWatcher.clean(line));
+                }
+                run.watcher.accept(line);
+              });
       console.info(
           "booting "
               + settings.image()
@@ -382,20 +397,20 @@ public final class Configurator {
       long bootNanos = System.nanoTime();
       try {
         while (true) {
-          if (run.watcher.finished()) {
+          if (run.watcher.finished().isPresent()) {
             break;
           }
-          if (run.watcher.failure().isPresent()) {
+          if (run.watcher.guestFailure().isPresent()) {
             throw new GenVmException(
                 ExitCode.CONFIGURE_FAILED,
-                "the guest failed: " + run.watcher.failure().get() + consoleTail(run));
+                "the guest failed: " + run.watcher.guestFailure().get() + consoleTail(run));
           }
           if (!run.vm.isAlive()) {
-            run.tail.drain();
+            run.tail.close();
             int exit = run.vm.exitCode().orElse(-1);
             if (exit == 0) {
               run.guestPoweredOff = true;
-              if (!run.watcher.finished()) {
+              if (run.watcher.finished().isEmpty()) {
                 console.warn(
                     "the guest powered off before cloud-init's final message was seen on the"
                         + " console; taking it as done");
@@ -404,7 +419,9 @@ public final class Configurator {
             }
             throw new GenVmException(
                 ExitCode.CONFIGURE_FAILED,
-                "qemu ended unexpectedly (" + run.vm.exitedError().getMessage() + ")"
+                "qemu ended unexpectedly ("
+                    + run.vm.exitedError().getMessage()
+                    + ")"
                     + consoleTail(run));
           }
           Thread.sleep(200);
@@ -413,8 +430,15 @@ public final class Configurator {
         console.done("cloud-init");
       }
       run.bootToFinished = Duration.ofNanos(System.nanoTime() - bootNanos);
-      for (String warning : run.watcher.warnings()) {
-        console.warn("cloud-init: " + warning);
+      for (String problem : run.watcher.problems()) {
+        console.warn("cloud-init: " + problem);
+      }
+      if (run.watcher.moreProblems() > 0) {
+        console.warn(
+            "cloud-init: "
+                + run.watcher.moreProblems()
+                + " more problems in "
+                + settings.serialLog());
       }
       console.info(
           "cloud-init "
@@ -422,8 +446,13 @@ public final class Configurator {
               + " finished after "
               + Units.duration(run.bootToFinished)
               + run.watcher
-                  .uptimeSeconds()
-                  .map(s -> String.format(Locale.ROOT, " (guest uptime %.1f s)", s))
+                  .finished()
+                  .map(f -> f.uptime())
+                  .filter(u -> u != null)
+                  .map(
+                      u ->
+                          String.format(
+                              Locale.ROOT, " (guest uptime %.1f s)", u.toMillis() / 1000.0))
                   .orElse(""));
     }
   }
@@ -451,7 +480,7 @@ public final class Configurator {
                   + consoleTail(run));
         }
       }
-      run.tail.stop();
+      run.tail.close();
       run.powerOff = Duration.ofNanos(System.nanoTime() - start);
     }
   }
@@ -480,8 +509,8 @@ public final class Configurator {
   }
 
   /**
-   * Writes overlay and image together as one new qcow2 beside the image, with the image's mode
-   * and owner, and renames it over the image: the image changes in one atomic step.
+   * Writes overlay and image together as one new qcow2 beside the image, with the image's mode and
+   * owner, and renames it over the image: the image changes in one atomic step.
    */
   final class CommitStep implements Step<Run> {
     @Override
@@ -501,8 +530,7 @@ public final class Configurator {
           run.flattened,
           p -> console.progress("commit", String.format(Locale.ROOT, "writing %3.0f%%", p)));
       console.done("commit");
-      PosixFileAttributes attributes =
-          Files.readAttributes(image, PosixFileAttributes.class);
+      PosixFileAttributes attributes = Files.readAttributes(image, PosixFileAttributes.class);
       Files.setPosixFilePermissions(run.flattened, attributes.permissions());
       try {
         Files.setOwner(run.flattened, attributes.owner());
@@ -532,12 +560,42 @@ public final class Configurator {
     }
   }
 
+  private Pattern finishedPattern() {
+    if (settings.finishedPattern() == null) {
+      return Pattern.compile(CloudInitWatcher.DEFAULT_FINISHED_PATTERN);
+    }
+    try {
+      return Pattern.compile(settings.finishedPattern());
+    } catch (PatternSyntaxException e) {
+      throw new GenVmException(
+          ExitCode.USAGE, "--finished-pattern: not a regular expression: " + e.getDescription());
+    }
+  }
+
+  /** Shows cloud-init's stage, with the time since the run started. */
+  private final class StageProgress implements CloudInitWatcher.Listener {
+    private final Run run;
+
+    StageProgress(Run run) {
+      this.run = run;
+    }
+
+    @Override
+    public void stageChanged(CloudInitWatcher.Stage stage, String line) {
+      String name =
+          stage.name().toLowerCase(Locale.ROOT).replace('_', '-').replace("modules-", "modules:");
+      console.progress(
+          "cloud-init",
+          name + " (" + Units.duration(Duration.ofNanos(System.nanoTime() - run.startNanos)) + ")");
+    }
+  }
+
   private void stopVm(Run run) {
     if (run.vm != null) {
       run.vm.close();
     }
     if (run.tail != null) {
-      run.tail.stop();
+      run.tail.close();
     }
   }
 

@@ -34,7 +34,9 @@ public record ConfigureResult(
     s.append(accelerator).append(", finished after ").append(Units.duration(bootToFinished));
     s.append(", total ").append(Units.duration(total));
     if (!warnings.isEmpty()) {
-      s.append(", ").append(warnings.size()).append(warnings.size() == 1 ? " warning" : " warnings");
+      s.append(", ")
+          .append(warnings.size())
+          .append(warnings.size() == 1 ? " warning" : " warnings");
     }
     return s.append(")").toString();
   }

@@ -7,7 +7,7 @@ import org.genvmimage.qemu.Accelerator;
 /**
  * Everything one configure run is told.
  *
- * @param vendorData null to leave vendor-data out of the seed
+ * @param vendorDataRequired whether a missing vendor-data file is an error (else it is left out)
  * @param networkConfig null to leave network-config out of the seed
  * @param cpuModelExplicit whether the user chose the CPU model (else 'host' becomes 'max' under
  *     TCG)
@@ -20,6 +20,7 @@ public record ConfigureSettings(
     Path userData,
     Path metaData,
     Path vendorData,
+    boolean vendorDataRequired,
     Path networkConfig,
     Path seedOutput,
     Path serialLog,

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * configure-vm-image end to end: a real Debian 12 cloud image (built from Debian packages by
- * {@code src/test/fixtures/build-debian-image.sh}, cached outside the repository), the real
- * cloud-init in it, real QEMU (TCG here), real virt-sysprep. Results are read from the disk without
- * booting it ({@code src/test/fixtures/read-guest-file.sh}).
+ * configure-vm-image end to end: a real Debian 12 cloud image (built from Debian packages by {@code
+ * src/test/fixtures/build-debian-image.sh}, cached outside the repository), the real cloud-init in
+ * it, real QEMU (TCG here), real virt-sysprep. Results are read from the disk without booting it
+ * ({@code src/test/fixtures/read-guest-file.sh}).
  */
 class ConfigureVmImageTest {
   static final Path FIXTURES = Path.of("src", "test", "fixtures").toAbsolutePath();
@@ -74,7 +74,8 @@ class ConfigureVmImageTest {
         new ArrayList<>(
             List.of(
                 "--image-input-path", image.toString(),
-                "--image-qemu-socket-path", dir.resolve("generated-images/qemu-monitor-socket").toString(),
+                "--image-qemu-socket-path",
+                    dir.resolve("generated-images/qemu-monitor-socket").toString(),
                 "--config-user-data-path", config.resolve("user-data").toString(),
                 "--config-meta-data-path", config.resolve("meta-data").toString(),
                 "--config-vendor-data-path", config.resolve("vendor-data").toString(),
@@ -96,7 +97,8 @@ class ConfigureVmImageTest {
   /** A file from the image's root file system, read without booting; null when missing. */
   String guestFile(String path) throws IOException, InterruptedException {
     Process p =
-        new ProcessBuilder(FIXTURES.resolve("read-guest-file.sh").toString(), image.toString(), path)
+        new ProcessBuilder(
+                FIXTURES.resolve("read-guest-file.sh").toString(), image.toString(), path)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -173,7 +175,11 @@ class ConfigureVmImageTest {
                 ConfigureVmImageCommand.class.getName()));
     command.addAll(args("--no-reset"));
     Path output = dir.resolve("output.txt");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
     Path log = dir.resolve("image-config/console.log");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!Files.exists(log) || Files.size(log) < 200) {
@@ -236,7 +242,12 @@ class ConfigureVmImageTest {
     Thread.sleep(300);
     long left =
         ProcessHandle.allProcesses()
-            .filter(h -> h.info().commandLine().map(c -> c.contains("qemu") && c.contains(folder.toString())).orElse(false))
+            .filter(
+                h ->
+                    h.info()
+                        .commandLine()
+                        .map(c -> c.contains("qemu") && c.contains(folder.toString()))
+                        .orElse(false))
             .count();
     assertThat(left).as("qemu processes left").isZero();
   }
