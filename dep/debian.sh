@@ -3,7 +3,10 @@
 #   - a JDK 17 and Maven (to build and run the tool),
 #   - qemu-img (qemu-utils) and qemu-system-x86 (to convert, resize and boot images),
 #   - libguestfs-tools and a kernel in /boot (virt-sysprep, which resets configured images),
-#   - make.
+#   - make,
+#   - for the test suite: debootstrap, debian-archive-keyring, e2fsprogs and fdisk (to build
+#     and read the small Debian cloud image the configure tests boot) and genisoimage
+#     (isoinfo, an independent reader of the seed images the tool writes).
 # Safe to run again: it installs only the packages that are missing, and runs
 # 'apt-get update' only when something has to be installed.
 set -euo pipefail
@@ -15,6 +18,11 @@ packages=(
   qemu-utils
   qemu-system-x86
   libguestfs-tools
+  debootstrap
+  debian-archive-keyring
+  e2fsprogs
+  fdisk
+  genisoimage
 )
 # libguestfs boots a small appliance with the host's kernel: it needs one in /boot.
 if ! ls /boot/vmlinuz-* >/dev/null 2>&1; then

@@ -117,6 +117,20 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
       description = "Guest memory in MiB, or with M/G (e.g. 2G).")
   int memoryMib = 1024;
 
+  /** Guest networking. */
+  enum Network {
+    user,
+    none
+  }
+
+  @Option(
+      names = "--network",
+      paramLabel = "user|none",
+      description =
+          "Guest network: user (QEMU's user-mode NAT, so cloud-init can install packages; nothing"
+              + " to set up on the host) or none.")
+  Network network = Network.user;
+
   @Option(names = "--cpus", paramLabel = "N", description = "Guest CPUs.")
   int cpus = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
 
@@ -195,6 +209,7 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
             accel,
             memoryMib,
             cpus,
+            network == Network.user,
             timeout,
             finishedPattern,
             !noReset,

@@ -351,6 +351,7 @@ public final class Configurator {
               .acceleration(run.acceleration)
               .cpus(settings.cpus())
               .memoryMib(settings.memoryMib())
+              .networking(settings.networking())
               .disk(run.overlay, "qcow2")
               .seed(settings.seedOutput())
               .qmpSocket(socket)
@@ -430,6 +431,14 @@ public final class Configurator {
         console.done("cloud-init");
       }
       run.bootToFinished = Duration.ofNanos(System.nanoTime() - bootNanos);
+      if (run.watcher.finished().map(f -> f.line().contains("DataSourceNone")).orElse(false)) {
+        throw new GenVmException(
+            ExitCode.CONFIGURE_FAILED,
+            "cloud-init finished without reading the seed (Datasource DataSourceNone): the guest"
+                + " did not see the cidata CD-ROM (does its kernel have ata_piix, sr_mod and"
+                + " isofs?); the image is unchanged"
+                + consoleTail(run));
+      }
       for (String problem : run.watcher.problems()) {
         console.warn("cloud-init: " + problem);
       }

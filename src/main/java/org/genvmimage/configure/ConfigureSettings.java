@@ -29,6 +29,7 @@ public record ConfigureSettings(
     Accelerator accelerator,
     int memoryMib,
     int cpus,
+    boolean networking,
     Duration timeout,
     String finishedPattern,
     boolean reset,

@@ -79,7 +79,8 @@ class ConfigureVmImageTest {
                 "--config-user-data-path", config.resolve("user-data").toString(),
                 "--config-meta-data-path", config.resolve("meta-data").toString(),
                 "--config-vendor-data-path", config.resolve("vendor-data").toString(),
-                "--config-seed-output-path", dir.resolve("image-config/seed.img").toString()));
+                "--config-seed-output-path", dir.resolve("image-config/seed.img").toString(),
+                "--network", "none"));
     all.addAll(List.of(extra));
     return all;
   }
