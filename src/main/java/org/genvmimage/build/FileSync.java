@@ -8,22 +8,22 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Durable file publication: flush a file's data, rename it into place, flush the folder. */
-final class FileSync {
+public final class FileSync {
   private FileSync() {}
 
-  static void force(Path file) throws IOException {
+  public static void force(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
       channel.force(true);
     }
   }
 
   /** Renames atomically (replacing the target) and makes the rename durable. */
-  static void moveAtomically(Path from, Path to) throws IOException {
+  public static void moveAtomically(Path from, Path to) throws IOException {
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     forceDirectory(to.toAbsolutePath().getParent());
   }
 
-  static void forceDirectory(Path dir) {
+  public static void forceDirectory(Path dir) {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException ignored) {

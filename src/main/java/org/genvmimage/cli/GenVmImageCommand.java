@@ -190,7 +190,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
       BuildTools tools =
           new BuildTools(
               new Downloader(new DownloadCache(cache), settings),
-              new RealQemuImg(new ProcessRunner(), qemuImgExecutable()),
+              new RealQemuImg(new ProcessRunner(), RealQemuImg.executableFromEnvironment()),
               console,
               generatedImageOwner,
               overwrite);
@@ -200,12 +200,6 @@ public final class GenVmImageCommand implements Callable<Integer> {
           Interruptible.run(() -> builder.build(architecture, outputs), builder::cancel);
       return report(results, out, console);
     }
-  }
-
-  /** qemu-img, or the program that GEN_VM_IMAGE_QEMU_IMG names. */
-  static String qemuImgExecutable() {
-    String configured = System.getenv("GEN_VM_IMAGE_QEMU_IMG");
-    return configured == null || configured.isBlank() ? "qemu-img" : configured;
   }
 
   /** One line per image on stdout, errors on stderr; the exit code of the first failure. */

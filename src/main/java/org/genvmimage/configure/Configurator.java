@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
@@ -22,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
+import org.genvmimage.build.FileSync;
 import org.genvmimage.build.Step;
 import org.genvmimage.build.StepRunner;
 import org.genvmimage.cloudinit.CloudInitWatcher;
@@ -67,11 +67,7 @@ public final class Configurator {
   public Configurator(ConfigureSettings settings, Console console) {
     this.settings = settings;
     this.console = console;
-    String qemuImgProgram = System.getenv("GEN_VM_IMAGE_QEMU_IMG");
-    this.qemuImg =
-        new RealQemuImg(
-            runner,
-            qemuImgProgram == null || qemuImgProgram.isBlank() ? "qemu-img" : qemuImgProgram);
+    this.qemuImg = new RealQemuImg(runner, RealQemuImg.executableFromEnvironment());
   }
 
   /** The state of one run, filled in by the steps in order. */
@@ -549,20 +545,8 @@ public final class Configurator {
       } catch (IOException e) {
         console.warn("cannot keep the image's owner: " + e.getMessage());
       }
-      try (FileChannel ch = FileChannel.open(run.flattened, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(
-          run.flattened,
-          image,
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-      try (FileChannel dir =
-          FileChannel.open(image.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-        dir.force(true);
-      } catch (IOException ignored) {
-        // not every file system syncs folders; the rename has happened
-      }
+      FileSync.force(run.flattened);
+      FileSync.moveAtomically(run.flattened, image);
       run.commit = Duration.ofNanos(System.nanoTime() - start);
       deleteTree(run.workDir);
       closeLock(run);

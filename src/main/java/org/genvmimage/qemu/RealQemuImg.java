@@ -21,6 +21,15 @@ import org.genvmimage.process.ProcessResult;
 /** {@link QemuImg} backed by the {@code qemu-img} program, reading its JSON output. */
 public final class RealQemuImg implements QemuImg {
   /** What to tell the user when qemu-img is not installed. */
+  /** The environment variable that names another qemu-img program. */
+  public static final String ENV = "GEN_VM_IMAGE_QEMU_IMG";
+
+  /** qemu-img, or the program that {@value #ENV} names. */
+  public static String executableFromEnvironment() {
+    String configured = System.getenv(ENV);
+    return configured == null || configured.isBlank() ? "qemu-img" : configured;
+  }
+
   public static final String MISSING_HINT =
       "install qemu-utils (Debian/Ubuntu) or qemu-img (RHEL/Rocky/Fedora)";
 
