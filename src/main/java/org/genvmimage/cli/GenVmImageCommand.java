@@ -21,6 +21,13 @@ import org.genvmimage.core.GenVmException;
 import org.genvmimage.download.DownloadCache;
 import org.genvmimage.download.DownloadSettings;
 import org.genvmimage.download.Downloader;
+import org.genvmimage.gocd.GitRepository;
+import org.genvmimage.gocd.GocdConfig;
+import org.genvmimage.gocd.GocdSettings;
+import org.genvmimage.gocd.GocdYaml;
+import org.genvmimage.gocd.LockBehavior;
+import org.genvmimage.gocd.MaterialUrls;
+import org.genvmimage.gocd.SecretRef;
 import org.genvmimage.process.ProcessRunner;
 import org.genvmimage.qemu.RealQemuImg;
 import picocli.CommandLine.Command;
@@ -92,13 +99,71 @@ public final class GenVmImageCommand implements Callable<Integer> {
       names = "--gocd-config-name",
       paramLabel = "GOCD_CONFIG_NAME",
       description = "Name of the generated gocd config file.")
-  String gocdConfigName = "1.gocd.yml";
+  String gocdConfigName = GocdSettings.DEFAULT_CONFIG_NAME;
 
   @Option(
       names = "--gocd-build-branch",
       paramLabel = "GOCD_BUILD_BRANCH",
       description = "The branch that GoCD should use to build images.")
-  String gocdBuildBranch = "main";
+  String gocdBuildBranch = GocdSettings.DEFAULT_BRANCH;
+
+  @Option(
+      names = "--gocd-config-only",
+      description =
+          "Write the GoCD config and exit without building any image (implies"
+              + " --generate-gocd-config).")
+  boolean gocdConfigOnly;
+
+  @Option(
+      names = "--gocd-material-url",
+      paramLabel = "URL",
+      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+      description =
+          "The git URL that GoCD clones. Default: the URL of the remote 'origin' (else the only"
+              + " remote) of the repository that holds the architecture file, without"
+              + " credentials.")
+  String gocdMaterialUrl;
+
+  @Option(
+      names = "--gocd-material-username",
+      paramLabel = "USER",
+      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+      description = "The user name GoCD clones with (written as it is). Default: none.")
+  String gocdMaterialUsername;
+
+  @Option(
+      names = "--gocd-material-password-secret",
+      paramLabel = "CONFIG_ID:KEY",
+      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+      description =
+          "The password or token GoCD clones with, as a reference to the secret KEY in the"
+              + " GoCD secret config CONFIG_ID: {{SECRET:[CONFIG_ID][KEY]}}. Default: none.")
+  String gocdMaterialPasswordSecret;
+
+  @Option(
+      names = "--gocd-group",
+      paramLabel = "NAME",
+      description = "The pipeline group, also the environment that lists the pipelines.")
+  String gocdGroup = GocdSettings.DEFAULT_GROUP;
+
+  @Option(
+      names = "--gocd-template",
+      paramLabel = "NAME",
+      description = "The template each pipeline uses; it must exist on the GoCD server.")
+  String gocdTemplate = GocdSettings.DEFAULT_TEMPLATE;
+
+  @Option(
+      names = "--gocd-inline-stages",
+      description =
+          "Give each pipeline its own stage that builds the image with this tool and keeps it as"
+              + " an artifact, instead of naming --gocd-template.")
+  boolean gocdInlineStages;
+
+  @Option(
+      names = "--gocd-lock-behavior",
+      paramLabel = "BEHAVIOR",
+      description = "Each pipeline's lock_behavior: ${COMPLETION-CANDIDATES}.")
+  LockBehavior gocdLockBehavior = LockBehavior.none;
 
   @Option(
       names = "--image",
@@ -155,10 +220,6 @@ public final class GenVmImageCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (generateGocdConfig) {
-      throw new GenVmException(
-          ExitCode.USAGE, "--generate-gocd-config: GoCD config generation is not available yet");
-    }
     if (jobs != null && jobs < 1) {
       throw new GenVmException(ExitCode.USAGE, "--jobs must be at least 1, not " + jobs);
     }
@@ -177,6 +238,13 @@ public final class GenVmImageCommand implements Callable<Integer> {
 
     try (Console console =
         new Console(NAME, err, output.verbosity(), Console.isInteractiveTerminal())) {
+      if (generateGocdConfig || gocdConfigOnly) {
+        out.println(writeGocdConfig(architecture, console));
+        out.flush();
+        if (gocdConfigOnly) {
+          return ExitCode.OK;
+        }
+      }
       DownloadSettings defaults = DownloadSettings.defaults();
       DownloadSettings settings =
           new DownloadSettings(
@@ -200,6 +268,85 @@ public final class GenVmImageCommand implements Callable<Integer> {
           Interruptible.run(() -> builder.build(architecture, outputs), builder::cancel);
       return report(results, out, console);
     }
+  }
+
+  /**
+   * Writes the GoCD config for the selected images to {@code --gocd-config-name} (relative to the
+   * current folder) and returns its path.
+   */
+  private Path writeGocdConfig(Architecture architecture, Console console) {
+    SecretRef password = null;
+    if (gocdMaterialPasswordSecret != null) {
+      try {
+        password = SecretRef.parse(gocdMaterialPasswordSecret);
+      } catch (IllegalArgumentException e) {
+        throw new GenVmException(
+            ExitCode.USAGE, "--gocd-material-password-secret: " + e.getMessage());
+      }
+    }
+    Path file = architecture.file().toAbsolutePath().normalize();
+    GitRepository git = new GitRepository(new ProcessRunner(), file.getParent());
+    String url = gocdMaterialUrl;
+    if (url == null) {
+      MaterialUrls.Cleaned remote = MaterialUrls.clean(git.remoteUrl());
+      url = remote.url();
+      if (remote.changed()) {
+        console.warn(
+            "the git remote's URL holds credentials; they are left out of the GoCD config (use"
+                + " --gocd-material-username and --gocd-material-password-secret): "
+                + url);
+      }
+      if (!MaterialUrls.isRemote(url)) {
+        console.warn(
+            "the git remote '"
+                + url
+                + "' is not a network URL that a GoCD server can clone; pass --gocd-material-url");
+      }
+    }
+    GocdSettings settings =
+        new GocdSettings(
+            url,
+            gocdBuildBranch,
+            gocdGroup,
+            gocdTemplate,
+            gocdInlineStages,
+            gocdLockBehavior,
+            gocdMaterialUsername,
+            password,
+            pathInRepository(file, git),
+            imageOutputPath);
+    Path config = Path.of(gocdConfigName);
+    GocdYaml.write(config, GocdYaml.render(GocdConfig.build(architecture, images, settings)));
+    console.debug("wrote the GoCD config " + config);
+    return config;
+  }
+
+  /**
+   * The architecture file's path from the top of its git repository, or else from the current
+   * folder, with '/' between the parts.
+   */
+  private static String pathInRepository(Path file, GitRepository git) {
+    Path top = git.topLevel().orElse(null);
+    Path base = top != null ? top : Path.of("").toAbsolutePath();
+    Path relative;
+    try {
+      relative = base.toRealPath().relativize(file.toRealPath());
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      relative = base.relativize(file);
+    }
+    if (relative.startsWith("..") || relative.toString().isEmpty()) {
+      throw new GenVmException(
+          ExitCode.USAGE,
+          "the architecture file "
+              + file
+              + " is neither in a git repository nor under the current folder; run from the"
+              + " top of the repository that GoCD clones");
+    }
+    return String.join(
+        "/",
+        java.util.stream.StreamSupport.stream(relative.spliterator(), false)
+            .map(Path::toString)
+            .toList());
   }
 
   /** One line per image on stdout, errors on stderr; the exit code of the first failure. */
