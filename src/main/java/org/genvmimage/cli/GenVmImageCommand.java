@@ -313,8 +313,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
             gocdLockBehavior,
             gocdMaterialUsername,
             password,
-            pathInRepository(file, git),
-            imageOutputPath);
+            pathInRepository(file, git, console));
     Path config = Path.of(gocdConfigName);
     GocdYaml.write(config, GocdYaml.render(GocdConfig.build(architecture, images, settings)));
     console.debug("wrote the GoCD config " + config);
@@ -323,9 +322,9 @@ public final class GenVmImageCommand implements Callable<Integer> {
 
   /**
    * The architecture file's path from the top of its git repository, or else from the current
-   * folder, with '/' between the parts.
+   * folder, or else its name alone (with a warning), with '/' between the parts.
    */
-  private static String pathInRepository(Path file, GitRepository git) {
+  private static String pathInRepository(Path file, GitRepository git, Console console) {
     Path top = git.topLevel().orElse(null);
     Path base = top != null ? top : Path.of("").toAbsolutePath();
     Path relative;
@@ -335,12 +334,14 @@ public final class GenVmImageCommand implements Callable<Integer> {
       relative = base.relativize(file);
     }
     if (relative.startsWith("..") || relative.toString().isEmpty()) {
-      throw new GenVmException(
-          ExitCode.USAGE,
+      relative = file.getFileName();
+      console.warn(
           "the architecture file "
               + file
-              + " is neither in a git repository nor under the current folder; run from the"
-              + " top of the repository that GoCD clones");
+              + " is neither in a git repository nor under the current folder; the pipelines"
+              + " expect it as "
+              + relative
+              + " at the top of the repository they clone");
     }
     return String.join(
         "/",

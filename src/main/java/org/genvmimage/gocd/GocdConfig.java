@@ -28,8 +28,12 @@ public final class GocdConfig {
 
   public static final String JOB = "build-image";
 
-  /** Where the default {@code --image-output-path} points. */
-  static final Path DEFAULT_OUTPUT = Path.of("generated-images", "image.qcow2");
+  /**
+   * The {@code --image-output-path} that the pipelines build with: the default, so an image lands
+   * where the output path rule puts it ({@code generated-images/image.qcow2} for a file with one
+   * image, {@code generated-images/<key>.qcow2} for several) inside the checkout.
+   */
+  public static final Path OUTPUT = Path.of("generated-images", "image.qcow2");
 
   private GocdConfig() {}
 
@@ -39,7 +43,7 @@ public final class GocdConfig {
    */
   public static Map<String, Object> build(
       Architecture architecture, List<String> keys, GocdSettings settings) {
-    Map<String, Path> outputs = OutputPaths.plan(architecture, keys, settings.imageOutputPath());
+    Map<String, Path> outputs = OutputPaths.plan(architecture, keys, OUTPUT);
     String material = MaterialUrls.materialName(settings.materialUrl());
 
     Map<String, Object> pipelines = new LinkedHashMap<>();
@@ -67,10 +71,6 @@ public final class GocdConfig {
     args.add(settings.architecturePath());
     args.add("--image");
     args.add(key);
-    if (!settings.imageOutputPath().normalize().equals(DEFAULT_OUTPUT)) {
-      args.add("--image-output-path");
-      args.add(slashes(settings.imageOutputPath()));
-    }
     return args;
   }
 

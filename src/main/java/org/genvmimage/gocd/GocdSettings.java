@@ -18,7 +18,6 @@ import org.genvmimage.core.GenVmException;
  * @param materialUsername the user name for the material, or null
  * @param materialPassword the secret that holds the material's password or token, or null
  * @param architecturePath the architecture file's path inside the repository, with {@code /}
- * @param imageOutputPath {@code --image-output-path} inside the repository (relative)
  */
 public record GocdSettings(
     String materialUrl,
@@ -29,8 +28,7 @@ public record GocdSettings(
     LockBehavior lockBehavior,
     String materialUsername,
     SecretRef materialPassword,
-    String architecturePath,
-    Path imageOutputPath) {
+    String architecturePath) {
   /** The seed's group and template name. */
   public static final String DEFAULT_GROUP = "bare_metal_vm_image";
 
@@ -43,7 +41,6 @@ public record GocdSettings(
 
   public GocdSettings {
     Objects.requireNonNull(lockBehavior, "lockBehavior");
-    Objects.requireNonNull(imageOutputPath, "imageOutputPath");
     if (materialUrl == null || materialUrl.isBlank() || materialUrl.matches(".*\\s.*")) {
       throw usage("--gocd-material-url '" + materialUrl + "' is not a URL");
     }
@@ -69,14 +66,6 @@ public record GocdSettings(
         || architecturePath.startsWith("/")
         || Path.of(architecturePath).normalize().startsWith("..")) {
       throw usage("the architecture file '" + architecturePath + "' is not inside the repository");
-    }
-    if (imageOutputPath.isAbsolute()
-        || imageOutputPath.normalize().startsWith("..")
-        || imageOutputPath.normalize().toString().isEmpty()) {
-      throw usage(
-          "--image-output-path "
-              + imageOutputPath
-              + ": a GoCD config needs a path inside the repository (relative, without '..')");
     }
   }
 

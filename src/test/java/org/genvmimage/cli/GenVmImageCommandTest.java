@@ -391,6 +391,181 @@ class GenVmImageCommandTest {
     assertThat(server.requests()).isEmpty();
   }
 
+  static void git(Path folder, String... args) {
+    List<String> command = new ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    new org.genvmimage.process.ProcessRunner()
+        .run(org.genvmimage.process.CommandSpec.of(command).withWorkingDir(folder));
+  }
+
+  @Test
+  void gocdConfigOnlyWritesTheConfigFromTheGitRemoteAndBuildsNothing() throws Exception {
+    String url = server.uri("/base.qcow2").toString();
+    Path arch =
+        architecture(
+            "owner: t\nimages:\n"
+                + image("one", url, "sha256", "a".repeat(64), "2M")
+                + image("two", url, "sha256", "b".repeat(64), "2M"));
+    git(dir, "init", "-q");
+    git(dir, "remote", "add", "origin", "https://bot:s3cret@git.example.org/team/vm-images.git");
+    Path config = dir.resolve("gocd").resolve("1.gocd.yml");
+
+    Result first =
+        run(
+            "--architecture-path",
+            arch.toString(),
+            "--image-output-path",
+            out.resolve("image.qcow2").toString(),
+            "--generate-gocd-config",
+            "--gocd-config-only",
+            "--gocd-config-name",
+            config.toString(),
+            "--gocd-build-branch",
+            "release");
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.out()).isEqualTo(config + System.lineSeparator());
+    assertThat(first.err()).contains("warning: the git remote's URL holds credentials");
+    assertThat(first.err() + first.out()).doesNotContain("s3cret");
+    String yaml = Files.readString(config);
+    assertThat(yaml)
+        .contains("git: \"https://git.example.org/team/vm-images.git\"\n")
+        .contains("branch: release\n")
+        .contains("ARGS: --architecture-path architecture.yml --image two\n")
+        .contains("template: bare_metal_vm_image\n")
+        .doesNotContain("s3cret")
+        .doesNotContain("bot");
+    assertThat(server.requests()).isEmpty();
+    assertThat(out).doesNotExist();
+
+    byte[] bytes = Files.readAllBytes(config);
+    Result second =
+        run(
+            "--architecture-path",
+            arch.toString(),
+            "--gocd-config-only",
+            "--gocd-config-name",
+            config.toString(),
+            "--gocd-build-branch",
+            "release");
+    assertThat(second.exit()).isZero();
+    assertThat(Files.readAllBytes(config)).isEqualTo(bytes);
+    try (var files = Files.list(config.getParent())) {
+      assertThat(files).containsExactly(config);
+    }
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void gocdConfigWithInlineStagesAndSecrets() throws Exception {
+    Path arch =
+        architecture(
+            "owner: t\nimages:\n"
+                + image("one", server.uri("/x.qcow2").toString(), "sha256", "a".repeat(64), "2M"));
+    Path config = dir.resolve("pipelines.gocd.yaml");
+    Result r =
+        run(
+            "--architecture-path",
+            arch.toString(),
+            "--gocd-config-only",
+            "--gocd-config-name",
+            config.toString(),
+            "--gocd-material-url",
+            "https://github.com/example/vm-images.git",
+            "--gocd-material-username",
+            "ci-bot",
+            "--gocd-material-password-secret",
+            "github:token",
+            "--gocd-group",
+            "images",
+            "--gocd-inline-stages",
+            "--gocd-lock-behavior",
+            "unlockWhenFinished");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Files.readString(config))
+        .contains("group: images\n")
+        .contains("lock_behavior: unlockWhenFinished\n")
+        .contains("username: ci-bot\n")
+        .contains("password: \"{{SECRET:[github][token]}}\"\n")
+        .contains("source: vm-images/generated-images/image.qcow2\n")
+        .doesNotContain("\n    template:");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void gocdConfigWithoutARemoteOrUrlIsAOneLineUsageError() throws Exception {
+    Path arch =
+        architecture(
+            "owner: t\nimages:\n"
+                + image("one", server.uri("/x.qcow2").toString(), "sha256", "a".repeat(64), "2M"));
+    Path config = dir.resolve("1.gocd.yml");
+    Result r =
+        run(
+            "--architecture-path",
+            arch.toString(),
+            "--generate-gocd-config",
+            "--gocd-config-name",
+            config.toString());
+    assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).contains("not in a git repository; pass --gocd-material-url URL");
+    assertThat(config).doesNotExist();
+    assertThat(server.requests()).isEmpty();
+
+    Result plain =
+        run(
+            "--architecture-path",
+            arch.toString(),
+            "--gocd-config-only",
+            "--gocd-config-name",
+            config.toString(),
+            "--gocd-material-url",
+            "https://user:pw@example.org/r.git");
+    assertThat(plain.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(plain.err()).contains("must not hold credentials");
+    Result badSecret =
+        run(
+            "--architecture-path",
+            arch.toString(),
+            "--gocd-config-only",
+            "--gocd-config-name",
+            config.toString(),
+            "--gocd-material-url",
+            "https://example.org/r.git",
+            "--gocd-material-password-secret",
+            "hunter2");
+    assertThat(badSecret.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(badSecret.err()).contains("expected CONFIG_ID:KEY").doesNotContain("hunter2 ");
+    assertThat(config).doesNotExist();
+  }
+
+  @Test
+  void generateGocdConfigWritesTheConfigAndThenBuilds() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 3, "1.1");
+    String sum = serve("/base.qcow2", qcow);
+    Path arch =
+        architecture(
+            "owner: t\nimages:\n"
+                + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M"));
+    Path config = dir.resolve("1.gocd.yml");
+    Path output = out.resolve("image.qcow2");
+    Result r =
+        run(
+            "--architecture-path",
+            arch.toString(),
+            "--image-output-path",
+            output.toString(),
+            "--generate-gocd-config",
+            "--gocd-config-name",
+            config.toString(),
+            "--gocd-material-url",
+            "https://github.com/example/vm-images.git");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out().lines().toList()).first().isEqualTo(config.toString());
+    assertThat(r.out()).contains("one  built");
+    assertThat(config).exists();
+    assertImage(output, 2 * MIB);
+  }
+
   @Test
   void helpAndVersion() {
     Result help = run("--help");
@@ -403,6 +578,10 @@ class GenVmImageCommandTest {
         .contains("1.gocd.yml")
         .contains("--generate-gocd-config")
         .contains("--gocd-build-branch")
+        .contains("--gocd-config-only")
+        .contains("--gocd-material-url")
+        .contains("--gocd-inline-stages")
+        .contains("Default: bare_metal_vm_image")
         .contains("Exit codes:");
     Result version = run("--version");
     assertThat(version.exit()).isZero();
