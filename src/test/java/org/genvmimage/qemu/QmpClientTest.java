@@ -163,12 +163,13 @@ class QmpClientTest {
               QmpException.class, () -> qmp.execute("query-status", Duration.ofSeconds(20)));
 
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
-      assertThat(e.getMessage()).isEqualTo("QMP query-status: QEMU closed the QMP connection");
+      // A killed QEMU may end the socket with EOF or with a reset; both are a hang-up.
+      assertThat(e.getMessage()).matches(hangUp("query-status"));
       assertThat(pending)
           .failsWithin(Duration.ofSeconds(1))
           .withThrowableOfType(ExecutionException.class)
           .havingCause()
-          .withMessage("QMP never-answered: QEMU closed the QMP connection");
+          .withMessageMatching(hangUp("never-answered"));
       assertThat(qmp.closed()).succeedsWithin(SHORT);
       assertThat(qmp.isOpen()).isFalse();
       assertThat(qmp.awaitEvent("SHUTDOWN", Duration.ofSeconds(20))).isEmpty();
@@ -176,7 +177,7 @@ class QmpClientTest {
 
       long later = System.nanoTime();
       assertThat(catchThrowableOfType(QmpException.class, () -> qmp.execute("cont")))
-          .hasMessage("QMP cont: QEMU closed the QMP connection");
+          .hasMessageMatching(hangUp("cont"));
       assertThat(Duration.ofNanos(System.nanoTime() - later)).isLessThan(Duration.ofSeconds(1));
     }
   }
@@ -313,5 +314,9 @@ class QmpClientTest {
       assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
       Thread.sleep(20);
     }
+  }
+
+  private static String hangUp(String command) {
+    return "QMP " + command + ": QEMU closed the QMP connection( \\(.+\\))?";
   }
 }
