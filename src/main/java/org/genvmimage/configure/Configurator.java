@@ -84,7 +84,6 @@ public final class Configurator {
     QemuVm vm;
     LogTail tail;
     CloudInitWatcher watcher;
-    boolean guestPoweredOff;
     Duration bootToFinished = Duration.ZERO;
     Duration powerOff = Duration.ZERO;
     Duration reset = Duration.ZERO;
@@ -406,7 +405,6 @@ public final class Configurator {
             run.tail.close();
             int exit = run.vm.exitCode().orElse(-1);
             if (exit == 0) {
-              run.guestPoweredOff = true;
               if (run.watcher.finished().isEmpty()) {
                 console.warn(
                     "the guest powered off before cloud-init's final message was seen on the"
