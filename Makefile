@@ -4,6 +4,7 @@
 #   make build           gen-vm-image $(BUILD_ARGS)
 #   make configure       configure-vm-image $(CONFIGURE_ARGS)
 #   make test            the whole test suite (needs dep/debian.sh or dep/rhel.sh first)
+#   make bench           benchmarks on loopback HTTP (bench/run.sh; BENCH_RUNS=5), see docs/BENCHMARKS.md
 #   make install         install into $(PREFIX) (default /usr/local); make uninstall removes it
 #
 # Example:
@@ -23,7 +24,7 @@ SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 LIBDIR := $(DESTDIR)$(PREFIX)/lib/gen-vm-image
 BINDIR := $(DESTDIR)$(PREFIX)/bin
 
-.PHONY: all build configure jar test install uninstall clean
+.PHONY: all build configure jar test bench install uninstall clean
 
 all: build configure
 
@@ -41,6 +42,9 @@ configure: $(JAR)
 
 test:
 	$(MVN) -B test
+
+bench: $(JAR)
+	bench/run.sh
 
 install: $(JAR)
 	install -d $(LIBDIR) $(BINDIR)

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Benchmarks of gen-vm-image against a plain shell pipeline, on loopback HTTP.
+#
+#   bench/run.sh                  (or: make bench)
+#   BENCH_RUNS=1 bench/run.sh     quick check
+#
+# Environment:
+#   BENCH_RUNS    runs per case, each case alternating with its baseline (default 5)
+#   BENCH_TMPDIR  where the fixtures and outputs go (default: $TMPDIR or /tmp);
+#                 needs about 5 GiB free
+#
+# Everything (fixtures, caches, outputs, the HTTP server) lives in one temporary
+# folder that is removed on exit, Ctrl-C included. The exit status is 0 whenever
+# every measurement ran, whether or not its target was met; it is non-zero when a
+# tool is missing or a build fails.
+set -euo pipefail
+
+RUNS=${BENCH_RUNS:-5}
+HELP_RUNS=10
+BIG_MIB=1024
+SMALL_MIB=256
+SMALL_COUNT=4
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+gen="$root/bin/gen-vm-image"
+
+die() { echo "bench: $*" >&2; exit 2; }
+
+case $RUNS in ''|*[!0-9]*|0) die "BENCH_RUNS must be a positive integer, not '$RUNS'";; esac
+[ -f "$root/target/gen-vm-image.jar" ] || die "target/gen-vm-image.jar is missing; run 'make jar' first"
+[ -x /usr/bin/time ] || die "/usr/bin/time is missing (needed for the peak memory row); install the 'time' package (apt-get install time / dnf install time)"
+for tool in qemu-img curl openssl python3 java sha256sum; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not on the PATH"
+done
+
+work=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/gen-vm-image-bench.XXXXXX")
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+    END { if (NR % 2) printf "%.3f", v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+maximum() { printf '%s\n' "$@" | sort -g | tail -n 1; }
+
+# ---------------------------------------------------------------- fixtures
+# A raw disk of random data with an MBR boot signature, converted to qcow2 (the
+# random data does not compress, so the qcow2 is as large as the data).
+make_image() { # name MiB
+  local raw="$work/$1.raw"
+  head -c "$(( $2 * 1024 * 1024 ))" /dev/urandom > "$raw"
+  printf '\x55\xaa' | dd of="$raw" bs=1 seek=510 conv=notrunc status=none
+  qemu-img convert -O qcow2 -o compat=1.1 "$raw" "$work/srv/$1.qcow2"
+  rm -f "$raw"
+  sha256sum "$work/srv/$1.qcow2" | cut -d' ' -f1 > "$work/$1.sha256"
+}
+
+echo "bench: fixtures in $work" >&2
+t0=$(now)
+mkdir -p "$work/srv"
+make_image big "$BIG_MIB"
+for i in $(seq 1 "$SMALL_COUNT"); do make_image "small$i" "$SMALL_MIB"; done
+echo "bench: fixtures made in $(elapsed "$t0" "$(now)") s" >&2
+
+python3 "$here/serve.py" "$work/srv" "$work/port" "$$" &
+server_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+[ -s "$work/port" ] || die "the loopback HTTP server did not start"
+base="http://127.0.0.1:$(cat "$work/port")"
+curl -fsS -o /dev/null "$base/small1.qcow2" || die "the loopback HTTP server does not answer"
+
+image_entry() { # key name size
+  cat <<YML
+  $1:
+    name: $2
+    version: 1
+    get_url: $base/$2.qcow2
+    checksum:
+      type: sha256
+      value: $(cat "$work/$2.sha256")
+    size: $3
+YML
+}
+{ echo "owner: bench"; echo "images:"; image_entry big big 20G; } > "$work/big-20G.yml"
+{ echo "owner: bench"; echo "images:"; image_entry big big 21G; } > "$work/big-21G.yml"
+{ echo "owner: bench"; echo "images:"; image_entry small1 small1 20G; } > "$work/one-small.yml"
+{ echo "owner: bench"; echo "images:"
+  for i in $(seq 1 "$SMALL_COUNT"); do image_entry "small$i" "small$i" 20G; done; } > "$work/four-small.yml"
+
+owner=$(id -u)
+gen_build() { # arch cache output [extra args...]
+  local arch=$1 cache=$2 out=$3; shift 3
+  "$gen" -q --architecture-path "$arch" --cache-dir "$cache" --image-output-path "$out" \
+    --generated-image-owner "$owner" "$@" > /dev/null \
+    || die "gen-vm-image failed on $arch (run it by hand to see why)"
+}
+
+# One timed command; prints the seconds. Everything written so far is flushed first
+# so that no run pays for the write-back of the one before it.
+timed() {
+  sync
+  local s e
+  s=$(now); "$@"; e=$(now)
+  elapsed "$s" "$e"
+}
+
+# ---------------------------------------------------------------- cases
+script_cold=() gen_cold=() gen_warm=() rss=() four=() one=() help=()
+
+baseline_script() { # the same work, by hand: download, hash, convert, resize, flush
+  local d="$work/script"
+  rm -rf "$d"; mkdir -p "$d"
+  curl -s -o "$d/F" "$base/big.qcow2" && openssl dgst -sha256 "$d/F" > /dev/null \
+    && qemu-img convert -O qcow2 "$d/F" "$d/O" && qemu-img resize -q "$d/O" 20G > /dev/null && sync
+}
+cold_then_warm() { # fresh cache and output; then a rebuild from that cache at another size
+  local d="$work/gen"
+  rm -rf "$d"; mkdir -p "$d"
+  local t
+  sync
+  local s e
+  s=$(now)
+  /usr/bin/time -o "$d/rss" -f %M "$gen" -q --architecture-path "$work/big-20G.yml" \
+    --cache-dir "$d/cache" --image-output-path "$d/out/image.qcow2" \
+    --generated-image-owner "$owner" > /dev/null \
+    || die "gen-vm-image failed on big-20G.yml (run it by hand to see why)"
+  e=$(now)
+  gen_cold+=("$(elapsed "$s" "$e")")
+  rss+=("$(awk '{ printf "%.1f", $1 / 1024 }' "$d/rss")")
+  t=$(timed gen_build "$work/big-21G.yml" "$d/cache" "$d/out/image.qcow2" --overwrite)
+  gen_warm+=("$t")
+}
+four_jobs() {
+  local d="$work/four"; rm -rf "$d"; mkdir -p "$d"
+  timed gen_build "$work/four-small.yml" "$d/cache" "$d/out/image.qcow2" --jobs 4
+}
+one_job() {
+  local d="$work/one"; rm -rf "$d"; mkdir -p "$d"
+  timed gen_build "$work/one-small.yml" "$d/cache" "$d/out/image.qcow2"
+}
+
+for r in $(seq 1 "$RUNS"); do
+  echo "bench: run $r of $RUNS" >&2
+  # Alternate which of the pair goes first, so that neither always runs on a
+  # machine the other has just warmed up (or dirtied).
+  if (( r % 2 )); then
+    script_cold+=("$(timed baseline_script)"); cold_then_warm
+    four+=("$(four_jobs)"); one+=("$(one_job)")
+  else
+    cold_then_warm; script_cold+=("$(timed baseline_script)")
+    one+=("$(one_job)"); four+=("$(four_jobs)")
+  fi
+  rm -rf "$work/script" "$work/gen" "$work/four" "$work/one"
+done
+for _ in $(seq 1 "$HELP_RUNS"); do
+  s=$(now); "$gen" --help > /dev/null; e=$(now)
+  help+=("$(elapsed "$s" "$e")")
+done
+
+# ---------------------------------------------------------------- table
+row() { # label case baseline ratio target met
+  printf '%-48s %11s %10s %6s %11s  %s\n' "$@"
+}
+ratio_row() { # label case-median baseline-median limit
+  local ratio met
+  ratio=$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.2f", a / b }')
+  met=$(awk -v r="$ratio" -v l="$4" 'BEGIN { print (r <= l) ? "MET" : "MISSED" }')
+  row "$1" "$2 s" "$3 s" "$ratio" "<= $4" "$met"
+}
+absolute_row() { # label value unit limit
+  local met
+  met=$(awk -v v="$2" -v l="$4" 'BEGIN { print (v <= l) ? "MET" : "MISSED" }')
+  row "$1" "$2 $3" "-" "-" "<= $4 $3" "$met"
+}
+
+m_script=$(median "${script_cold[@]}")
+m_cold=$(median "${gen_cold[@]}")
+m_warm=$(median "${gen_warm[@]}")
+m_four=$(median "${four[@]}")
+m_one=$(median "${one[@]}")
+m_rss=$(median "${rss[@]}")
+m_help=$(median "${help[@]}")
+
+echo
+echo "gen-vm-image benchmarks: medians of $RUNS runs (--help: $HELP_RUNS), case and baseline alternating"
+row "case (vs baseline)" "case" "baseline" "ratio" "target" "result"
+ratio_row "1. 1 GiB, cold cache (vs curl+openssl+qemu-img)" "$m_cold" "$m_script" 0.9
+ratio_row "2. 1 GiB, warm cache rebuild (vs cold)" "$m_warm" "$m_cold" 0.35
+ratio_row "3. 4 x 256 MiB, --jobs 4 (vs 1 x 256 MiB)" "$m_four" "$m_one" 2.5
+absolute_row "4. peak RSS, 1 GiB cold build" "$m_rss" MiB 200
+absolute_row "5. gen-vm-image --help" "$m_help" s 0.5
+row "6. configure-vm-image overhead" "-" "-" "-" "-" "not measured by this script yet"
+echo
+echo "peak RSS: max $(maximum "${rss[@]}") MiB over $RUNS runs (the largest single process of the build: the JVM or a qemu-img it runs)"
