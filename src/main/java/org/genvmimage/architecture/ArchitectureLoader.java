@@ -12,13 +12,12 @@ import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.genvmimage.core.IoErrors;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -81,12 +80,8 @@ public final class ArchitectureLoader {
       return bytes;
     } catch (NoSuchFileException e) {
       throw failure(name + " not found", e);
-    } catch (AccessDeniedException e) {
-      throw failure(name + " cannot be read: permission denied", e);
-    } catch (FileSystemException e) {
-      throw failure(name + " cannot be read: " + (e.getReason() != null ? e.getReason() : e), e);
     } catch (IOException e) {
-      throw failure(name + " cannot be read: " + e.getMessage(), e);
+      throw failure(name + " cannot be read: " + IoErrors.reason(e), e);
     }
   }
 

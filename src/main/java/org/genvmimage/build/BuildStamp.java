@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import org.genvmimage.core.FileSync;
 
 /**
  * What an image was built from, kept beside it as {@code .<image file>.gen-vm-image.json}, so that

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
+import org.genvmimage.core.IoErrors;
 import org.genvmimage.qemu.ImageInfo;
 
 /**
@@ -56,7 +57,9 @@ final class CheckOutputStep implements Step<ImageBuild> {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new GenVmException(
-          ExitCode.INVALID_INPUT, dir + ": cannot create the output folder: " + reason(e), e);
+          ExitCode.INVALID_INPUT,
+          dir + ": cannot create the output folder: " + IoErrors.reason(e),
+          e);
     }
     if (!Files.isWritable(dir)) {
       throw new GenVmException(ExitCode.INVALID_INPUT, dir + ": the output folder is not writable");
@@ -85,10 +88,5 @@ final class CheckOutputStep implements Step<ImageBuild> {
     } catch (GenVmException e) {
       return false;
     }
-  }
-
-  static String reason(IOException e) {
-    String name = e.getClass().getSimpleName().replace("Exception", "");
-    return e.getMessage() == null ? name : name + " (" + e.getMessage() + ")";
   }
 }

@@ -15,6 +15,7 @@ import org.genvmimage.architecture.Architecture;
 import org.genvmimage.architecture.ImageSpec;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
+import org.genvmimage.core.IoErrors;
 
 /**
  * Builds the images of an architecture file, in parallel up to a number of jobs. One failing image
@@ -127,14 +128,9 @@ public final class ImageBuilder {
       return interrupted();
     }
     if (e instanceof java.io.IOException io) {
-      return new GenVmException(ExitCode.TOOL_FAILED, describe(io), io);
+      return new GenVmException(ExitCode.TOOL_FAILED, IoErrors.reason(io), io);
     }
     return unexpected(e);
-  }
-
-  private static String describe(java.io.IOException e) {
-    String what = e.getClass().getSimpleName().replace("Exception", "");
-    return e.getMessage() == null ? what : e.getMessage() + " (" + what + ")";
   }
 
   private static GenVmException interrupted() {

@@ -10,6 +10,8 @@ import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.genvmimage.console.Console;
+import org.genvmimage.core.FileSync;
+import org.genvmimage.core.IoErrors;
 
 /**
  * Makes the new image durable, gives it to the configured owner, renames it over the output in one
@@ -68,8 +70,7 @@ final class PublishStep implements Step<ImageBuild> {
               + "' does not exist; the image keeps its current owner (set"
               + " --generated-image-owner)");
     } catch (IOException e) {
-      console.warn(
-          task + ": cannot give the image to '" + owner + "': " + CheckOutputStep.reason(e));
+      console.warn(task + ": cannot give the image to '" + owner + "': " + IoErrors.reason(e));
     }
   }
 }

@@ -5,18 +5,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.FileSync;
 import org.genvmimage.core.GenVmException;
+import org.genvmimage.core.IoErrors;
 
 /**
  * A checked cloud-init NoCloud seed (made by {@link SeedBuilder}): its files, the warnings found
@@ -97,7 +97,9 @@ public final class Seed {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new GenVmException(
-          ExitCode.INVALID_INPUT, dir + ": cannot create the seed's folder: " + reason(e), e);
+          ExitCode.INVALID_INPUT,
+          dir + ": cannot create the seed's folder: " + IoErrors.reason(e),
+          e);
     }
     Path temp = null;
     try {
@@ -108,11 +110,11 @@ public final class Seed {
         out.flush();
         channel.force(true);
       }
-      Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      FileSync.moveAtomically(temp, output);
       temp = null;
     } catch (IOException e) {
       throw new GenVmException(
-          ExitCode.TOOL_FAILED, output + ": cannot write the seed image: " + reason(e), e);
+          ExitCode.TOOL_FAILED, output + ": cannot write the seed image: " + IoErrors.reason(e), e);
     } finally {
       if (temp != null) {
         try {
@@ -126,15 +128,5 @@ public final class Seed {
 
   private List<IsoFile> isoFiles() {
     return files.stream().map(SeedFile::toIsoFile).toList();
-  }
-
-  private static String reason(IOException e) {
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof FileSystemException f && f.getReason() != null) {
-      return f.getReason();
-    }
-    return String.valueOf(e.getMessage());
   }
 }

@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
-import org.genvmimage.build.FileSync;
 import org.genvmimage.build.Step;
 import org.genvmimage.build.StepRunner;
 import org.genvmimage.cloudinit.CloudInitWatcher;
@@ -31,7 +30,9 @@ import org.genvmimage.cloudinit.SeedBuilder;
 import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.FileSync;
 import org.genvmimage.core.GenVmException;
+import org.genvmimage.core.IoErrors;
 import org.genvmimage.process.ProcessRunner;
 import org.genvmimage.qemu.AcceleratorChoice;
 import org.genvmimage.qemu.AcceleratorChooser;
@@ -141,8 +142,7 @@ public final class Configurator {
     } catch (InterruptedException e) {
       throw classify(new GenVmException(ExitCode.INTERRUPTED, "interrupted", e), run);
     } catch (IOException e) {
-      throw classify(
-          new GenVmException(ExitCode.TOOL_FAILED, e.getMessage() + " (" + e + ")", e), run);
+      throw classify(new GenVmException(ExitCode.TOOL_FAILED, IoErrors.reason(e), e), run);
     } catch (Exception e) {
       throw classify(new GenVmException(ExitCode.INTERNAL, "unexpected error: " + e, e), run);
     } finally {

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.FileSync;
 import org.genvmimage.core.GenVmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -444,7 +445,7 @@ public final class Downloader {
       long size = Files.size(part);
       Path target = cache.entryPath(type, hex);
       Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-      syncDirectory(target.getParent());
+      FileSync.forceDirectory(target.getParent());
       Files.deleteIfExists(cache.partInfoPath(type, hex));
       Instant now = Instant.now();
       cache.writeInfo(type, hex, new DownloadCache.EntryInfo(source, size, now, now));
@@ -458,15 +459,6 @@ public final class Downloader {
       sink.close();
     } catch (IOException e) {
       log.debug("closing {}: {}", sink.part(), e.toString());
-    }
-  }
-
-  /** Makes a rename durable (Linux; elsewhere best effort). */
-  private static void syncDirectory(Path dir) {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      log.debug("cannot sync {}: {}", dir, e.toString());
     }
   }
 }

@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.genvmimage.build.FileSync;
 import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.FileSync;
 import org.genvmimage.core.GenVmException;
 
 /**

@@ -1,4 +1,4 @@
-package org.genvmimage.build;
+package org.genvmimage.core;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
