@@ -131,12 +131,17 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
               + " to set up on the host) or none.")
   Network network = Network.user;
 
-  @Option(names = "--cpus", paramLabel = "N", description = "Guest CPUs.")
+  @Option(
+      names = "--cpus",
+      paramLabel = "N",
+      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+      description = "Guest CPUs. Default: 2, or 1 on a host with one CPU.")
   int cpus = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
 
   @Option(
       names = "--timeout",
       paramLabel = "DURATION",
+      defaultValue = "30m",
       converter = Converters.DurationConverter.class,
       description =
           "Give up when the whole configure takes longer (seconds, or e.g. 90s, 30m, 1h)."
