@@ -3,9 +3,16 @@
 #   make                 build, then configure (with the defaults below)
 #   make build           gen-vm-image $(BUILD_ARGS)
 #   make configure       configure-vm-image $(CONFIGURE_ARGS)
-#   make test            the whole test suite (needs dep/debian.sh or dep/rhel.sh first)
+#   make jar             only the jar, target/gen-vm-image.jar, with the man pages (target/man/man1)
+#                        and bash/zsh completion (target/completion) generated beside it
+#   make test            the whole test suite: unit tests, then integration tests (*IT) against the
+#                        packaged jar (needs dep/debian.sh or dep/rhel.sh first)
 #   make bench           benchmarks on loopback HTTP (bench/run.sh; BENCH_RUNS=5), see docs/BENCHMARKS.md
-#   make install         install into $(PREFIX) (default /usr/local); make uninstall removes it
+#   make install         install into $(PREFIX) (default /usr/local; DESTDIR for staging): the jar in
+#                        lib/gen-vm-image, the launchers in bin, man pages in share/man/man1, completion
+#                        in share/bash-completion/completions and share/zsh/site-functions, examples in
+#                        share/gen-vm-image/examples (scripts/install.sh)
+#   make uninstall       remove exactly what make install added, leaving $(PREFIX) as it was
 #
 # Example:
 #   make BUILD_ARGS="--architecture-path examples/architecture.yml" \
@@ -19,20 +26,22 @@ MVN ?= mvn
 MVN_FLAGS ?= -B -q
 
 JAR := target/gen-vm-image.jar
+DOCS := target/man/man1/gen-vm-image.1
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
-
-LIBDIR := $(DESTDIR)$(PREFIX)/lib/gen-vm-image
-BINDIR := $(DESTDIR)$(PREFIX)/bin
 
 .PHONY: all build configure jar test bench install uninstall clean
 
 all: build configure
 
-# Rebuilt whenever the jar is missing or older than any source file.
+# Rebuilt whenever the jar (or a generated page) is missing or older than any source file; the
+# build writes the man pages and completion scripts before the jar.
 $(JAR): $(SOURCES)
 	$(MVN) $(MVN_FLAGS) -DskipTests package
 
-jar: $(JAR)
+$(DOCS): $(SOURCES)
+	$(MVN) $(MVN_FLAGS) -DskipTests package
+
+jar: $(JAR) $(DOCS)
 
 build: $(JAR)
 	bin/gen-vm-image $(BUILD_ARGS)
@@ -41,20 +50,16 @@ configure: $(JAR)
 	bin/configure-vm-image $(CONFIGURE_ARGS)
 
 test:
-	$(MVN) -B test
+	$(MVN) -B verify
 
 bench: $(JAR)
 	bench/run.sh
 
-install: $(JAR)
-	install -d $(LIBDIR) $(BINDIR)
-	install -m 0644 $(JAR) $(LIBDIR)/gen-vm-image.jar
-	for b in bin/*; do install -m 0755 "$$b" $(BINDIR)/; done
+install: $(JAR) $(DOCS)
+	PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' scripts/install.sh install
 
 uninstall:
-	for b in bin/*; do rm -f $(BINDIR)/$$(basename "$$b"); done
-	rm -f $(LIBDIR)/gen-vm-image.jar
-	-rmdir $(LIBDIR) 2>/dev/null
+	PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' scripts/install.sh uninstall
 
 clean:
 	$(MVN) $(MVN_FLAGS) clean

@@ -8,15 +8,14 @@ import java.util.List;
 import java.util.Map;
 import org.genvmimage.process.CommandRunner;
 import org.genvmimage.process.CommandSpec;
+import org.genvmimage.process.InstallHint;
 
 /**
  * Generalises an image with {@code virt-sysprep} (machine id, SSH host keys, logs, ...), through
  * libguestfs's direct backend; under TCG its appliance must use TCG too.
  */
 public final class VirtSysprep {
-  static final String MISSING_HINT =
-      "install libguestfs-tools (Debian/Ubuntu) or guestfs-tools (RHEL/Rocky/Fedora), or pass"
-          + " --no-reset";
+  static final String MISSING_HINT = InstallHint.forThisSystem(InstallHint.Program.VIRT_SYSPREP);
 
   private final CommandRunner runner;
   private final String executable;

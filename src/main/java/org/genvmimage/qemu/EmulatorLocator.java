@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
+import org.genvmimage.process.InstallHint;
 
 /**
  * Finds the QEMU system emulator. An explicit choice wins: the {@code override} argument, else the
@@ -29,9 +30,11 @@ public final class EmulatorLocator {
   /** Where RHEL-family distributions install the emulator, searched after the PATH. */
   public static final Path LIBEXEC = Path.of("/usr/libexec/qemu-kvm");
 
-  /** What to tell the user when the emulator is not installed. */
+  /**
+   * What to tell the user when the emulator is not installed: the package for this distribution.
+   */
   public static final String MISSING_HINT =
-      "install qemu-system-x86 (Debian/Ubuntu) or qemu-kvm (RHEL/Rocky/Fedora)";
+      InstallHint.forThisSystem(InstallHint.Program.QEMU_SYSTEM);
 
   /** The message when no emulator is found. */
   public static final String NOT_FOUND =

@@ -16,11 +16,11 @@ import org.genvmimage.core.GenVmException;
 import org.genvmimage.process.CommandRunner;
 import org.genvmimage.process.CommandSpec;
 import org.genvmimage.process.Commands;
+import org.genvmimage.process.InstallHint;
 import org.genvmimage.process.ProcessResult;
 
 /** {@link QemuImg} backed by the {@code qemu-img} program, reading its JSON output. */
 public final class RealQemuImg implements QemuImg {
-  /** What to tell the user when qemu-img is not installed. */
   /** The environment variable that names another qemu-img program. */
   public static final String ENV = "GEN_VM_IMAGE_QEMU_IMG";
 
@@ -30,8 +30,8 @@ public final class RealQemuImg implements QemuImg {
     return configured == null || configured.isBlank() ? "qemu-img" : configured;
   }
 
-  public static final String MISSING_HINT =
-      "install qemu-utils (Debian/Ubuntu) or qemu-img (RHEL/Rocky/Fedora)";
+  /** What to tell the user when qemu-img is not installed: the package for this distribution. */
+  public static final String MISSING_HINT = InstallHint.forThisSystem(InstallHint.Program.QEMU_IMG);
 
   /** Limit for metadata-only commands, so that a hostile image cannot keep qemu-img busy. */
   static final Duration METADATA_TIMEOUT = Duration.ofMinutes(2);

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.download.TestHttpServer;
+import org.genvmimage.qemu.RealQemuImg;
 import org.genvmimage.testing.TestImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,7 +113,35 @@ class GenVmImageProcessTest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.TOOL_MISSING);
     assertThat(output(p))
-        .containsPattern("error: one: .*no-such-qemu-img.* not found: install qemu-utils");
+        .containsPattern(
+            "error: one: .*no-such-qemu-img.* not found: "
+                + java.util.regex.Pattern.quote(RealQemuImg.MISSING_HINT));
+    assertThat(TestImages.listFiles(out)).isEmpty();
+  }
+
+  @Test
+  void aQemuImgMissingFromThePathNamesThePackageForThisDistribution() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", 1 << 20, 14, "1.1");
+    byte[] bytes = Files.readAllBytes(qcow);
+    server.serve("/base.qcow2", bytes);
+    Path arch = architecture(TestHttpServer.sha256(bytes));
+    Path emptyBin = Files.createDirectories(dir.resolve("empty-bin"));
+
+    Process p = start(arch, Map.of("PATH", emptyBin.toString()), "GEN_VM_IMAGE_QEMU_IMG");
+
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.TOOL_MISSING);
+    String osRelease = Files.readString(Path.of("/etc/os-release"));
+    assertThat(output(p))
+        .contains(
+            "error: one: qemu-img not found: "
+                + org.genvmimage.process.InstallHint.of(
+                    org.genvmimage.process.InstallHint.Program.QEMU_IMG, osRelease)
+                + "\n");
+    assertThat(output(p)).contains("GEN_VM_IMAGE_QEMU_IMG");
+    if (osRelease.contains("ID=debian")) {
+      assertThat(output(p)).contains("'apt-get install qemu-utils'", "dep/debian.sh");
+    }
     assertThat(TestImages.listFiles(out)).isEmpty();
   }
 
@@ -128,7 +157,7 @@ class GenVmImageProcessTest {
     return arch;
   }
 
-  private Process start(Path arch, Map<String, String> env) throws IOException {
+  private Process start(Path arch, Map<String, String> env, String... unset) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
         new ArrayList<>(
@@ -146,6 +175,9 @@ class GenVmImageProcessTest {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.redirectOutput(dir.resolve("output.txt").toFile());
     pb.environment().putAll(env);
+    for (String name : unset) {
+      pb.environment().remove(name);
+    }
     return pb.start();
   }
 

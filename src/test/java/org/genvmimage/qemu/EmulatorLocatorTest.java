@@ -54,8 +54,9 @@ class EmulatorLocatorTest {
     assertThat(e.getMessage())
         .isEqualTo(
             "no QEMU emulator found (looked for qemu-kvm, kvm, qemu-system-x86_64 on PATH and"
-                + " /usr/libexec/qemu-kvm): install qemu-system-x86 (Debian/Ubuntu) or qemu-kvm"
-                + " (RHEL/Rocky/Fedora)");
+                + " /usr/libexec/qemu-kvm): "
+                + EmulatorLocator.MISSING_HINT);
+    assertThat(EmulatorLocator.MISSING_HINT).contains("GEN_VM_IMAGE_QEMU ");
   }
 
   @Test

@@ -237,8 +237,7 @@ class RealQemuImgTest {
 
     assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING);
     assertThat(e.getMessage())
-        .isEqualTo(
-            "qemu-img-not-installed not found: install qemu-utils (Debian/Ubuntu) or qemu-img"
-                + " (RHEL/Rocky/Fedora)");
+        .isEqualTo("qemu-img-not-installed not found: " + RealQemuImg.MISSING_HINT);
+    assertThat(RealQemuImg.MISSING_HINT).contains("GEN_VM_IMAGE_QEMU_IMG");
   }
 }
