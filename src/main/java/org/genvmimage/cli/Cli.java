@@ -1,9 +1,13 @@
 package org.genvmimage.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** The one place where the commands' {@link CommandLine}s are made and run. */
 public final class Cli {
@@ -18,10 +22,16 @@ public final class Cli {
     cl.setUsageHelpAutoWidth(true);
     cl.setParameterExceptionHandler(
         (ex, args) -> {
-          String name = ex.getCommandLine().getCommandName();
+          String name = ex.getCommandLine().getCommandSpec().qualifiedName();
           PrintWriter w = ex.getCommandLine().getErr();
-          w.println(name + ": " + ex.getMessage());
-          CommandLine.UnmatchedArgumentException.printSuggestions(ex, w);
+          List<String> unknown =
+              ex instanceof CommandLine.UnmatchedArgumentException u ? unknownNames(u) : List.of();
+          if (unknown.isEmpty()) {
+            w.println(name + ": " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, w);
+          } else {
+            unknown.forEach(line -> w.println(name + ": " + line));
+          }
           w.println("Try '" + name + " --help' for more information.");
           w.flush();
           return ExitCode.USAGE;
@@ -52,6 +62,36 @@ public final class Cli {
           return code;
         });
     return cl;
+  }
+
+  /**
+   * One line per mistyped option ("unknown option '--architecure-path'; did you mean
+   * '--architecture-path'?"), or for a mistyped command name when the command has subcommands and
+   * no option was mistyped; empty when the unmatched arguments are neither.
+   */
+  static List<String> unknownNames(CommandLine.UnmatchedArgumentException ex) {
+    CommandSpec spec = ex.getCommandLine().getCommandSpec();
+    List<String> lines = new ArrayList<>();
+    List<String> unmatched = ex.getUnmatched();
+    for (String arg : unmatched) {
+      if (arg.startsWith("-") && arg.length() > 1 && !arg.equals("--")) {
+        lines.add(unknown("option", arg, spec.optionsMap().keySet()));
+      }
+    }
+    if (lines.isEmpty() && !spec.subcommands().isEmpty() && !unmatched.isEmpty()) {
+      lines.add(unknown("command", unmatched.get(0), spec.subcommands().keySet()));
+    }
+    return lines;
+  }
+
+  private static String unknown(String what, String arg, Collection<String> names) {
+    List<String> near = Suggestions.closest(arg, names);
+    return "unknown "
+        + what
+        + " '"
+        + arg
+        + "'"
+        + (near.isEmpty() ? "" : "; did you mean " + Suggestions.alternatives(near) + "?");
   }
 
   /** Runs a command with arguments and returns its exit code. */

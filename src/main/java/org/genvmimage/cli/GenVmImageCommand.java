@@ -72,7 +72,12 @@ public final class GenVmImageCommand implements Callable<Integer> {
       paramLabel = "ARCHITECTURE_PATH",
       description =
           "The path to the architecture file that is used to configure the images to be built.")
-  Path architecturePath = Path.of("architecture.yml");
+  Path architecturePath = DEFAULT_ARCHITECTURE;
+
+  static final Path DEFAULT_ARCHITECTURE = Path.of("architecture.yml");
+
+  /** The system property in which the launchers name the folder of the example files. */
+  static final String EXAMPLES = "genvmimage.examples";
 
   @Option(
       names = "--image-output-path",
@@ -226,11 +231,11 @@ public final class GenVmImageCommand implements Callable<Integer> {
     if (retries < 1 || stallTimeoutSeconds < 1) {
       throw new GenVmException(ExitCode.USAGE, "--retries and --stall-timeout must be at least 1");
     }
-    if (!Files.exists(architecturePath) && architecturePath.equals(Path.of("architecture.yml"))) {
+    if (!Files.exists(architecturePath) && architecturePath.equals(DEFAULT_ARCHITECTURE)) {
       throw new GenVmException(
           ExitCode.INVALID_INPUT,
-          "architecture file 'architecture.yml' not found; copy examples/architecture.yml to"
-              + " architecture.yml and edit it, or pass --architecture-path");
+          missingArchitecture(
+              architecturePath.toAbsolutePath(), examplesDir(System.getProperty(EXAMPLES))));
     }
     Architecture architecture = ArchitectureLoader.load(architecturePath);
     Map<String, java.nio.file.Path> outputs =
@@ -268,6 +273,32 @@ public final class GenVmImageCommand implements Callable<Integer> {
           Interruptible.run(() -> builder.build(architecture, outputs), builder::cancel);
       return report(results, out, console);
     }
+  }
+
+  /**
+   * The error for a missing default architecture file: its full path, and to copy the example (from
+   * {@code examples}, the installed or source tree's examples folder, when known) or to pass
+   * --architecture-path.
+   */
+  static String missingArchitecture(Path file, Path examples) {
+    String example =
+        examples != null
+            ? "the example " + examples.resolve("architecture.yml")
+            : "examples/architecture.yml from the source tree";
+    return "architecture file "
+        + file
+        + " not found; copy "
+        + example
+        + " there and edit it, or pass --architecture-path FILE";
+  }
+
+  /** The examples folder that the launcher named, when it holds the example architecture file. */
+  static Path examplesDir(String property) {
+    if (property == null || property.isBlank()) {
+      return null;
+    }
+    Path dir = Path.of(property).toAbsolutePath().normalize();
+    return Files.isRegularFile(dir.resolve("architecture.yml")) ? dir : null;
   }
 
   /**

@@ -1,0 +1,149 @@
+package org.genvmimage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.genvmimage.core.ExitCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Usage errors and a missing architecture file say what to type instead, through the real CLI. */
+class UsageHintsTest {
+  @TempDir Path dir;
+
+  record Result(int exit, String out, String err) {}
+
+  static Result gen(String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int code = GenVmImageCommand.run(new PrintWriter(o), new PrintWriter(e), args);
+    return new Result(code, o.toString(), e.toString());
+  }
+
+  static Result configure(String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int code = ConfigureVmImageCommand.run(new PrintWriter(o), new PrintWriter(e), args);
+    return new Result(code, o.toString(), e.toString());
+  }
+
+  @Test
+  void aMistypedOptionOfGenVmImageSuggestsTheClosest() {
+    Result r = gen("--architecure-path", "x.yml");
+    assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err())
+        .isEqualTo(
+            "gen-vm-image: unknown option '--architecure-path'; did you mean"
+                + " '--architecture-path'?\n"
+                + "Try 'gen-vm-image --help' for more information.\n");
+
+    assertThat(gen("--image-output", "out.qcow2").err())
+        .startsWith(
+            "gen-vm-image: unknown option '--image-output'; did you mean"
+                + " '--image-output-path'?\n");
+    assertThat(gen("--gocd-grup=x").err())
+        .startsWith("gen-vm-image: unknown option '--gocd-grup=x'; did you mean '--gocd-group'?\n");
+    assertThat(gen("--no-such-thing").err())
+        .startsWith("gen-vm-image: unknown option '--no-such-thing'\nTry ");
+  }
+
+  @Test
+  void aMistypedOptionOfConfigureVmImageSuggestsTheClosest() {
+    Result r = configure("--image-input", "x.qcow2", "--netwrk", "none");
+    assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err())
+        .isEqualTo(
+            "configure-vm-image: unknown option '--image-input'; did you mean"
+                + " '--image-input-path'?\n"
+                + "configure-vm-image: unknown option '--netwrk'; did you mean '--network'?\n"
+                + "Try 'configure-vm-image --help' for more information.\n");
+  }
+
+  @Test
+  void aStrayArgumentKeepsPicocliMessage() {
+    Result r = gen("stray");
+    assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err()).startsWith("gen-vm-image: Unmatched argument at index 0: 'stray'\n");
+  }
+
+  @Test
+  void aWrongEnumValueListsTheValidOnes() {
+    Result accel = configure("--accel", "kvmm");
+    assertThat(accel.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(accel.err())
+        .startsWith(
+            "configure-vm-image: Invalid value for option '--accel': expected one of [AUTO, KVM,"
+                + " TCG] (case-insensitive) but was 'kvmm'\n")
+        .endsWith("Try 'configure-vm-image --help' for more information.\n");
+    assertThat(configure("--network", "nat").err())
+        .contains("expected one of [user, none] (case-insensitive) but was 'nat'");
+    assertThat(gen("--gocd-lock-behavior", "always").err())
+        .contains(
+            "expected one of [lockOnFailure, unlockWhenFinished, none] (case-insensitive) but was"
+                + " 'always'");
+  }
+
+  @Test
+  void theMissingArchitectureMessageNamesThePathAndTheExample() {
+    assertThat(
+            GenVmImageCommand.missingArchitecture(
+                Path.of("/work/architecture.yml"),
+                Path.of("/usr/local/share/gen-vm-image/examples")))
+        .isEqualTo(
+            "architecture file /work/architecture.yml not found; copy the example"
+                + " /usr/local/share/gen-vm-image/examples/architecture.yml there and edit it, or"
+                + " pass --architecture-path FILE");
+    assertThat(GenVmImageCommand.missingArchitecture(Path.of("/work/architecture.yml"), null))
+        .isEqualTo(
+            "architecture file /work/architecture.yml not found; copy"
+                + " examples/architecture.yml from the source tree there and edit it, or pass"
+                + " --architecture-path FILE");
+  }
+
+  @Test
+  void theExamplesFolderCountsOnlyWhenItHoldsTheExample() throws Exception {
+    assertThat(GenVmImageCommand.examplesDir(null)).isNull();
+    assertThat(GenVmImageCommand.examplesDir(" ")).isNull();
+    assertThat(GenVmImageCommand.examplesDir(dir.toString())).isNull();
+    Files.writeString(dir.resolve("architecture.yml"), "owner: x\n");
+    assertThat(GenVmImageCommand.examplesDir(dir.resolve("a/..").toString())).isEqualTo(dir);
+  }
+
+  @Test
+  void aMissingDefaultArchitectureFileInARealRun() throws Exception {
+    Path examples = Path.of("examples").toAbsolutePath();
+    Path work = Files.createDirectories(dir.resolve("work"));
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-Dgenvmimage.examples=" + examples,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    GenVmImageCommand.class.getName()))
+            .directory(work.toFile())
+            .redirectOutput(dir.resolve("stdout").toFile())
+            .redirectError(dir.resolve("stderr").toFile())
+            .start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String err = Files.readString(dir.resolve("stderr"), StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(err).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(err)
+        .isEqualTo(
+            "gen-vm-image: error: architecture file "
+                + work.resolve("architecture.yml")
+                + " not found; copy the example "
+                + examples.resolve("architecture.yml")
+                + " there and edit it, or pass --architecture-path FILE\n");
+    assertThat(dir.resolve("stdout")).isEmptyFile();
+    assertThat(work).isEmptyDirectory();
+  }
+}
