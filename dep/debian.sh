@@ -4,6 +4,7 @@
 #   - qemu-img (qemu-utils) and qemu-system-x86 (to convert, resize and boot images),
 #   - libguestfs-tools and a kernel in /boot (virt-sysprep, which resets configured images),
 #   - make,
+#   - man-db and groff-base (to read the man pages; the tests render them),
 #   - for the test suite: debootstrap, debian-archive-keyring, e2fsprogs and fdisk (to build
 #     and read the small Debian cloud image the configure tests boot) and genisoimage
 #     (isoinfo, an independent reader of the seed images the tool writes).
@@ -15,6 +16,8 @@ packages=(
   openjdk-17-jdk-headless
   maven
   make
+  man-db
+  groff-base
   qemu-utils
   qemu-system-x86
   libguestfs-tools

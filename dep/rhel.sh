@@ -3,7 +3,8 @@
 #   - a JDK 17 and Maven (to build and run the tool),
 #   - qemu-img and qemu-kvm (to convert, resize and boot images),
 #   - guestfs-tools (virt-sysprep, which resets configured images),
-#   - make.
+#   - make,
+#   - man-db and groff-base (to read the man pages; the tests render them).
 # Safe to run again: it installs only the packages that are missing.
 # On RHEL-likes qemu-kvm lives in /usr/libexec; configure-vm-image finds it there.
 set -euo pipefail
@@ -12,6 +13,8 @@ packages=(
   java-17-openjdk-devel
   maven
   make
+  man-db
+  groff-base
   qemu-img
   qemu-kvm
   guestfs-tools

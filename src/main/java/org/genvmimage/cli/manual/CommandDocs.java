@@ -56,8 +56,8 @@ public final class CommandDocs {
                       "gen-vm-image --architecture-path examples/architecture.yml"),
                   new Example(
                       "Build one image of several, into a folder of its own:",
-                      "gen-vm-image --architecture-path architecture.yml --image debian-12"
-                          + " --image-output-path out/debian-12.qcow2"),
+                      "gen-vm-image --architecture-path architecture.yml --image debian-12 \\\n"
+                          + "    --image-output-path out/debian-12.qcow2"),
                   new Example(
                       "Write only the GoCD pipelines for the images:",
                       "gen-vm-image --architecture-path architecture.yml --gocd-config-only")),
@@ -95,8 +95,8 @@ public final class CommandDocs {
                       "configure-vm-image"),
                   new Example(
                       "Configure another image without network and without virt-sysprep:",
-                      "configure-vm-image --image-input-path out/debian-12.qcow2 --network none"
-                          + " --no-reset")),
+                      "configure-vm-image --image-input-path out/debian-12.qcow2 \\\n"
+                          + "    --network none --no-reset")),
               List.of("gen-vm-image(1)", "qemu-img(1)", "virt-sysprep(1)", "cloud-init(1)")));
 
   /** The sections for a command, by its qualified name ("gen-vm-image cache"); never null. */

@@ -34,6 +34,6 @@ public record ManSections(
   /** A term (a variable, a path) and what it means. */
   public record Entry(String term, String text) {}
 
-  /** What an example does, and its command line. */
+  /** What an example does, and its command line (lines end with " \\" to go on, as in a shell). */
   public record Example(String text, String command) {}
 }
