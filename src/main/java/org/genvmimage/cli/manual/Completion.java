@@ -1,5 +1,6 @@
 package org.genvmimage.cli.manual;
 
+import java.util.regex.Pattern;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 
@@ -8,6 +9,9 @@ import picocli.CommandLine;
  * completion function that runs the same script through zsh's bashcompinit.
  */
 public final class Completion {
+  private static final Pattern ZSH_SETUP =
+      Pattern.compile("(?s)elif \\[ -n \"\\$ZSH_VERSION\" \\]; then\n.*?\nfi\n");
+
   private Completion() {}
 
   /** The bash function that completes the command (what {@code complete -F} names). */
@@ -37,6 +41,9 @@ public final class Completion {
     if (bash.startsWith("#!")) {
       bash = bash.substring(bash.indexOf('\n') + 1);
     }
+    // The script's own zsh set-up would set options and an alias in the user's shell (and the
+    // alias cannot reach functions already read, as these are); this file loads bashcompinit.
+    bash = ZSH_SETUP.matcher(bash).replaceFirst("fi\n");
     return "#compdef "
         + command
         + "\n"

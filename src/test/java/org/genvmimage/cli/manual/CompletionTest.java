@@ -37,6 +37,10 @@ class CompletionTest {
     assertThat(zsh).contains("autoload -U +X bashcompinit && bashcompinit\n");
     assertThat(zsh).contains("function _complete_configure-vm-image()");
     assertThat(zsh).endsWith("_bash_complete -F _complete_configure-vm-image -o default\n");
+    assertThat(zsh)
+        .as("picocli's own zsh set-up is left out: it would alias compopt in the user's shell")
+        .doesNotContain("ZSH_VERSION", "alias compopt", "COMPLETE_ALIASES", "&& compinit")
+        .contains("  shopt -s progcomp\nfi\n");
   }
 
   @Test
