@@ -242,6 +242,12 @@ public final class GenVmImageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // On Ctrl-C the JVM halts once the interrupt hooks are done; this one holds it until the
+    // results are printed.
+    return Interruptible.run(this::executeAndReport, () -> {});
+  }
+
+  private int executeAndReport() {
     if (outputFormat != JsonReport.Format.json) {
       return execute();
     }

@@ -10,10 +10,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.download.TestHttpServer;
 import org.genvmimage.process.Commands;
@@ -477,6 +479,61 @@ class GenVmImageReportTest {
     assertThat(img.path("exit_code").asInt()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(img.path("error").asText()).contains("cannot create the output folder");
     assertThat(freshCache).doesNotExist();
+  }
+
+  @Test
+  void ctrlCStillPrintsTheDocument() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", 4 << 20, 16, "1.1");
+    byte[] bytes = Files.readAllBytes(qcow);
+    server.serve("/base.qcow2", bytes).throttle(32 * 1024, Duration.ofMillis(100));
+    Path arch =
+        architecture(
+            "owner: t\nimages:\n"
+                + image(
+                    "one",
+                    server.uri("/base.qcow2").toString(),
+                    "sha256",
+                    TestHttpServer.sha256(bytes),
+                    "8M"));
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Path stdout = dir.resolve("stdout.json");
+    Path stderr = dir.resolve("stderr.txt");
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                GenVmImageCommand.class.getName(),
+                "--architecture-path",
+                arch.toString(),
+                "--image-output-path",
+                out.resolve("image.qcow2").toString(),
+                "--cache-dir",
+                cache.toString(),
+                "--output",
+                "json")
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (server.requests("/base.qcow2").isEmpty()
+        || !Files.readString(stderr).contains("downloading")) {
+      assertThat(p.isAlive()).as(Files.readString(stderr)).isTrue();
+      assertThat(System.nanoTime()).as("timed out waiting").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits promptly").isTrue();
+    assertThat(p.exitValue()).as(Files.readString(stderr)).isEqualTo(ExitCode.INTERRUPTED);
+    JsonNode doc = new Result(p.exitValue(), Files.readString(stdout), "").json();
+    assertThat(doc.path("status").asText()).isEqualTo("interrupted");
+    assertThat(doc.path("exit_code").asInt()).isEqualTo(ExitCode.INTERRUPTED);
+    JsonNode img = doc.path("images").get(0);
+    assertThat(img.path("status").asText()).isEqualTo("failed");
+    assertThat(img.path("exit_code").asInt()).isEqualTo(ExitCode.INTERRUPTED);
+    assertThat(img.path("error").asText()).isEqualTo("interrupted");
+    assertThat(TestImages.listFiles(out)).isEmpty();
   }
 
   private static List<List<String>> commands(JsonNode image) {
