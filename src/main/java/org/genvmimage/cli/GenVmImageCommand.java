@@ -212,15 +212,16 @@ public final class GenVmImageCommand implements Callable<Integer> {
       description =
           "Print what would be done and change nothing on disk: per image the output's state,"
               + " the source (cache hit or download), the checksum, the qemu-img commands and the"
-              + " owner. Downloads nothing but sums files (into memory).")
+              + " owner. Downloads nothing but sums files (into memory). Exits as the run would"
+              + " for the checks it can make (8 for an output that needs --overwrite).")
   boolean dryRun;
 
   @Option(
       names = "--output",
       paramLabel = "FORMAT",
       description =
-          "What stdout carries: ${COMPLETION-CANDIDATES} (one line per image) or json (one JSON"
-              + " document, described in the README).")
+          "What stdout carries: text (one line per image, or the plan) or json (one JSON"
+              + " document, described in the README). Logs and progress stay on stderr.")
   JsonReport.Format outputFormat = JsonReport.Format.text;
 
   @Mixin OutputOptions output;
