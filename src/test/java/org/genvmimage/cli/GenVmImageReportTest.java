@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -479,6 +480,91 @@ class GenVmImageReportTest {
     assertThat(img.path("exit_code").asInt()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(img.path("error").asText()).contains("cannot create the output folder");
     assertThat(freshCache).doesNotExist();
+  }
+
+  @Test
+  void aDryRunEndsWithTheExitCodeOfTheRealRun() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) (2 * MIB), 17, "1.1");
+    String sum = TestHttpServer.sha256(Files.readAllBytes(qcow));
+    String local = qcow.toUri().toString();
+    server.serve("/SHA256SUMS", (sum + "  other.qcow2\n").getBytes());
+    server.status("/gone/SHA256SUMS", 404);
+    Path folderOutput = dir.resolve("folder-output");
+    Files.createDirectories(folderOutput.resolve("image.qcow2"));
+    byte[] gzip = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    Path archive = dir.resolve("image.tar.gz");
+    Files.write(archive, gzip);
+
+    record Case(String name, String image, Path output, int exit, String message) {}
+    List<Case> cases =
+        List.of(
+            new Case(
+                "missing",
+                image("missing", dir.resolve("nope.qcow2").toUri().toString(), "sha256", sum, "4M"),
+                out.resolve("missing.qcow2"),
+                ExitCode.DOWNLOAD_FAILED,
+                "no such file"),
+            new Case(
+                "unlisted",
+                image("unlisted", local, "sha256", "file:" + server.uri("/SHA256SUMS"), "4M"),
+                out.resolve("unlisted.qcow2"),
+                ExitCode.DOWNLOAD_FAILED,
+                "no checksum for 'base.qcow2'"),
+            new Case(
+                "gone",
+                image("gone", local, "sha256", "file:" + server.uri("/gone/SHA256SUMS"), "4M"),
+                out.resolve("gone.qcow2"),
+                ExitCode.DOWNLOAD_FAILED,
+                "404"),
+            new Case(
+                "shrink",
+                image("shrink", local, "sha256", sum, "1M"),
+                out.resolve("shrink.qcow2"),
+                ExitCode.INVALID_INPUT,
+                "smaller than the base image's virtual size"),
+            new Case(
+                "archive",
+                image(
+                    "archive",
+                    archive.toUri().toString(),
+                    "sha256",
+                    TestHttpServer.sha256(gzip),
+                    "4M"),
+                out.resolve("archive.qcow2"),
+                ExitCode.TOOL_FAILED,
+                "gzip"),
+            new Case(
+                "folder",
+                image("folder", local, "sha256", sum, "4M"),
+                folderOutput.resolve("image.qcow2"),
+                ExitCode.INVALID_INPUT,
+                "is a folder"));
+    for (Case c : cases) {
+      Path arch = architecture("owner: t\nimages:\n" + c.image());
+      String[] args = {
+        "--architecture-path",
+        arch.toString(),
+        "--image-output-path",
+        c.output().toString(),
+        "--overwrite",
+        "--output",
+        "json",
+        "--dry-run"
+      };
+      Map<String, String> before = snapshot(dir);
+      Result dry = run(args);
+      assertThat(snapshot(dir)).as(c.name()).isEqualTo(before);
+      Result real = run(Arrays.copyOf(args, args.length - 1));
+      assertThat(real.exit()).as(c.name() + ": " + real.err()).isEqualTo(c.exit());
+      assertThat(dry.exit()).as(c.name() + ": " + dry.err()).isEqualTo(c.exit());
+      JsonNode img = dry.json().path("images").get(0);
+      assertThat(img.path("status").asText()).as(c.name()).isEqualTo("failed");
+      assertThat(img.path("exit_code").asInt()).as(c.name()).isEqualTo(c.exit());
+      assertThat(img.path("error").asText()).as(c.name()).contains(c.message());
+      assertThat(real.json().path("images").get(0).path("error").asText())
+          .as(c.name())
+          .contains(c.message());
+    }
   }
 
   @Test
