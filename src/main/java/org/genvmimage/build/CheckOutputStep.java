@@ -66,7 +66,7 @@ final class CheckOutputStep implements Step<ImageBuild> {
     }
   }
 
-  private boolean isUpToDate(ImageBuild build) {
+  boolean isUpToDate(ImageBuild build) {
     if (!Files.isRegularFile(build.output)) {
       return false;
     }

@@ -10,7 +10,9 @@ public final class ImageBuild implements StepRunner.Stoppable {
   /** How a build ended. */
   public enum Outcome {
     BUILT,
-    UP_TO_DATE
+    UP_TO_DATE,
+    /** Not started: the run was interrupted first (the result also carries that error). */
+    SKIPPED
   }
 
   final ImageSpec spec;

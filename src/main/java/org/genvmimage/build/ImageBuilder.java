@@ -90,7 +90,7 @@ public final class ImageBuilder {
       } catch (InterruptedException e) {
         cancel();
       } catch (java.util.concurrent.CancellationException e) {
-        return failure(key, output, interrupted(), Duration.ZERO, null);
+        return skipped(key, output);
       } catch (ExecutionException e) {
         return failure(key, output, unexpected(e.getCause()), Duration.ZERO, null);
       }
@@ -102,7 +102,7 @@ public final class ImageBuilder {
     ImageBuild build = new ImageBuild(spec, architectureFile, output);
     try {
       if (cancelled) {
-        throw interrupted();
+        return skipped(spec.key(), output);
       }
       StepRunner.run(steps(), build);
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -113,7 +113,9 @@ public final class ImageBuilder {
           null,
           elapsed,
           build.fetched != null && build.fetched.cacheHit(),
-          build.fetched == null ? 0 : build.fetched.bytesDownloaded());
+          build.fetched == null ? 0 : build.fetched.bytesDownloaded(),
+          build.checksumHex,
+          build.outputInfo);
     } catch (Exception | Error e) {
       GenVmException error = classify(e);
       return failure(spec.key(), output, error, Duration.ofNanos(System.nanoTime() - start), build);
@@ -149,6 +151,20 @@ public final class ImageBuilder {
       String key, Path output, GenVmException error, Duration elapsed, ImageBuild build) {
     boolean hit = build != null && build.fetched != null && build.fetched.cacheHit();
     long bytes = build != null && build.fetched != null ? build.fetched.bytesDownloaded() : 0;
-    return new ImageResult(key, output, null, error, elapsed, hit, bytes);
+    String hex = build == null ? null : build.checksumHex;
+    return new ImageResult(key, output, null, error, elapsed, hit, bytes, hex, null);
+  }
+
+  private static ImageResult skipped(String key, Path output) {
+    return new ImageResult(
+        key,
+        output,
+        ImageBuild.Outcome.SKIPPED,
+        interrupted(),
+        Duration.ZERO,
+        false,
+        0,
+        null,
+        null);
   }
 }

@@ -4,12 +4,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
+import org.genvmimage.qemu.ImageInfo;
 
 /**
  * How one image's build ended.
  *
- * @param outcome BUILT or UP_TO_DATE, or null when the build failed
+ * @param outcome BUILT or UP_TO_DATE, null when the build failed, SKIPPED when it never started
  * @param error the failure, or null
+ * @param checksumHex the expected digest, or null when it was not resolved
+ * @param outputInfo {@code qemu-img info} of the built or up-to-date image, else null
  */
 public record ImageResult(
     String key,
@@ -18,7 +21,9 @@ public record ImageResult(
     GenVmException error,
     Duration elapsed,
     boolean cacheHit,
-    long bytesDownloaded) {
+    long bytesDownloaded,
+    String checksumHex,
+    ImageInfo outputInfo) {
 
   public boolean failed() {
     return error != null;

@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.genvmimage.architecture.Architecture;
 import org.genvmimage.architecture.ArchitectureLoader;
+import org.genvmimage.build.BuildPlanner;
 import org.genvmimage.build.BuildTools;
 import org.genvmimage.build.ImageBuilder;
+import org.genvmimage.build.ImagePlan;
 import org.genvmimage.build.ImageResult;
 import org.genvmimage.build.OutputPaths;
 import org.genvmimage.console.Console;
@@ -29,6 +31,7 @@ import org.genvmimage.gocd.LockBehavior;
 import org.genvmimage.gocd.MaterialUrls;
 import org.genvmimage.gocd.SecretRef;
 import org.genvmimage.process.ProcessRunner;
+import org.genvmimage.qemu.QemuImgCommands;
 import org.genvmimage.qemu.RealQemuImg;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -209,7 +212,29 @@ public final class GenVmImageCommand implements Callable<Integer> {
       description = "Give up on a download attempt that receives no data for this long.")
   long stallTimeoutSeconds = DownloadSettings.defaults().stallTimeout().toSeconds();
 
+  @Option(
+      names = "--dry-run",
+      description =
+          "Print what would be done and change nothing on disk: per image the output's state,"
+              + " the source (cache hit or download), the checksum, the qemu-img commands and the"
+              + " owner. Downloads nothing but sums files (into memory). Exits as the run would"
+              + " for the checks it can make (8 for an output that needs --overwrite).")
+  boolean dryRun;
+
+  @Option(
+      names = "--output",
+      paramLabel = "FORMAT",
+      description =
+          "What stdout carries: text (one line per image, or the plan) or json (one JSON"
+              + " document, described in the README). Logs and progress stay on stderr.")
+  JsonReport.Format outputFormat = JsonReport.Format.text;
+
   @Mixin OutputOptions output;
+
+  /** What the JSON document reports, filled in as the run gets along. */
+  private final List<BuildReport.Image> imageReports = new ArrayList<>();
+
+  private BuildReport.GocdConfig gocdReport;
 
   /** Runs the command; the exit code is returned, not passed to System.exit. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
@@ -223,6 +248,38 @@ public final class GenVmImageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // On Ctrl-C the JVM halts once the interrupt hooks are done; this one holds it until the
+    // results are printed.
+    return Interruptible.run(this::executeAndReport, () -> {});
+  }
+
+  private int executeAndReport() {
+    if (outputFormat != JsonReport.Format.json) {
+      return execute();
+    }
+    try {
+      int code = execute();
+      writeJson(code, null);
+      return code;
+    } catch (GenVmException e) {
+      writeJson(e.exitCode(), JsonReport.oneLine(e.getMessage()));
+      throw e;
+    } catch (RuntimeException | Error e) {
+      writeJson(ExitCode.INTERNAL, "unexpected " + e);
+      throw e;
+    }
+  }
+
+  private void writeJson(int exitCode, String error) {
+    Map<String, Object> document = JsonReport.document(NAME, exitCode, dryRun, error);
+    document.put("architecture_path", architecturePath.toAbsolutePath().normalize().toString());
+    document.put("gocd_config", gocdReport);
+    document.put("images", imageReports);
+    JsonReport.write(spec.commandLine().getOut(), document);
+  }
+
+  private int execute() {
+    boolean text = outputFormat != JsonReport.Format.json;
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (jobs != null && jobs < 1) {
@@ -244,8 +301,12 @@ public final class GenVmImageCommand implements Callable<Integer> {
     try (Console console =
         new Console(NAME, err, output.verbosity(), Console.isInteractiveTerminal())) {
       if (generateGocdConfig || gocdConfigOnly) {
-        out.println(writeGocdConfig(architecture, console));
-        out.flush();
+        Path config = writeGocdConfig(architecture, console, !dryRun);
+        gocdReport = new BuildReport.GocdConfig(config.toString(), !dryRun);
+        if (text) {
+          out.println(dryRun ? "would write the GoCD config " + config : config);
+          out.flush();
+        }
         if (gocdConfigOnly) {
           return ExitCode.OK;
         }
@@ -267,12 +328,47 @@ public final class GenVmImageCommand implements Callable<Integer> {
               console,
               generatedImageOwner,
               overwrite);
+      if (dryRun) {
+        return plan(architecture, outputs, tools, text ? out : null, console);
+      }
       int parallel = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
       ImageBuilder builder = new ImageBuilder(tools, parallel);
       List<ImageResult> results =
           Interruptible.run(() -> builder.build(architecture, outputs), builder::cancel);
-      return report(results, out, console);
+      for (ImageResult r : results) {
+        imageReports.add(BuildReport.of(architecture.images().get(r.key()), r));
+      }
+      return report(results, text ? out : null, console);
     }
+  }
+
+  /** The dry run: plans every image, prints the plan (unless out is null), changes nothing. */
+  private int plan(
+      Architecture architecture,
+      Map<String, Path> outputs,
+      BuildTools tools,
+      PrintWriter out,
+      Console console) {
+    BuildPlanner planner =
+        new BuildPlanner(tools, new QemuImgCommands(RealQemuImg.executableFromEnvironment()));
+    Thread planning = Thread.currentThread();
+    List<ImagePlan> plans =
+        Interruptible.run(() -> planner.plan(architecture, outputs), planning::interrupt);
+    int exit = ExitCode.OK;
+    for (ImagePlan p : plans) {
+      imageReports.add(BuildReport.of(architecture.images().get(p.key()), p));
+      if (p.failed()) {
+        console.error(p.key() + ": " + p.error().getMessage());
+        if (exit == ExitCode.OK) {
+          exit = p.exitCode();
+        }
+      }
+    }
+    if (out != null) {
+      out.println("dry run: nothing was changed on disk");
+      DryRunText.print(plans, out);
+    }
+    return exit;
   }
 
   /**
@@ -305,7 +401,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
    * Writes the GoCD config for the selected images to {@code --gocd-config-name} (relative to the
    * current folder) and returns its path.
    */
-  private Path writeGocdConfig(Architecture architecture, Console console) {
+  private Path writeGocdConfig(Architecture architecture, Console console, boolean write) {
     SecretRef password = null;
     if (gocdMaterialPasswordSecret != null) {
       try {
@@ -346,8 +442,11 @@ public final class GenVmImageCommand implements Callable<Integer> {
             password,
             pathInRepository(file, git, console));
     Path config = Path.of(gocdConfigName);
-    GocdYaml.write(config, GocdYaml.render(GocdConfig.build(architecture, images, settings)));
-    console.debug("wrote the GoCD config " + config);
+    String yaml = GocdYaml.render(GocdConfig.build(architecture, images, settings));
+    if (write) {
+      GocdYaml.write(config, yaml);
+      console.debug("wrote the GoCD config " + config);
+    }
     return config;
   }
 
@@ -381,18 +480,30 @@ public final class GenVmImageCommand implements Callable<Integer> {
             .toList());
   }
 
-  /** One line per image on stdout, errors on stderr; the exit code of the first failure. */
+  /**
+   * One line per image on stdout (none when out is null), errors on stderr; the exit code of the
+   * first failure.
+   */
   private static int report(List<ImageResult> results, PrintWriter out, Console console) {
     int exit = ExitCode.OK;
     int width = results.stream().mapToInt(r -> r.key().length()).max().orElse(0);
     for (ImageResult r : results) {
       String key = String.format("%-" + width + "s", r.key());
       if (r.failed()) {
-        console.error(r.key() + ": " + r.error().getMessage());
-        out.println(key + "  failed      " + r.output() + "  (exit " + r.exitCode() + ")");
+        if (r.outcome() != org.genvmimage.build.ImageBuild.Outcome.SKIPPED) {
+          console.error(r.key() + ": " + r.error().getMessage());
+        }
         if (exit == ExitCode.OK) {
           exit = r.exitCode();
         }
+      }
+      if (out == null) {
+        continue;
+      }
+      if (r.outcome() == org.genvmimage.build.ImageBuild.Outcome.SKIPPED) {
+        out.println(key + "  skipped     " + r.output() + "  (interrupted before it started)");
+      } else if (r.failed()) {
+        out.println(key + "  failed      " + r.output() + "  (exit " + r.exitCode() + ")");
       } else if (r.outcome() == org.genvmimage.build.ImageBuild.Outcome.UP_TO_DATE) {
         out.println(key + "  up to date  " + r.output());
       } else {
@@ -409,7 +520,9 @@ public final class GenVmImageCommand implements Callable<Integer> {
                 + ")");
       }
     }
-    out.flush();
+    if (out != null) {
+      out.flush();
+    }
     return exit;
   }
 }

@@ -247,7 +247,7 @@ public final class Downloader {
     return hex;
   }
 
-  private byte[] readSmall(URI uri, DownloadListener listener) {
+  byte[] readSmall(URI uri, DownloadListener listener) {
     if (isFile(uri)) {
       Path path = localPath(uri);
       try {

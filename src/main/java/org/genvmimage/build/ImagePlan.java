@@ -1,0 +1,87 @@
+package org.genvmimage.build;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
+import org.genvmimage.download.FetchPreview;
+import org.genvmimage.qemu.ImageInfo;
+
+/**
+ * What a build of one image would do, as a dry run found it without changing anything. The fields
+ * are filled as far as the checks got: after a failed check ({@code error}), later ones are null.
+ *
+ * @param action what would happen to the output path
+ * @param checksumType the canonical checksum type
+ * @param checksumHex the expected digest, or null when it could not be resolved
+ * @param checksumOrigin where {@code checksumHex} came from, or null
+ * @param checksumRecordedAt for a digest the cache recorded from the sums file: when it was read
+ * @param source how the base image would be obtained, or null when the plan stopped before
+ * @param sourcePath the cache entry (hit), the cache entry a download would create, or the local
+ *     file
+ * @param resumeBytes bytes of a partial download in the cache that a download would resume from
+ * @param sourceInfo {@code qemu-img info} of the base image when it is already on disk, else null
+ * @param temp the temporary file the image would be built in; its {@code <random>} part is chosen
+ *     when the build runs
+ * @param commands the qemu-img command lines the build would run, in order; {@code <format>} stands
+ *     for the format that {@code qemu-img info} finds when the base image is not on disk yet
+ * @param owner the user the image would be given to, or null for none
+ * @param ownerExists whether that user exists (null when unknown or no owner)
+ * @param outputInfo {@code qemu-img info} of an up-to-date output, else null
+ * @param error the failure a build would end with, found by the dry run's checks, or null
+ */
+public record ImagePlan(
+    String key,
+    Path output,
+    Action action,
+    String checksumType,
+    String checksumHex,
+    FetchPreview.ChecksumOrigin checksumOrigin,
+    URI sumsFile,
+    Instant checksumRecordedAt,
+    Source source,
+    URI sourceUrl,
+    Path sourcePath,
+    long resumeBytes,
+    ImageInfo sourceInfo,
+    Path temp,
+    List<List<String>> commands,
+    String owner,
+    Boolean ownerExists,
+    ImageInfo outputInfo,
+    GenVmException error,
+    Duration elapsed) {
+
+  /** What would happen to the output path. */
+  public enum Action {
+    /** The output does not exist: it would be created. */
+    CREATE,
+    /** The output exists and differs; --overwrite lets the build replace it. */
+    OVERWRITE,
+    /** The output was built from the same checksum and size: left alone. */
+    UP_TO_DATE,
+    /** The output exists and differs, and --overwrite was not given: the build would stop. */
+    BLOCKED
+  }
+
+  /** How the base image would be obtained. */
+  public enum Source {
+    /** The verified file is in the cache. */
+    CACHE,
+    /** Downloaded into the cache (resumed when {@code resumeBytes} > 0). */
+    DOWNLOAD,
+    /** A {@code file:} source, hashed in place. */
+    LOCAL_FILE
+  }
+
+  public boolean failed() {
+    return error != null;
+  }
+
+  public int exitCode() {
+    return error == null ? ExitCode.OK : error.exitCode();
+  }
+}

@@ -1,0 +1,72 @@
+package org.genvmimage.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.genvmimage.core.ExitCode;
+
+/**
+ * The one JSON document that a command prints on stdout with {@code --output json}: the top-level
+ * fields both commands share, and the writer. Records in the document get snake_case field names.
+ */
+public final class JsonReport {
+  /** The values of {@code --output}. */
+  public enum Format {
+    text,
+    json
+  }
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .build();
+
+  private JsonReport() {}
+
+  /**
+   * The shared top-level fields, in order: command, version, status, exit_code, dry_run, error. The
+   * caller adds its own fields to the returned (ordered, mutable) map.
+   */
+  public static Map<String, Object> document(
+      String command, int exitCode, boolean dryRun, String error) {
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("command", command);
+    document.put("version", VersionProvider.version());
+    document.put("status", status(exitCode));
+    document.put("exit_code", exitCode);
+    document.put("dry_run", dryRun);
+    document.put("error", error);
+    return document;
+  }
+
+  /** "ok" for exit code 0, "interrupted" for 130, else "failed". */
+  public static String status(int exitCode) {
+    return switch (exitCode) {
+      case ExitCode.OK -> "ok";
+      case ExitCode.INTERRUPTED -> "interrupted";
+      default -> "failed";
+    };
+  }
+
+  /** A message on one line: its lines joined with "; ". */
+  public static String oneLine(String message) {
+    return message == null ? null : String.join("; ", message.strip().split("\\s*\\R\\s*"));
+  }
+
+  /** Writes one document, pretty-printed, with a trailing newline, and flushes. */
+  public static void write(PrintWriter out, Object document) {
+    try {
+      out.print(JSON.writeValueAsString(document));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the JSON report", e);
+    }
+    out.print('\n');
+    out.flush();
+  }
+}
