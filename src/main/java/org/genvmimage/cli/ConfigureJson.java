@@ -134,7 +134,7 @@ final class ConfigureJson {
   }
 
   private static void seconds(ObjectNode node, String name, Duration duration) {
-    node.put(name, duration == null ? null : duration.toMillis() / 1000.0);
+    node.put(name, duration == null ? null : Math.round(duration.toNanos() / 1e3) / 1e6);
   }
 
   private static String absolute(Path path) {
