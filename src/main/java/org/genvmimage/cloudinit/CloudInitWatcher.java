@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * <p>Feed it text with {@link #accept}, a line or a chunk at a time, from any thread (typically a
  * {@link LogTail} on the serial log). Console text is cleaned first: ANSI escape sequences and
  * control characters are removed and a carriage return ends a line, so a message still matches when
- * it is coloured or follows a login prompt on the same line. Matching is unanchored.
+ * it is coloured or follows a login prompt on the same line. Matching is unanchored. A stage or
+ * final message that a kernel message cut in two is put back together ({@link CloudInitStages}).
  *
  * <p>The finished pattern is {@link #DEFAULT_FINISHED_PATTERN} unless given; its named groups
  * {@code version} and {@code uptime} (seconds), when it has them, are captured.
