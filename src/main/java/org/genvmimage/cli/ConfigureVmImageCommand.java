@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.genvmimage.configure.Configurator;
+import org.genvmimage.configure.ConfigurePlan;
 import org.genvmimage.configure.ConfigureResult;
 import org.genvmimage.configure.ConfigureSettings;
 import org.genvmimage.console.Console;
@@ -174,6 +175,22 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
               + " defaults).")
   String resetOperations;
 
+  @Option(
+      names = "--dry-run",
+      description =
+          "Check everything a run checks before it boots, print the plan (image, accelerator, the"
+              + " QEMU command line, the seed's files, the virt-sysprep operations) and change"
+              + " nothing.")
+  boolean dryRun;
+
+  @Option(
+      names = "--output",
+      paramLabel = "FORMAT",
+      description =
+          "text: one result line (or the plan); json: one JSON document, also on failure."
+              + " Messages and progress stay on stderr.")
+  JsonReport.Format outputFormat = JsonReport.Format.text;
+
   @Mixin OutputOptions output;
 
   static final String DEFAULT_CPU_MODEL = "host";
@@ -189,43 +206,105 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
+  private Configurator configurator;
+  private ConfigurePlan plan;
+  private boolean reported;
+
   @Override
   public Integer call() {
+    try {
+      return execute();
+    } catch (GenVmException e) {
+      report(e.exitCode(), e.getMessage());
+      throw e;
+    } catch (RuntimeException e) {
+      report(ExitCode.INTERNAL, "unexpected " + e);
+      throw e;
+    }
+  }
+
+  private int execute() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (cpus < 1 || cpus > 64) {
       throw new GenVmException(ExitCode.USAGE, "--cpus must be between 1 and 64, not " + cpus);
     }
-    boolean cpuExplicit = spec.commandLine().getParseResult().hasMatchedOption("--qemu-cpu-model");
-    Path seedDir = seedOutputPath.toAbsolutePath().getParent();
-    ConfigureSettings settings =
-        new ConfigureSettings(
-            imageInputPath,
-            imageQemuSocketPath,
-            userDataPath,
-            metaDataPath,
-            vendorDataPath,
-            spec.commandLine().getParseResult().hasMatchedOption("--config-vendor-data-path"),
-            networkConfigPath,
-            seedOutputPath,
-            serialLog != null ? serialLog : seedDir.resolve("console.log"),
-            cpuModel,
-            cpuExplicit,
-            accel,
-            memoryMib,
-            cpus,
-            network == Network.user,
-            timeout,
-            finishedPattern,
-            !noReset,
-            resetOperations);
+    ConfigureSettings settings = settings();
     try (Console console =
         new Console(NAME, err, output.verbosity(), Console.isInteractiveTerminal())) {
-      Configurator configurator = new Configurator(settings, console);
-      ConfigureResult result = Interruptible.run(configurator::run, configurator::cancel);
-      out.println(result.summary());
-      out.flush();
+      configurator = new Configurator(settings, console);
+      if (dryRun) {
+        plan = configurator.plan();
+        if (outputFormat == JsonReport.Format.text) {
+          plan.describe().forEach(out::println);
+          out.flush();
+        }
+        report(ExitCode.OK, null);
+        return ExitCode.OK;
+      }
+      ConfigureResult result =
+          Interruptible.run(
+              () -> {
+                // reported inside, so that the document is out before Ctrl-C ends the JVM
+                try {
+                  ConfigureResult done = configurator.run();
+                  report(ExitCode.OK, null);
+                  return done;
+                } catch (GenVmException e) {
+                  report(e.exitCode(), e.getMessage());
+                  throw e;
+                }
+              },
+              configurator::cancel);
+      if (outputFormat == JsonReport.Format.text) {
+        out.println(result.summary());
+        out.flush();
+      }
       return ExitCode.OK;
     }
+  }
+
+  private ConfigureSettings settings() {
+    boolean cpuExplicit = spec.commandLine().getParseResult().hasMatchedOption("--qemu-cpu-model");
+    return new ConfigureSettings(
+        imageInputPath,
+        imageQemuSocketPath,
+        userDataPath,
+        metaDataPath,
+        vendorDataPath,
+        spec.commandLine().getParseResult().hasMatchedOption("--config-vendor-data-path"),
+        networkConfigPath,
+        seedOutputPath,
+        serialLogPath(),
+        cpuModel,
+        cpuExplicit,
+        accel,
+        memoryMib,
+        cpus,
+        network == Network.user,
+        timeout,
+        finishedPattern,
+        !noReset,
+        resetOperations);
+  }
+
+  private Path serialLogPath() {
+    return serialLog != null
+        ? serialLog
+        : seedOutputPath.toAbsolutePath().getParent().resolve("console.log");
+  }
+
+  /** With {@code --output json}: prints the one document, once. */
+  private synchronized void report(int exitCode, String error) {
+    if (outputFormat != JsonReport.Format.json || reported) {
+      return;
+    }
+    reported = true;
+    ConfigureResult result =
+        configurator == null || dryRun ? null : configurator.result().orElse(null);
+    JsonReport.write(
+        spec.commandLine().getOut(),
+        ConfigureJson.document(
+            imageInputPath, serialLogPath(), dryRun, result, plan, exitCode, error));
   }
 }

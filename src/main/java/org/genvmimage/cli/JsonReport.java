@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +22,7 @@ public final class JsonReport {
     json
   }
 
-  private static final ObjectMapper JSON =
+  static final ObjectMapper JSON =
       JsonMapper.builder()
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -43,6 +44,15 @@ public final class JsonReport {
     document.put("dry_run", dryRun);
     document.put("error", error);
     return document;
+  }
+
+  /**
+   * The shared top-level fields as a tree, for a caller that builds the rest as a tree; {@code
+   * error} keeps only its first line (what follows is detail such as a console tail).
+   */
+  static ObjectNode documentNode(String command, int exitCode, boolean dryRun, String error) {
+    String first = error == null ? null : error.strip().split("\\R", 2)[0].strip();
+    return JSON.valueToTree(document(command, exitCode, dryRun, first));
   }
 
   /** "ok" for exit code 0, "interrupted" for 130, else "failed". */

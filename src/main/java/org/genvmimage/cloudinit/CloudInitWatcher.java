@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * <p>Feed it text with {@link #accept}, a line or a chunk at a time, from any thread (typically a
  * {@link LogTail} on the serial log). Console text is cleaned first: ANSI escape sequences and
  * control characters are removed and a carriage return ends a line, so a message still matches when
- * it is coloured or follows a login prompt on the same line. Matching is unanchored.
+ * it is coloured or follows a login prompt on the same line. Matching is unanchored. A stage or
+ * final message that a kernel message cut in two is put back together ({@link CloudInitStages}).
  *
  * <p>The finished pattern is {@link #DEFAULT_FINISHED_PATTERN} unless given; its named groups
  * {@code version} and {@code uptime} (seconds), when it has them, are captured.
@@ -45,9 +46,6 @@ public final class CloudInitWatcher implements Consumer<String> {
               + "|\\x1B[()][0-9A-Za-z]" // character set selection
               + "|\\x1B[0-~]" // other two-character sequences
               + "|[\\x00-\\x08\\x0B-\\x1F\\x7F]"); // remaining control characters
-  private static final Pattern STAGE =
-      Pattern.compile(
-          "Cloud-init v\\. (\\S+) running '(init-local|init|modules:config|modules:final)'");
   private static final Pattern PROBLEM =
       Pattern.compile(
           "\\w\\.py\\[(?:WARNING|ERROR|CRITICAL|DEPRECATED)\\]" // cloud-init's log format
@@ -89,6 +87,15 @@ public final class CloudInitWatcher implements Consumer<String> {
   public record Finished(String version, Duration uptime, String line) {}
 
   /**
+   * A stage that cloud-init entered.
+   *
+   * @param name as cloud-init prints it: {@code init-local}, {@code init}, {@code modules:config},
+   *     {@code modules:final}
+   * @param secondsAfterBoot the guest's uptime when the stage began, or null when not shown
+   */
+  public record StageSeen(Stage stage, String name, Double secondsAfterBoot) {}
+
+  /**
    * Hears about progress on the thread that feeds the watcher; every method does nothing by
    * default.
    */
@@ -110,6 +117,8 @@ public final class CloudInitWatcher implements Consumer<String> {
   private final Listener listener;
   private final Set<String> problems = new LinkedHashSet<>();
   private final Set<Integer> dropped = new HashSet<>();
+  private final List<StageSeen> stages = new ArrayList<>();
+  private String carry;
   private Stage stage = Stage.WAITING;
   private String version;
   private Finished finished;
@@ -148,31 +157,18 @@ public final class CloudInitWatcher implements Consumer<String> {
   }
 
   private void examine(String line, List<Runnable> events) {
-    Matcher done = finishedPattern.matcher(line);
-    if (done.find()) {
-      Finished result = new Finished(group(done, "version"), uptime(group(done, "uptime")), line);
-      if (finished == null) {
-        finished = result;
-        if (result.version() != null) {
-          version = result.version();
-        }
-        events.add(() -> listener.finished(result));
-      }
-      setStage(Stage.FINISHED, line, events);
-      return;
+    CloudInitStages.Reading reading = CloudInitStages.read(carry, line);
+    carry = reading.carry();
+    List<String> texts = reading.lines();
+    boolean message = false;
+    for (int i = 0; i < texts.size(); i++) {
+      boolean last = i == texts.size() - 1;
+      String text = texts.get(i);
+      boolean found =
+          (last && finished(line, events)) || finished(text, events) || stage(text, events);
+      message |= last && found;
     }
-    Matcher running = STAGE.matcher(line);
-    if (running.find()) {
-      version = running.group(1);
-      setStage(
-          switch (running.group(2)) {
-            case "init-local" -> Stage.INIT_LOCAL;
-            case "init" -> Stage.INIT;
-            case "modules:config" -> Stage.MODULES_CONFIG;
-            default -> Stage.MODULES_FINAL;
-          },
-          line,
-          events);
+    if (message) {
       return;
     }
     if (GUEST_FAILURE.matcher(line).find()) {
@@ -202,6 +198,46 @@ public final class CloudInitWatcher implements Consumer<String> {
     }
   }
 
+  /** Whether the line holds the final message; the first one seen is kept. */
+  private boolean finished(String line, List<Runnable> events) {
+    Matcher done = finishedPattern.matcher(line);
+    if (!done.find()) {
+      return false;
+    }
+    Finished result = new Finished(group(done, "version"), uptime(group(done, "uptime")), line);
+    if (finished == null) {
+      finished = result;
+      if (result.version() != null) {
+        version = result.version();
+      }
+      events.add(() -> listener.finished(result));
+    }
+    setStage(Stage.FINISHED, line, events);
+    return true;
+  }
+
+  /** Whether the line holds a stage message. */
+  private boolean stage(String line, List<Runnable> events) {
+    Optional<CloudInitStages.Mark> found = CloudInitStages.parse(line);
+    if (found.isEmpty()) {
+      return false;
+    }
+    CloudInitStages.Mark mark = found.get();
+    version = mark.version();
+    Stage next =
+        switch (mark.stage()) {
+          case "init-local" -> Stage.INIT_LOCAL;
+          case "init" -> Stage.INIT;
+          case "modules:config" -> Stage.MODULES_CONFIG;
+          default -> Stage.MODULES_FINAL;
+        };
+    if (stage != next) {
+      stages.add(new StageSeen(next, mark.stage(), mark.secondsAfterBoot()));
+    }
+    setStage(next, line, events);
+    return true;
+  }
+
   private void setStage(Stage next, String line, List<Runnable> events) {
     if (stage != next) {
       stage = next;
@@ -212,6 +248,16 @@ public final class CloudInitWatcher implements Consumer<String> {
   /** The stage the console showed last. */
   public synchronized Stage stage() {
     return stage;
+  }
+
+  /** The stages cloud-init entered, in order (again after a reboot). */
+  public synchronized List<StageSeen> stages() {
+    return List.copyOf(stages);
+  }
+
+  /** The data source named in the final message, e.g. {@code DataSourceNoCloud [seed=/dev/sr0]}. */
+  public synchronized Optional<String> datasource() {
+    return finished == null ? Optional.empty() : CloudInitStages.datasource(finished.line());
   }
 
   /** Cloud-init's version, once a stage or the final message showed it. */

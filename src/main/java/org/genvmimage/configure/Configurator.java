@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,7 @@ import org.genvmimage.qemu.ImageInfo;
 import org.genvmimage.qemu.QemuImg;
 import org.genvmimage.qemu.QemuSystemCommand;
 import org.genvmimage.qemu.QemuVm;
+import org.genvmimage.qemu.QmpSocketPath;
 import org.genvmimage.qemu.RealQemuImg;
 
 /**
@@ -62,6 +64,7 @@ public final class Configurator {
   private final QemuImg qemuImg;
   private final ProcessRunner runner = new ProcessRunner();
   private volatile Thread worker;
+  private volatile Run current;
   private volatile boolean cancelled;
   private volatile boolean timedOut;
 
@@ -85,10 +88,15 @@ public final class Configurator {
     QemuVm vm;
     LogTail tail;
     CloudInitWatcher watcher;
-    Duration bootToFinished = Duration.ZERO;
-    Duration powerOff = Duration.ZERO;
-    Duration reset = Duration.ZERO;
-    Duration commit = Duration.ZERO;
+    Pattern finishedPattern;
+    List<String> resetOperations;
+    ConfigureProgress progress;
+    Duration seed;
+    Duration bootToFinished;
+    Duration powerOff;
+    Duration reset;
+    Duration commit;
+    Duration total;
 
     @Override
     public boolean stopped() {
@@ -104,6 +112,7 @@ public final class Configurator {
   public ConfigureResult run() {
     worker = Thread.currentThread();
     Run run = new Run();
+    current = run;
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -118,25 +127,11 @@ public final class Configurator {
         },
         settings.timeout().toMillis(),
         TimeUnit.MILLISECONDS);
+    run.progress = new ConfigureProgress(console, settings.image(), run.startNanos);
     try {
       StepRunner.run(steps(), run);
-      Duration total = Duration.ofNanos(System.nanoTime() - run.startNanos);
-      return new ConfigureResult(
-          settings.image(),
-          run.acceleration.accelerator().name(),
-          run.watcher.version().orElse(null),
-          run.watcher
-              .finished()
-              .map(CloudInitWatcher.Finished::uptime)
-              .filter(u -> u != null)
-              .map(u -> u.toMillis() / 1000.0)
-              .orElse(-1.0),
-          run.bootToFinished,
-          run.powerOff,
-          run.reset,
-          run.commit,
-          total,
-          run.watcher.problems());
+      run.total = Duration.ofNanos(System.nanoTime() - run.startNanos);
+      return result(run);
     } catch (GenVmException e) {
       throw classify(e, run);
     } catch (InterruptedException e) {
@@ -146,9 +141,103 @@ public final class Configurator {
     } catch (Exception e) {
       throw classify(new GenVmException(ExitCode.INTERNAL, "unexpected error: " + e, e), run);
     } finally {
+      run.progress.close();
+      if (run.total == null) {
+        run.total = Duration.ofNanos(System.nanoTime() - run.startNanos);
+      }
       timer.shutdownNow();
       Thread.interrupted();
     }
+  }
+
+  /**
+   * What the last {@link #run()} found and how long its steps took, also when it failed (what it
+   * did not reach is null); empty before a run.
+   */
+  public Optional<ConfigureResult> result() {
+    Run run = current;
+    return run == null ? Optional.empty() : Optional.of(result(run));
+  }
+
+  private ConfigureResult result(Run run) {
+    CloudInitWatcher watcher = run.watcher;
+    return new ConfigureResult(
+        settings.image(),
+        run.imageInfo == null ? null : run.imageInfo.format(),
+        run.imageInfo == null ? null : run.imageInfo.virtualSize(),
+        run.acceleration == null ? null : run.acceleration.accelerator().name(),
+        watcher == null ? null : watcher.version().orElse(null),
+        watcher == null ? null : watcher.datasource().orElse(null),
+        watcher == null ? List.of() : watcher.stages(),
+        watcher == null
+            ? null
+            : watcher
+                .finished()
+                .map(CloudInitWatcher.Finished::uptime)
+                .filter(u -> u != null)
+                .map(u -> u.toMillis() / 1000.0)
+                .orElse(null),
+        run.seed,
+        run.bootToFinished,
+        run.powerOff,
+        run.reset,
+        run.commit,
+        run.total,
+        watcher == null ? List.of() : watcher.problems(),
+        settings.serialLog());
+  }
+
+  /**
+   * What a run would do, for {@code --dry-run}: the same checks as a run makes before it boots
+   * (image, emulator, accelerator, cloud-init files, {@code --finished-pattern}, QMP socket path,
+   * virt-sysprep operations) with the same exit codes, and nothing written: no lock, seed, overlay,
+   * socket or console log.
+   *
+   * @throws GenVmException with the exit code a run would end with
+   */
+  public ConfigurePlan plan() {
+    Run run = new Run();
+    try {
+      inspect(run, false);
+    } catch (IOException e) {
+      throw new GenVmException(ExitCode.TOOL_FAILED, IoErrors.reason(e), e);
+    }
+    Seed seed = seed();
+    if (Files.isDirectory(settings.seedOutput(), LinkOption.NOFOLLOW_LINKS)) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT,
+          settings.seedOutput() + ": is a folder; the seed output must be a file path");
+    }
+    run.workDir = workDir();
+    run.overlay = run.workDir.resolve("overlay.qcow2");
+    Path socket = settings.qmpSocket().toAbsolutePath().normalize();
+    boolean linked = !QmpSocketPath.fits(socket);
+    QemuSystemCommand command = qemuCommand(run);
+    if (!linked) {
+      command = command.withQmpSocket(socket); // as QemuVm.start passes it
+    }
+    return new ConfigurePlan(
+        settings.image(),
+        run.imageInfo,
+        run.acceleration,
+        run.emulator,
+        command.arguments(),
+        settings.seedOutput(),
+        seed.imageSize(),
+        seed.files(),
+        seed.warnings(),
+        run.overlay,
+        socket,
+        linked,
+        settings.serialLog(),
+        settings.reset()
+            ? new ConfigurePlan.Reset(
+                VirtSysprep.command(
+                    "virt-sysprep", run.overlay, "qcow2", settings.resetOperations()),
+                VirtSysprep.environment(tcg(run)),
+                run.resetOperations)
+            : null,
+        settings.image());
   }
 
   /** Ctrl-C: stops the run; it cleans up and ends with INTERRUPTED. */
@@ -236,34 +325,7 @@ public final class Configurator {
 
     @Override
     public void run(Run run) throws IOException {
-      Path image = settings.image();
-      if (!Files.isRegularFile(image)) {
-        throw new GenVmException(
-            ExitCode.INVALID_INPUT,
-            image
-                + ": no such image; build it first (gen-vm-image, or make build), or pass"
-                + " --image-input-path");
-      }
-      run.lockChannel =
-          FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      try {
-        run.lock = run.lockChannel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        run.lock = null;
-      }
-      if (run.lock == null) {
-        throw new GenVmException(
-            ExitCode.INVALID_INPUT, image + ": another configure-vm-image is working on it");
-      }
-      run.imageInfo = qemuImg.info(image);
-      run.emulator = EmulatorLocator.system().locate();
-      run.acceleration =
-          AcceleratorChooser.forHost(run.emulator)
-              .choose(
-                  settings.accelerator(),
-                  settings.cpuModelExplicit()
-                      ? CpuModel.explicit(settings.cpuModel())
-                      : CpuModel.DEFAULT);
+      inspect(run, true);
       console.info(run.acceleration.reason());
     }
 
@@ -282,21 +344,12 @@ public final class Configurator {
 
     @Override
     public void run(Run run) throws IOException {
-      SeedBuilder builder =
-          new SeedBuilder()
-              .userData(settings.userData())
-              .metaData(settings.metaData())
-              .vendorData(settings.vendorData(), settings.vendorDataRequired());
-      if (settings.networkConfig() != null) {
-        builder.networkConfig(settings.networkConfig(), true);
-      }
-      Seed seed = builder.build();
-      for (String warning : seed.warnings()) {
-        console.warn(warning);
-      }
+      long start = System.nanoTime();
+      Seed seed = seed();
       seed.write(settings.seedOutput());
       console.debug("seed " + settings.seedOutput() + ":");
       seed.describe().forEach(line -> console.debug("  " + line));
+      run.seed = Duration.ofNanos(System.nanoTime() - start);
     }
   }
 
@@ -309,8 +362,9 @@ public final class Configurator {
 
     @Override
     public void run(Run run) throws IOException {
-      Path dir = settings.image().toAbsolutePath().getParent();
-      run.workDir = Files.createTempDirectory(dir, "." + settings.image().getFileName() + ".");
+      run.workDir = workDir();
+      deleteTree(run.workDir); // left by a run that was killed; the lock is ours
+      Files.createDirectory(run.workDir);
       run.overlay = run.workDir.resolve("overlay.qcow2");
       qemuImg.createOverlay(run.overlay, settings.image(), run.imageInfo.format());
     }
@@ -341,19 +395,9 @@ public final class Configurator {
           && !Files.isDirectory(socket)) {
         Files.delete(socket); // a socket or link left by a run that was killed
       }
-      QemuSystemCommand command =
-          QemuSystemCommand.builder(run.emulator)
-              .acceleration(run.acceleration)
-              .cpus(settings.cpus())
-              .memoryMib(settings.memoryMib())
-              .networking(settings.networking())
-              .disk(run.overlay, "qcow2")
-              .seed(settings.seedOutput())
-              .qmpSocket(socket)
-              .serialLog(log)
-              .build();
+      QemuSystemCommand command = qemuCommand(run);
       console.debug("starting: " + command);
-      run.watcher = new CloudInitWatcher(finishedPattern(), new StageProgress(run));
+      run.watcher = new CloudInitWatcher(run.finishedPattern, new StageProgress(run));
       boolean echo = console.verbosity() == Console.Verbosity.VERBOSE;
       run.tail =
           LogTail.start(
@@ -372,6 +416,7 @@ public final class Configurator {
               + ", "
               + run.acceleration.accelerator().name()
               + ")");
+      run.progress.step("booting");
       run.vm = QemuVm.start(command);
     }
 
@@ -422,7 +467,7 @@ public final class Configurator {
           Thread.sleep(200);
         }
       } finally {
-        console.done("cloud-init");
+        run.progress.step(null);
       }
       run.bootToFinished = Duration.ofNanos(System.nanoTime() - bootNanos);
       if (run.watcher.finished().map(f -> f.line().contains("DataSourceNone")).orElse(false)) {
@@ -471,6 +516,7 @@ public final class Configurator {
     public void run(Run run) {
       long start = System.nanoTime();
       if (run.vm.isAlive()) {
+        run.progress.step("powering off");
         QemuVm.PowerOff result = run.vm.powerOff(POWER_OFF_GRACE);
         if (!result.clean()) {
           throw new GenVmException(
@@ -501,8 +547,8 @@ public final class Configurator {
         return;
       }
       long start = System.nanoTime();
-      console.info("resetting with virt-sysprep");
-      boolean tcg = run.acceleration.accelerator() != org.genvmimage.qemu.Accelerator.KVM;
+      run.progress.step("resetting with virt-sysprep");
+      boolean tcg = tcg(run);
       Duration left =
           settings.timeout().minus(Duration.ofNanos(System.nanoTime() - run.startNanos));
       new VirtSysprep(runner, "virt-sysprep")
@@ -526,13 +572,12 @@ public final class Configurator {
       long start = System.nanoTime();
       Path image = settings.image();
       run.flattened = run.workDir.resolve("configured.qcow2");
-      console.info("writing the configured image");
+      run.progress.step("committing");
       qemuImg.convert(
           run.overlay,
           "qcow2",
           run.flattened,
-          p -> console.progress("commit", String.format(Locale.ROOT, "writing %3.0f%%", p)));
-      console.done("commit");
+          p -> run.progress.detail(String.format(Locale.ROOT, "%3.0f%%", p)));
       PosixFileAttributes attributes = Files.readAttributes(image, PosixFileAttributes.class);
       Files.setPosixFilePermissions(run.flattened, attributes.permissions());
       try {
@@ -546,6 +591,7 @@ public final class Configurator {
       FileSync.force(run.flattened);
       FileSync.moveAtomically(run.flattened, image);
       run.commit = Duration.ofNanos(System.nanoTime() - start);
+      run.progress.step(null);
       deleteTree(run.workDir);
       closeLock(run);
     }
@@ -563,8 +609,8 @@ public final class Configurator {
     }
   }
 
-  /** Shows cloud-init's stage, with the time since the run started. */
-  private final class StageProgress implements CloudInitWatcher.Listener {
+  /** Shows cloud-init's stage on the status line. */
+  private static final class StageProgress implements CloudInitWatcher.Listener {
     private final Run run;
 
     StageProgress(Run run) {
@@ -573,11 +619,11 @@ public final class Configurator {
 
     @Override
     public void stageChanged(CloudInitWatcher.Stage stage, String line) {
-      String name =
-          stage.name().toLowerCase(Locale.ROOT).replace('_', '-').replace("modules-", "modules:");
-      console.progress(
-          "cloud-init",
-          name + " (" + Units.duration(Duration.ofNanos(System.nanoTime() - run.startNanos)) + ")");
+      if (stage != CloudInitWatcher.Stage.FINISHED && stage != CloudInitWatcher.Stage.WAITING) {
+        String name =
+            stage.name().toLowerCase(Locale.ROOT).replace('_', '-').replace("modules-", "modules:");
+        run.progress.step("cloud-init " + name);
+      }
     }
   }
 
@@ -602,6 +648,119 @@ public final class Configurator {
     } catch (IOException ignored) {
       // the lock goes with the process anyway
     }
+  }
+
+  /**
+   * The checks before anything is written, shared by a run and a dry run: the image (and, for a
+   * run, its lock), qemu-img info, the emulator and accelerator, {@code --finished-pattern}, the
+   * QMP socket path and the virt-sysprep operations.
+   */
+  private void inspect(Run run, boolean lock) throws IOException {
+    Path image = settings.image();
+    if (!Files.isRegularFile(image)) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT,
+          image
+              + ": no such image; build it first (gen-vm-image, or make build), or pass"
+              + " --image-input-path");
+    }
+    if (lock) {
+      run.lockChannel =
+          FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      takeLock(run);
+    } else if (Files.isRegularFile(lockFile())) {
+      try (FileChannel channel = FileChannel.open(lockFile(), StandardOpenOption.WRITE)) {
+        run.lockChannel = channel;
+        takeLock(run);
+        run.lock.release();
+      } finally {
+        run.lock = null;
+        run.lockChannel = null;
+      }
+    }
+    run.imageInfo = qemuImg.info(image);
+    run.emulator = EmulatorLocator.system().locate();
+    run.acceleration =
+        AcceleratorChooser.forHost(run.emulator)
+            .choose(
+                settings.accelerator(),
+                settings.cpuModelExplicit()
+                    ? CpuModel.explicit(settings.cpuModel())
+                    : CpuModel.DEFAULT);
+    run.finishedPattern = finishedPattern();
+    checkSocketPath(settings.qmpSocket().toAbsolutePath().normalize());
+    if (settings.reset()) {
+      run.resetOperations =
+          new VirtSysprep(runner, "virt-sysprep").operations(settings.resetOperations());
+    }
+  }
+
+  private void takeLock(Run run) throws IOException {
+    try {
+      run.lock = run.lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      run.lock = null;
+    }
+    if (run.lock == null) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT,
+          settings.image() + ": another configure-vm-image is working on it");
+    }
+  }
+
+  /** A file or folder where the QMP socket goes would stop QEMU: said before anything starts. */
+  private static void checkSocketPath(Path socket) {
+    if (Files.isDirectory(socket, LinkOption.NOFOLLOW_LINKS)
+        || Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS)) {
+      throw new GenVmException(
+          ExitCode.USAGE,
+          "the QMP socket path "
+              + socket
+              + " is taken by a "
+              + (Files.isDirectory(socket, LinkOption.NOFOLLOW_LINKS) ? "directory" : "file")
+              + ": choose another path or remove it");
+    }
+  }
+
+  /** The cloud-init seed, checked (exit code 3 for invalid files); its warnings are shown. */
+  private Seed seed() {
+    SeedBuilder builder =
+        new SeedBuilder()
+            .userData(settings.userData())
+            .metaData(settings.metaData())
+            .vendorData(settings.vendorData(), settings.vendorDataRequired());
+    if (settings.networkConfig() != null) {
+      builder.networkConfig(settings.networkConfig(), true);
+    }
+    Seed seed = builder.build();
+    for (String warning : seed.warnings()) {
+      console.warn(warning);
+    }
+    return seed;
+  }
+
+  /** The QEMU command line of the run: the overlay, the seed, QMP and the console log. */
+  private QemuSystemCommand qemuCommand(Run run) {
+    return QemuSystemCommand.builder(run.emulator)
+        .acceleration(run.acceleration)
+        .cpus(settings.cpus())
+        .memoryMib(settings.memoryMib())
+        .networking(settings.networking())
+        .disk(run.overlay, "qcow2")
+        .seed(settings.seedOutput())
+        .qmpSocket(settings.qmpSocket())
+        .serialLog(settings.serialLog())
+        .build();
+  }
+
+  private static boolean tcg(Run run) {
+    return run.acceleration.accelerator() != org.genvmimage.qemu.Accelerator.KVM;
+  }
+
+  /** The folder beside the image that holds the overlay while the guest runs. */
+  private Path workDir() {
+    Path image = settings.image().toAbsolutePath();
+    return image.resolveSibling("." + image.getFileName() + ".configure");
   }
 
   private Path lockFile() {

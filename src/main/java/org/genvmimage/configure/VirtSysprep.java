@@ -4,8 +4,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
 import org.genvmimage.process.CommandRunner;
 import org.genvmimage.process.CommandSpec;
 import org.genvmimage.process.InstallHint;
@@ -44,6 +48,86 @@ public final class VirtSysprep {
       env.put("LIBGUESTFS_BACKEND_SETTINGS", "force_tcg");
     }
     return env;
+  }
+
+  /**
+   * One of virt-sysprep's operations, as {@code --list-operations} prints it.
+   *
+   * @param enabledByDefault whether it runs when {@code --operations} is not given
+   */
+  record Operation(String name, boolean enabledByDefault) {}
+
+  /** Parses {@code virt-sysprep --list-operations}: {@code name * description}, '*' = default. */
+  static List<Operation> parseOperations(String listing) {
+    List<Operation> operations = new ArrayList<>();
+    for (String line : listing.split("\n")) {
+      String[] parts = line.strip().split("\\s+", 3);
+      if (parts.length >= 1 && !parts[0].isEmpty()) {
+        operations.add(new Operation(parts[0], parts.length > 1 && parts[1].equals("*")));
+      }
+    }
+    return operations;
+  }
+
+  /**
+   * The operations that run for a {@code --operations} value, as virt-sysprep reads it: a comma
+   * list of names, {@code defaults} and {@code all}, each name may be negated with '-'; null or
+   * blank means the defaults.
+   *
+   * @throws GenVmException USAGE for a name virt-sysprep does not know
+   */
+  static List<String> resolve(String requested, List<Operation> known) {
+    Set<String> result = new LinkedHashSet<>();
+    if (requested == null || requested.isBlank()) {
+      requested = "defaults";
+    }
+    Set<String> names = new LinkedHashSet<>();
+    known.forEach(o -> names.add(o.name()));
+    for (String token : requested.split(",")) {
+      String item = token.strip();
+      boolean remove = item.startsWith("-");
+      String name = remove ? item.substring(1) : item;
+      List<String> selected;
+      if (name.equals("defaults")) {
+        selected = known.stream().filter(Operation::enabledByDefault).map(Operation::name).toList();
+      } else if (name.equals("all")) {
+        selected = List.copyOf(names);
+      } else if (names.contains(name)) {
+        selected = List.of(name);
+      } else if (name.isEmpty()) {
+        continue;
+      } else {
+        throw new GenVmException(
+            ExitCode.USAGE,
+            "--reset-operations: virt-sysprep has no operation '"
+                + name
+                + "' (see virt-sysprep --list-operations)");
+      }
+      if (remove) {
+        selected.forEach(result::remove);
+      } else {
+        result.addAll(selected);
+      }
+    }
+    return known.stream().map(Operation::name).filter(result::contains).toList();
+  }
+
+  /**
+   * The operations virt-sysprep would run for {@code requested} ({@code --reset-operations}, null
+   * for its defaults), from its {@code --list-operations}; nothing is touched.
+   *
+   * @throws GenVmException TOOL_MISSING when virt-sysprep is not installed, USAGE for an unknown
+   *     operation
+   */
+  public List<String> operations(String requested) {
+    String listing =
+        runner
+            .run(
+                CommandSpec.of(executable, "--list-operations")
+                    .withTimeout(Duration.ofSeconds(60))
+                    .withMissingHint(MISSING_HINT))
+            .stdout();
+    return resolve(requested, parseOperations(listing));
   }
 
   /** Runs virt-sysprep on the image; failures are TOOL_FAILED with its stderr tail. */

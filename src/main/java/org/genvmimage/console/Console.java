@@ -49,6 +49,11 @@ public final class Console implements AutoCloseable {
     return verbosity;
   }
 
+  /** Whether progress is one line redrawn in place (a terminal), not plain lines. */
+  public boolean animated() {
+    return animated;
+  }
+
   public synchronized void info(String message) {
     if (verbosity != Verbosity.QUIET) {
       println(message);

@@ -2,6 +2,8 @@ package org.genvmimage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.download.TestHttpServer;
 import org.genvmimage.testing.TestImages;
@@ -115,10 +119,54 @@ class ConfigureVmImageTest {
             + "users:\n  - name: tester\n    shell: /bin/bash\n"
             + "write_files:\n  - path: /etc/gen-vm-image-test\n    content: \"written by cloud-init\\n\"\n");
 
-    Result r = configure("--timeout", "20m");
+    Result r = configure("--timeout", "20m", "--output", "json");
 
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).contains(image + "  configured").contains("cloud-init 22.4");
+    JsonNode doc = new ObjectMapper().readTree(r.out());
+    assertThat(doc.get("command").asText()).isEqualTo("configure-vm-image");
+    assertThat(doc.get("status").asText()).isEqualTo("ok");
+    assertThat(doc.get("exit_code").asInt()).isZero();
+    assertThat(doc.get("dry_run").asBoolean()).isFalse();
+    assertThat(doc.get("error").isNull()).isTrue();
+    assertThat(doc.at("/image/path").asText()).isEqualTo(image.toString());
+    assertThat(doc.at("/image/format").asText()).isEqualTo("qcow2");
+    assertThat(doc.at("/image/virtual_size").asLong()).isPositive();
+    assertThat(doc.get("accelerator").asText()).isIn("kvm", "tcg");
+    String version = doc.at("/cloud_init/version").asText();
+    assertThat(version).startsWith("22.4");
+    assertThat(guestPackageVersion("cloud-init")).as("the guest's cloud-init").startsWith(version);
+    assertThat(doc.at("/cloud_init/datasource").asText()).startsWith("DataSourceNoCloud");
+    assertThat(doc.at("/cloud_init/warnings").isArray()).isTrue();
+    JsonNode stages = doc.at("/cloud_init/stages");
+    assertThat(stages.findValuesAsText("name"))
+        .containsExactly("init-local", "init", "modules:config", "modules:final");
+    double previous = 0;
+    for (JsonNode stage : stages) {
+      double seconds = stage.get("seconds_after_boot").asDouble();
+      assertThat(seconds).as(stage.toString()).isGreaterThan(previous);
+      previous = seconds;
+    }
+    assertThat(doc.get("guest_uptime").asDouble()).isGreaterThan(previous);
+    for (String step :
+        List.of("seed", "boot_to_finished", "power_off", "reset", "commit", "total")) {
+      assertThat(doc.at("/durations/" + step).isDouble()).as(step).isTrue();
+      assertThat(doc.at("/durations/" + step).asDouble()).as(step).isPositive();
+    }
+    assertThat(doc.at("/durations/total").asDouble())
+        .isGreaterThan(doc.at("/durations/boot_to_finished").asDouble());
+    assertThat(doc.get("serial_log").asText())
+        .isEqualTo(dir.resolve("image-config/console.log").toString());
+    assertThat(doc.get("plan").isNull()).isTrue();
+    assertThat(progressSteps(r.err()))
+        .containsExactly(
+            "booting",
+            "cloud-init init-local",
+            "cloud-init init",
+            "cloud-init modules:config",
+            "cloud-init modules:final",
+            "powering off",
+            "resetting with virt-sysprep",
+            "committing");
     assertThat(guestFile("/etc/gen-vm-image-test")).isEqualTo("written by cloud-init\n");
     assertThat(guestFile("/etc/passwd")).contains("\ntester:");
     assertThat(guestFile("/etc/hostname")).isEqualTo("configured-host\n");
@@ -222,6 +270,27 @@ class ConfigureVmImageTest {
 
     assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(r.err()).contains(image + ": no such image").contains("gen-vm-image");
+  }
+
+  /** The plain progress lines on stderr, in order: the step of each, without the clock. */
+  static List<String> progressSteps(String err) {
+    List<String> steps = new ArrayList<>();
+    Matcher m = Pattern.compile("(?m)^configuring image\\.qcow2: (.+?)  \\d+:\\d\\d$").matcher(err);
+    while (m.find()) {
+      steps.add(m.group(1));
+    }
+    return steps;
+  }
+
+  /** The version of a Debian package installed in the image. */
+  String guestPackageVersion(String name) throws IOException, InterruptedException {
+    String status = guestFile("/var/lib/dpkg/status");
+    assertThat(status).isNotNull();
+    Matcher m =
+        Pattern.compile("(?ms)^Package: " + Pattern.quote(name) + "$.*?^Version: (\\S+)$")
+            .matcher(status);
+    assertThat(m.find()).as(name + " in /var/lib/dpkg/status").isTrue();
+    return m.group(1);
   }
 
   static String sha256(Path file) throws IOException {

@@ -117,6 +117,40 @@ class CloudInitWatcherTest {
   }
 
   @Test
+  void keepsTheStagesWithTheirUptimeAndTheDatasource() {
+    CloudInitWatcher watcher = new CloudInitWatcher();
+
+    ConsoleSamples.DEBIAN_12.lines().forEach(watcher::accept);
+
+    assertThat(watcher.stages())
+        .containsExactly(
+            new CloudInitWatcher.StageSeen(INIT_LOCAL, "init-local", 5.58),
+            new CloudInitWatcher.StageSeen(INIT, "init", 7.87),
+            new CloudInitWatcher.StageSeen(MODULES_CONFIG, "modules:config", 10.15),
+            new CloudInitWatcher.StageSeen(MODULES_FINAL, "modules:final", 70.05));
+    assertThat(watcher.datasource()).contains("DataSourceNoCloud [seed=/dev/sr0][dsmode=net]");
+  }
+
+  @Test
+  void stageAndFinalMessagesCutByKernelMessagesAreFound() {
+    Recorder recorder = new Recorder();
+    CloudInitWatcher watcher = watcher(recorder);
+
+    watcher.accept(
+        "[    7.901234] cloud-init[310]: Cloud-init v. 22.4.2 running 'init' at Tue, 21 Nov 2023"
+            + " 09:5[    7.950000] EXT4-fs (vda1): resized filesystem to 2621179\r\n"
+            + "9:07 +0000. Up 7.87 seconds.\r\n"
+            + "cloud-init[600]: Cloud-init v. 22.4.2 finished at Tue, 21 Nov 2023 10:00:01 +0000."
+            + " Datasource DataSourceNoCloud [seed=/dev/sr0].  Up 71.[   71.9] random: crng\r\n"
+            + "83 seconds\r\n");
+
+    assertThat(recorder.stages).containsExactly(INIT, FINISHED);
+    assertThat(watcher.stages()).extracting(s -> s.secondsAfterBoot()).containsExactly(7.87);
+    assertThat(watcher.finished().orElseThrow().uptime()).isEqualTo(Duration.ofMillis(71_830));
+    assertThat(watcher.problems()).isEmpty();
+  }
+
+  @Test
   void sameResultWhetherFedLineByLineOrAllAtOnce() {
     CloudInitWatcher byLine = new CloudInitWatcher();
     CloudInitWatcher atOnce = new CloudInitWatcher();

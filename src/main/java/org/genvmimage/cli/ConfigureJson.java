@@ -1,0 +1,143 @@
+package org.genvmimage.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import org.genvmimage.cloudinit.CloudInitWatcher;
+import org.genvmimage.cloudinit.SeedFile;
+import org.genvmimage.configure.ConfigurePlan;
+import org.genvmimage.configure.ConfigureResult;
+
+/**
+ * The {@code --output json} document of configure-vm-image: the shared fields of {@link
+ * JsonReport}, then {@code image}, {@code accelerator}, {@code cloud_init}, {@code durations},
+ * {@code guest_uptime}, {@code serial_log}, and for a dry run {@code plan}. Every field is always
+ * there; what the run did not reach is null.
+ */
+final class ConfigureJson {
+  private ConfigureJson() {}
+
+  /**
+   * The document.
+   *
+   * @param image the image path, used when neither a result nor a plan exists
+   * @param result what the run reached, or null (dry run, or a failure before it started)
+   * @param plan the dry run's plan, or null
+   * @param error the failure's message, or null
+   */
+  static ObjectNode document(
+      Path image,
+      Path serialLog,
+      boolean dryRun,
+      ConfigureResult result,
+      ConfigurePlan plan,
+      int exitCode,
+      String error) {
+    ObjectNode doc = JsonReport.documentNode(ConfigureVmImageCommand.NAME, exitCode, dryRun, error);
+    ObjectNode img = doc.putObject("image");
+    img.put("path", absolute(image));
+    String format = null;
+    Long virtualSize = null;
+    String accelerator = null;
+    if (result != null) {
+      format = result.imageFormat();
+      virtualSize = result.virtualSize();
+      accelerator = result.accelerator();
+    } else if (plan != null) {
+      format = plan.imageInfo().format();
+      virtualSize = plan.imageInfo().virtualSize();
+      accelerator = plan.acceleration().accelerator().name();
+    }
+    img.put("format", format);
+    img.put("virtual_size", virtualSize);
+    doc.put("accelerator", accelerator == null ? null : accelerator.toLowerCase(Locale.ROOT));
+    if (result != null
+        && (result.bootToFinished() != null
+            || result.cloudInitVersion() != null
+            || !result.stages().isEmpty()
+            || !result.warnings().isEmpty())) {
+      ObjectNode cloudInit = doc.putObject("cloud_init");
+      cloudInit.put("version", result.cloudInitVersion());
+      cloudInit.put("datasource", result.datasource());
+      ArrayNode warnings = cloudInit.putArray("warnings");
+      result.warnings().forEach(warnings::add);
+      ArrayNode stages = cloudInit.putArray("stages");
+      for (CloudInitWatcher.StageSeen stage : result.stages()) {
+        stages
+            .addObject()
+            .put("name", stage.name())
+            .put("seconds_after_boot", stage.secondsAfterBoot());
+      }
+    } else {
+      doc.putNull("cloud_init");
+    }
+    if (result != null) {
+      ObjectNode durations = doc.putObject("durations");
+      seconds(durations, "seed", result.seed());
+      seconds(durations, "boot_to_finished", result.bootToFinished());
+      seconds(durations, "power_off", result.powerOff());
+      seconds(durations, "reset", result.reset());
+      seconds(durations, "commit", result.commit());
+      seconds(durations, "total", result.total());
+      doc.put("guest_uptime", result.guestUptimeSeconds());
+    } else {
+      doc.putNull("durations");
+      doc.putNull("guest_uptime");
+    }
+    doc.put("serial_log", absolute(plan != null ? plan.serialLog() : serialLog));
+    if (plan != null) {
+      plan(doc.putObject("plan"), plan);
+    } else {
+      doc.putNull("plan");
+    }
+    return doc;
+  }
+
+  private static void plan(ObjectNode node, ConfigurePlan plan) {
+    node.put("accelerator_reason", plan.acceleration().reason());
+    node.put("cpu_model", plan.acceleration().cpuModel());
+    node.put("emulator", plan.emulator().toString());
+    ArrayNode argv = node.putArray("argv");
+    plan.command().forEach(argv::add);
+    ObjectNode seed = node.putObject("seed");
+    seed.put("path", absolute(plan.seedOutput()));
+    seed.put("size", plan.seedSize());
+    ArrayNode files = seed.putArray("files");
+    for (SeedFile file : plan.seedFiles()) {
+      files
+          .addObject()
+          .put("name", file.name())
+          .put("size", file.size())
+          .put("format", file.format())
+          .put("source", absolute(file.source()))
+          .put("text", ConfigurePlan.text(file));
+    }
+    ArrayNode warnings = seed.putArray("warnings");
+    plan.seedWarnings().forEach(warnings::add);
+    node.put("overlay", absolute(plan.overlay()));
+    node.put("qmp_socket", absolute(plan.qmpSocket()));
+    node.put("qmp_socket_linked", plan.qmpSocketLinked());
+    if (plan.reset() == null) {
+      node.putNull("reset");
+    } else {
+      ObjectNode reset = node.putObject("reset");
+      ArrayNode resetArgv = reset.putArray("argv");
+      plan.reset().command().forEach(resetArgv::add);
+      ObjectNode env = reset.putObject("env");
+      plan.reset().environment().forEach(env::put);
+      ArrayNode ops = reset.putArray("operations");
+      plan.reset().operations().forEach(ops::add);
+    }
+    node.put("commit_target", absolute(plan.commitTarget()));
+  }
+
+  private static void seconds(ObjectNode node, String name, Duration duration) {
+    node.put(name, duration == null ? null : Math.round(duration.toNanos() / 1e3) / 1e6);
+  }
+
+  private static String absolute(Path path) {
+    return path == null ? null : path.toAbsolutePath().normalize().toString();
+  }
+}

@@ -1,0 +1,265 @@
+package org.genvmimage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.download.TestHttpServer;
+import org.genvmimage.qemu.EmulatorLocator;
+import org.genvmimage.testing.TestImages;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * configure-vm-image --dry-run against a real qcow2 (made by qemu-img), the real emulator lookup,
+ * the real KVM check and the real virt-sysprep operation list: the plan is complete, and the folder
+ * is byte for byte as it was.
+ */
+class ConfigureDryRunTest {
+  @TempDir Path dir;
+  Path image;
+  Path config;
+  Map<String, String> before;
+  Path socket;
+
+  record Result(int exit, String out, String err) {}
+
+  @BeforeEach
+  void setUp() throws IOException {
+    image = dir.resolve("generated-images/image.qcow2");
+    Files.createDirectories(image.getParent());
+    TestImages.run("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "64M");
+    socket = dir.resolve("generated-images/qmp");
+    config = dir.resolve("cloud-init-config");
+    Files.createDirectories(config);
+    Files.writeString(config.resolve("user-data"), "#cloud-config\nhostname: planned\n");
+    Files.writeString(config.resolve("meta-data"), "instance-id: plan-1\n");
+    Files.writeString(config.resolve("vendor-data"), "#cloud-config\n{}\n");
+  }
+
+  List<String> args(String... extra) {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "--dry-run",
+                "--image-input-path",
+                image.toString(),
+                "--image-qemu-socket-path",
+                socket.toString(),
+                "--config-user-data-path",
+                config.resolve("user-data").toString(),
+                "--config-meta-data-path",
+                config.resolve("meta-data").toString(),
+                "--config-vendor-data-path",
+                config.resolve("vendor-data").toString(),
+                "--config-seed-output-path",
+                dir.resolve("image-config/seed.img").toString(),
+                "--network",
+                "none"));
+    all.addAll(List.of(extra));
+    return all;
+  }
+
+  Result dryRun(String... extra) throws IOException {
+    before = snapshot(dir);
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int code =
+        ConfigureVmImageCommand.run(
+            new PrintWriter(o), new PrintWriter(e), args(extra).toArray(String[]::new));
+    assertThat(snapshot(dir)).as("the folder after the dry run").isEqualTo(before);
+    return new Result(code, o.toString(), e.toString());
+  }
+
+  @Test
+  void printsThePlanAndChangesNothing() throws Exception {
+    Result r = dryRun();
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    Path emulator = EmulatorLocator.system().locate();
+    Path overlay = dir.resolve("generated-images/.image.qcow2.configure/overlay.qcow2");
+    assertThat(r.out().lines())
+        .contains(
+            "image:        " + image + " (qcow2, virtual size 64 MiB)",
+            "emulator:     " + emulator,
+            "  user-data  32 B  #cloud-config  from " + config.resolve("user-data"),
+            "    | hostname: planned",
+            "    | instance-id: plan-1",
+            "serial log:   " + dir.resolve("image-config/console.log"),
+            "commit:       " + image + " (replaced in one atomic rename)")
+        .anyMatch(
+            l ->
+                l.startsWith("accelerator:  TCG, CPU model max (using TCG: ")
+                    || l.startsWith("accelerator:  KVM, CPU model host (using KVM"))
+        .anyMatch(
+            l ->
+                l.startsWith("reset:        LIBGUESTFS_BACKEND=direct ")
+                    && l.contains(" virt-sysprep --format qcow2 -a " + overlay))
+        .anyMatch(l -> l.startsWith("  operations (") && l.contains("machine-id"));
+    assertThat(r.out()).contains("-drive file=" + overlay + ",if=virtio,format=qcow2,cache=unsafe");
+  }
+
+  @Test
+  void jsonHasTheExactCommandLineWithThePathsARunWouldUse() throws Exception {
+    Result r = dryRun("--output", "json", "--no-reset");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode doc = new ObjectMapper().readTree(r.out());
+    assertThat(doc.get("command").asText()).isEqualTo("configure-vm-image");
+    assertThat(doc.get("dry_run").asBoolean()).isTrue();
+    assertThat(doc.get("status").asText()).isEqualTo("ok");
+    assertThat(doc.at("/image/format").asText()).isEqualTo("qcow2");
+    assertThat(doc.at("/image/virtual_size").asLong()).isEqualTo(64L << 20);
+    assertThat(doc.get("accelerator").asText()).isIn("kvm", "tcg");
+    List<String> argv = ConfigureJsonTest.texts(doc.at("/plan/argv"));
+    Path overlay = dir.resolve("generated-images/.image.qcow2.configure/overlay.qcow2");
+    assertThat(argv.get(0)).isEqualTo(EmulatorLocator.system().locate().toString());
+    assertThat(argv.get(argv.indexOf("-accel") + 1)).startsWith(doc.get("accelerator").asText());
+    assertThat(argv)
+        .containsSubsequence("-nic", "none")
+        .containsSubsequence("-m", "1024M")
+        .contains(
+            "file=" + overlay + ",if=virtio,format=qcow2,cache=unsafe",
+            "file=" + dir.resolve("image-config/seed.img") + ",media=cdrom,readonly=on,format=raw",
+            "socket,id=qmp,path=" + dir.resolve("generated-images/qmp") + ",server=on,wait=off",
+            "file,id=serial0,path=" + dir.resolve("image-config/console.log"));
+    assertThat(doc.at("/plan/overlay").asText()).isEqualTo(overlay.toString());
+    assertThat(doc.at("/plan/qmp_socket_linked").asBoolean()).isFalse();
+    assertThat(ConfigureJsonTest.texts(doc.at("/plan/seed/files")).size()).isEqualTo(3);
+    assertThat(doc.at("/plan/seed/files").findValuesAsText("name"))
+        .containsExactly("meta-data", "user-data", "vendor-data");
+    assertThat(doc.at("/plan/seed/files/1/text").asText())
+        .isEqualTo("#cloud-config\nhostname: planned\n");
+    assertThat(doc.at("/plan/reset").isNull()).as("--no-reset").isTrue();
+    assertThat(doc.at("/plan/commit_target").asText()).isEqualTo(image.toString());
+  }
+
+  @Test
+  void aSocketPathTooLongForUnixSocketsIsShownAsALink() throws Exception {
+    socket = dir.resolve("s".repeat(120));
+    Result r = dryRun("--output", "json");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode doc = new ObjectMapper().readTree(r.out());
+    assertThat(doc.at("/plan/qmp_socket_linked").asBoolean()).isTrue();
+    assertThat(r.out()).contains("path=" + socket + ",server=on");
+  }
+
+  @Test
+  void aMissingImageGivesTheExitCodeOfARunAndAJsonDocument() throws Exception {
+    Files.delete(image);
+
+    Result r = dryRun("--output", "json");
+
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains(image + ": no such image");
+    JsonNode doc = new ObjectMapper().readTree(r.out());
+    assertThat(doc.get("status").asText()).isEqualTo("failed");
+    assertThat(doc.get("exit_code").asInt()).isEqualTo(3);
+    assertThat(doc.get("error").asText()).contains("no such image");
+    assertThat(doc.get("plan").isNull()).isTrue();
+  }
+
+  @Test
+  void invalidUserDataGivesTheExitCodeOfARun() throws Exception {
+    Files.writeString(config.resolve("user-data"), "#cloud-config\nusers: [\n");
+
+    Result r = dryRun();
+
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains(config.resolve("user-data") + ":3:");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void unknownResetOperationsAndABadFinishedPatternAreUsageErrors() throws Exception {
+    Result ops = dryRun("--reset-operations", "defaults,machine-ids");
+    assertThat(ops.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(ops.err()).contains("'machine-ids'");
+
+    Result pattern = dryRun("--finished-pattern", "(unclosed");
+    assertThat(pattern.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(pattern.err()).contains("--finished-pattern");
+  }
+
+  @Test
+  void anImageThatAnotherRunIsConfiguringIsReported() throws Exception {
+    Path lockFile = image.resolveSibling(".image.qcow2.configure.lock");
+    try (FileChannel channel =
+            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.lock()) {
+      Result r = dryRun();
+
+      assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+      assertThat(r.err()).contains("another configure-vm-image is working on it");
+    }
+  }
+
+  @Test
+  void aMissingEmulatorIsExitCode7() throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                ConfigureVmImageCommand.class.getName()));
+    command.addAll(args("--output", "json"));
+    before = snapshot(dir);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put(EmulatorLocator.ENV, dir.resolve("no-such-qemu").toString());
+    builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = builder.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(p.exitValue()).isEqualTo(ExitCode.TOOL_MISSING);
+    JsonNode doc = new ObjectMapper().readTree(out);
+    assertThat(doc.get("exit_code").asInt()).isEqualTo(7);
+    assertThat(doc.get("error").asText()).contains("qemu-system-x86");
+    assertThat(snapshot(dir)).isEqualTo(before);
+  }
+
+  /** Every path below a folder (hidden ones too) with its kind, size, time and content hash. */
+  static Map<String, String> snapshot(Path folder) throws IOException {
+    Map<String, String> entries = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(folder)) {
+      for (Path p : walk.toList()) {
+        String state;
+        if (Files.isSymbolicLink(p)) {
+          state = "link " + Files.readSymbolicLink(p);
+        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          state = "dir " + Files.getLastModifiedTime(p);
+        } else {
+          state =
+              "file "
+                  + Files.size(p)
+                  + " "
+                  + Files.getLastModifiedTime(p)
+                  + " "
+                  + TestHttpServer.sha256(Files.readAllBytes(p));
+        }
+        entries.put(folder.relativize(p).toString(), state);
+      }
+    }
+    return entries;
+  }
+}
