@@ -18,7 +18,7 @@ public final class Cli {
     cl.setUsageHelpAutoWidth(true);
     cl.setParameterExceptionHandler(
         (ex, args) -> {
-          String name = ex.getCommandLine().getCommandName();
+          String name = ex.getCommandLine().getCommandSpec().qualifiedName();
           PrintWriter w = ex.getCommandLine().getErr();
           w.println(name + ": " + ex.getMessage());
           CommandLine.UnmatchedArgumentException.printSuggestions(ex, w);
@@ -28,9 +28,12 @@ public final class Cli {
         });
     cl.setExecutionExceptionHandler(
         (ex, line, parseResult) -> {
-          String name = line.getCommandName();
+          String name = line.getCommandSpec().qualifiedName();
           PrintWriter w = line.getErr();
-          boolean stacktrace = parseResult.hasMatchedOption("--stacktrace");
+          boolean stacktrace = false;
+          for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+            stacktrace |= r.hasMatchedOption("--stacktrace");
+          }
           int code;
           if (ex instanceof GenVmException g) {
             for (String l : g.getMessage().split("\n")) {

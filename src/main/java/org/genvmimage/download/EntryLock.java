@@ -1,0 +1,45 @@
+package org.genvmimage.download;
+
+/**
+ * A held lock on one {@link DownloadCache} entry ({@code <type>/<hex>.lock}): shared by the builds
+ * that read the entry, exclusive for whoever writes or removes it. Close it to let go; closing
+ * again does nothing.
+ */
+public final class EntryLock implements AutoCloseable {
+  private final String checksumType;
+  private final String checksumHex;
+  private final FileLocks.Held held;
+
+  EntryLock(String checksumType, String checksumHex, FileLocks.Held held) {
+    this.checksumType = checksumType;
+    this.checksumHex = checksumHex;
+    this.held = held;
+  }
+
+  public String checksumType() {
+    return checksumType;
+  }
+
+  public String checksumHex() {
+    return checksumHex;
+  }
+
+  /** True for a shared (reading) lock, false for an exclusive one. */
+  public boolean shared() {
+    return held.shared();
+  }
+
+  /** True until closed. */
+  public boolean isHeld() {
+    return held.isHeld();
+  }
+
+  @Override
+  public void close() {
+    held.close();
+  }
+
+  boolean isExclusiveFor(String type, String hex) {
+    return !shared() && isHeld() && checksumType.equals(type) && checksumHex.equals(hex);
+  }
+}
