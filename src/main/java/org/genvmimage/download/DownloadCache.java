@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@code <type>} is the canonical hashlib name ({@code sha256}) and {@code <hex>} the lower-case
  * digest.
  *
- * <p><b>Locking.</b> Builds hold an entry's lock shared while they read it; whoever writes or
- * removes an entry holds it exclusively ({@link #lockExclusive}), so a reader never sees a
- * half-removed entry and a removal never pulls a file from under a reader. Locks hold across
+ * <p><b>Locking.</b> Builds hold an entry's lock shared while they look it up, download it (then
+ * also holding its write lock, so that one download runs at a time) and read it; whoever removes an
+ * entry holds its lock exclusively ({@link #lockExclusive}), so a reader never sees a half-removed
+ * entry and a removal never pulls a file from under a reader or a download. Locks hold across
  * threads and processes ({@link FileLocks}). An entry lock file is opened only while the cache's
  * {@code .lock} is held shared, and waiting for the entry's lock happens within that; so a remover
  * that holds the entry exclusively and gets {@code .lock} exclusively knows that no one has the
@@ -281,6 +282,18 @@ public final class DownloadCache {
   EntryLock lock(String checksumType, String hex, boolean shared, FileLocks.Waiting waiting)
       throws IOException, InterruptedException {
     return acquire(checksumType, hex, shared, true, waiting);
+  }
+
+  /**
+   * Takes the entry's write lock, which serialises the downloads of one entry, for a holder of its
+   * lock held shared; let go of it first.
+   */
+  EntryLock lockWriting(EntryLock reading, FileLocks.Waiting waiting)
+      throws IOException, InterruptedException {
+    return new EntryLock(
+        reading.checksumType(),
+        reading.checksumHex(),
+        FileLocks.lockWrite(reading.held(), waiting));
   }
 
   private EntryLock acquire(

@@ -37,11 +37,12 @@ import org.slf4j.LoggerFactory;
  *       changed file). Within a run, a retry after a cut continues where the bytes stopped.
  *   <li><b>Local files.</b> A {@code file:} source is hashed in place and returned as it is, not
  *       copied into the cache.
- *   <li><b>Concurrency.</b> An entry is looked up under its lock held shared, and downloaded under
- *       it held exclusively ({@link DownloadCache#lockShared}, across threads and processes), so
- *       fetches of one entry download it once and the later ones wait and hit the cache; different
- *       entries download in parallel. {@link #fetchAndHold} keeps the entry locked shared while the
- *       caller reads it, so that removing it from the cache waits until then.
+ *   <li><b>Concurrency.</b> An entry is looked up and downloaded under its lock held shared ({@link
+ *       DownloadCache#lockShared}, across threads and processes), which keeps removals out; a
+ *       download also holds the entry's write lock, so fetches of one entry download it once and
+ *       the later ones wait and hit the cache; different entries download in parallel. {@link
+ *       #fetchAndHold} keeps the entry locked shared while the caller reads it, so that removing it
+ *       from the cache waits until then.
  *   <li><b>Interrupts.</b> An interrupted fetch cancels its exchange (closing the connection),
  *       keeps the {@code .part} for a resume, and throws {@link ExitCode#INTERRUPTED} with the
  *       thread's interrupt flag set again.
@@ -339,60 +340,45 @@ public final class Downloader {
 
   // ---- the cache
 
-  /** How often an entry may be removed between its download and its use before giving up. */
-  private static final int MAX_REMOVALS = 5;
-
   private FetchLease fetchIntoCache(
       URI source, String type, String hex, DownloadListener listener) {
     Path lockPath = cache.lockPath(type, hex);
-    long network = 0;
     try {
-      for (int attempt = 1; ; attempt++) {
-        EntryLock reading = lockForReading(source, type, hex);
-        if (reading == null) {
-          Optional<FetchResult> unlocked = hit(source, type, hex, false);
-          if (unlocked.isPresent()) {
-            return new FetchLease(unlocked.get(), null);
-          }
-          throw new GenVmException(
-              ExitCode.DOWNLOAD_FAILED,
-              lockPath + ": cannot be written; make the cache folder writable or pass --cache-dir");
+      EntryLock reading = lockForReading(source, type, hex);
+      if (reading == null) {
+        Optional<FetchResult> unlocked = hit(source, type, hex, false);
+        if (unlocked.isPresent()) {
+          return new FetchLease(unlocked.get(), null);
         }
-        Optional<FetchResult> hit = Optional.empty();
-        try {
-          hit = hit(source, type, hex, false);
-        } finally {
-          if (hit.isEmpty()) {
-            reading.close();
-          }
-        }
-        if (hit.isPresent()) {
-          return new FetchLease(counting(hit.get(), network), reading);
-        }
+        throw new GenVmException(
+            ExitCode.DOWNLOAD_FAILED,
+            lockPath + ": cannot be written; make the cache folder writable or pass --cache-dir");
+      }
+      boolean keep = false;
+      try {
+        Optional<FetchResult> hit = hit(source, type, hex, false);
         FetchResult fetched;
-        try (EntryLock writing = lockEntry(source, type, hex, false)) {
-          hit = hit(source, type, hex, true);
-          fetched = hit.isPresent() ? hit.get() : download(source, type, hex, listener);
+        if (hit.isPresent()) {
+          fetched = hit.get();
+        } else {
+          try (EntryLock writing =
+              cache.lockWriting(
+                  reading,
+                  otherProcess -> {
+                    if (otherProcess) {
+                      log.info("waiting for another process that is downloading {}", source);
+                    }
+                  })) {
+            hit = hit(source, type, hex, true);
+            fetched = hit.isPresent() ? hit.get() : download(source, type, hex, listener);
+          }
         }
-        network += fetched.bytesDownloaded();
-        // Held shared again for reading; a removal may have come in between.
-        reading = lockEntry(source, type, hex, true);
-        if (Files.isRegularFile(fetched.file())) {
-          return new FetchLease(counting(fetched, network), reading);
+        keep = true;
+        return new FetchLease(fetched, reading);
+      } finally {
+        if (!keep) {
+          reading.close();
         }
-        reading.close();
-        if (attempt >= MAX_REMOVALS) {
-          throw new GenVmException(
-              ExitCode.DOWNLOAD_FAILED,
-              source
-                  + ": "
-                  + fetched.file()
-                  + " was removed from the cache "
-                  + attempt
-                  + " times right after it was fetched; is something deleting the cache?");
-        }
-        log.warn(
-            "{}: removed from the cache right after it was fetched; fetching it again", source);
       }
     } catch (ClosedByInterruptException | FileLockInterruptionException e) {
       throw HttpTransfer.interrupted();
@@ -410,7 +396,7 @@ public final class Downloader {
   private EntryLock lockForReading(URI source, String type, String hex)
       throws IOException, InterruptedException {
     try {
-      return lockEntry(source, type, hex, true);
+      return lockEntry(source, type, hex);
     } catch (java.nio.file.FileSystemException e) {
       if (Files.isRegularFile(cache.entryPath(type, hex))) {
         log.debug("{}: cannot lock {} ({}); reading it unlocked", source, hex, e.toString());
@@ -420,30 +406,18 @@ public final class Downloader {
     }
   }
 
-  private EntryLock lockEntry(URI source, String type, String hex, boolean shared)
+  /** The entry's lock held shared, waiting for a removal (or an older version's download). */
+  private EntryLock lockEntry(URI source, String type, String hex)
       throws IOException, InterruptedException {
     return cache.lock(
         type,
         hex,
-        shared,
+        true,
         otherProcess -> {
           if (otherProcess) {
-            log.info(
-                shared
-                    ? "waiting for another process that is downloading or removing {}"
-                    : "waiting for other processes that are using {}",
-                source);
+            log.info("waiting for another process that has locked the cache entry of {}", source);
           }
         });
-  }
-
-  /** The result with the bytes downloaded over all attempts; a hit only if there were none. */
-  private static FetchResult counting(FetchResult r, long network) {
-    if (network == r.bytesDownloaded()) {
-      return r;
-    }
-    return new FetchResult(
-        r.file(), r.checksumType(), r.checksumHex(), network == 0, network, r.source());
   }
 
   /**

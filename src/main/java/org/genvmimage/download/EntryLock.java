@@ -2,7 +2,7 @@ package org.genvmimage.download;
 
 /**
  * A held lock on one {@link DownloadCache} entry ({@code <type>/<hex>.lock}): shared by the builds
- * that read the entry, exclusive for whoever writes or removes it. Close it to let go; closing
+ * that read (or download) the entry, exclusive for whoever removes it. Close it to let go; closing
  * again does nothing.
  */
 public final class EntryLock implements AutoCloseable {
@@ -26,7 +26,7 @@ public final class EntryLock implements AutoCloseable {
 
   /** True for a shared (reading) lock, false for an exclusive one. */
   public boolean shared() {
-    return held.shared();
+    return held.kind() != FileLocks.Kind.EXCLUSIVE;
   }
 
   /** True until closed. */
@@ -37,6 +37,10 @@ public final class EntryLock implements AutoCloseable {
   @Override
   public void close() {
     held.close();
+  }
+
+  FileLocks.Held held() {
+    return held;
   }
 
   boolean isExclusiveFor(String type, String hex) {

@@ -10,13 +10,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Shared and exclusive locks on files that hold across threads and processes.
+ * Locks on files that hold across threads and processes: a main lock, shared or exclusive, and a
+ * write lock that only holders of the shared main lock take, one at a time.
  *
- * <p>A {@link FileLock} belongs to the whole JVM: a second lock on the same file from this JVM
- * throws {@link java.nio.channels.OverlappingFileLockException}, and on Linux closing any channel
- * of a file drops every lock this process holds on it. So each lock file has one node here: threads
- * of this JVM queue on it (readers share, a writer is alone), and the node holds one channel with
- * one OS lock for all of them: shared while it has readers, exclusive while it has a writer.
+ * <p>A {@link FileLock} belongs to the whole JVM: a second, overlapping lock on the same file from
+ * this JVM throws {@link java.nio.channels.OverlappingFileLockException}, and on Linux closing any
+ * channel of a file drops every lock this process holds on it. So each lock file has one node here:
+ * threads of this JVM queue on it (readers share, a writer is alone), and the node holds one
+ * channel for all of them, with the main lock on byte 0 (shared while it has readers, exclusive
+ * while it has an exclusive holder) and the write lock on byte 1.
+ *
+ * <p>A thread interrupted while it waits gives up ({@link InterruptedException} or {@link
+ * java.nio.channels.FileLockInterruptionException}). A channel that other threads share is never
+ * waited on (an interrupt would close it under them): the write lock polls instead.
  */
 final class FileLocks {
   /** Told once when an acquisition has to wait. */
@@ -29,12 +35,23 @@ final class FileLocks {
     Waiting NONE = otherProcess -> {};
   }
 
+  /** The kinds of lock a {@link Held} stands for. */
+  enum Kind {
+    SHARED,
+    EXCLUSIVE,
+    WRITE
+  }
+
+  private static final long MAIN = 0;
+  private static final long WRITE = 1;
+  private static final long POLL_MILLIS = 100;
+
   private static final ConcurrentHashMap<Path, Node> NODES = new ConcurrentHashMap<>();
 
   private FileLocks() {}
 
   /**
-   * Takes a lock on {@code file} (created when missing), waiting for it.
+   * Takes the main lock of {@code file} (created when missing), waiting for it.
    *
    * @throws IOException when the file cannot be opened or locked ({@link
    *     java.nio.channels.FileLockInterruptionException} when interrupted while waiting)
@@ -45,13 +62,24 @@ final class FileLocks {
     return node(file).acquire(shared, true, waiting);
   }
 
-  /** Takes a lock on {@code file} if nobody else holds a conflicting one; else {@code null}. */
+  /** Takes the main lock of {@code file} if nobody holds a conflicting one; else {@code null}. */
   static Held tryLock(Path file, boolean shared) throws IOException {
     try {
       return node(file).acquire(shared, false, Waiting.NONE);
     } catch (InterruptedException e) {
       throw new AssertionError("a try does not wait", e);
     }
+  }
+
+  /**
+   * Takes the write lock of the file whose main lock {@code reading} holds shared, waiting for the
+   * thread or process that holds it. Let go of it before {@code reading}.
+   */
+  static Held lockWrite(Held reading, Waiting waiting) throws IOException, InterruptedException {
+    if (reading.kind != Kind.SHARED || !reading.isHeld()) {
+      throw new IllegalStateException("the write lock needs the main lock held shared");
+    }
+    return reading.node.acquireWrite(waiting);
   }
 
   private static Node node(Path file) {
@@ -61,16 +89,16 @@ final class FileLocks {
   /** A held lock; closing it lets go (once; closing again does nothing). */
   static final class Held implements AutoCloseable {
     private final Node node;
-    private final boolean shared;
+    private final Kind kind;
     private final AtomicBoolean open = new AtomicBoolean(true);
 
-    private Held(Node node, boolean shared) {
+    private Held(Node node, Kind kind) {
       this.node = node;
-      this.shared = shared;
+      this.kind = kind;
     }
 
-    boolean shared() {
-      return shared;
+    Kind kind() {
+      return kind;
     }
 
     Path file() {
@@ -84,18 +112,21 @@ final class FileLocks {
     @Override
     public void close() {
       if (open.compareAndSet(true, false)) {
-        node.release(shared);
+        node.release(kind);
       }
     }
   }
 
   private static final class Node {
     private final Path file;
-    private int readers; // threads of this JVM holding it shared
-    private boolean writer; // a thread of this JVM holds it, or is taking it, exclusively
-    private boolean opening; // a thread is taking the OS lock for the readers
+    private int readers; // threads of this JVM holding the main lock shared
+    private boolean
+        exclusive; // a thread of this JVM holds, or is taking, the main lock exclusively
+    private boolean opening; // a thread is taking the main lock shared for the readers
+    private boolean writing; // a thread of this JVM holds, or is taking, the write lock
     private FileChannel channel;
-    private FileLock osLock;
+    private FileLock mainLock;
+    private FileLock writeLock;
 
     Node(Path file) {
       this.file = file;
@@ -105,7 +136,7 @@ final class FileLocks {
         throws IOException, InterruptedException {
       boolean told = false;
       synchronized (this) {
-        while (writer || opening || (!shared && readers > 0)) {
+        while (exclusive || opening || (!shared && readers > 0)) {
           if (!wait) {
             return null;
           }
@@ -117,15 +148,15 @@ final class FileLocks {
         }
         if (shared && readers > 0) {
           readers++;
-          return new Held(this, true);
+          return new Held(this, Kind.SHARED);
         }
         if (shared) {
           opening = true;
         } else {
-          writer = true;
+          exclusive = true;
         }
       }
-      // This thread alone now takes the OS lock for this node.
+      // This thread alone now opens the file and takes the main lock for this node.
       FileChannel ch = null;
       FileLock lock = null;
       try {
@@ -133,53 +164,103 @@ final class FileLocks {
         ch =
             FileChannel.open(
                 file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        lock = ch.tryLock(0, Long.MAX_VALUE, shared);
+        lock = ch.tryLock(MAIN, 1, shared);
         if (lock == null && wait) {
           if (!told) {
             waiting.waiting(true);
           }
-          lock = ch.lock(0, Long.MAX_VALUE, shared);
+          lock = ch.lock(MAIN, 1, shared);
         }
       } finally {
         synchronized (this) {
           if (lock != null) {
             channel = ch;
-            osLock = lock;
+            mainLock = lock;
             if (shared) {
               readers = 1;
             }
           } else {
             closeQuietly(ch);
             if (!shared) {
-              writer = false;
+              exclusive = false;
             }
           }
           opening = false;
           notifyAll();
         }
       }
-      return lock == null ? null : new Held(this, shared);
+      return lock == null ? null : new Held(this, shared ? Kind.SHARED : Kind.EXCLUSIVE);
     }
 
-    synchronized void release(boolean shared) {
-      if (shared) {
+    Held acquireWrite(Waiting waiting) throws IOException, InterruptedException {
+      boolean told = false;
+      FileChannel ch;
+      synchronized (this) {
+        while (writing) {
+          if (!told) {
+            told = true;
+            waiting.waiting(false);
+          }
+          wait();
+        }
+        writing = true;
+        ch = channel;
+      }
+      FileLock lock = null;
+      try {
+        // tryLock, unlike lock, does not close the shared channel when this thread is interrupted
+        while ((lock = ch.tryLock(WRITE, 1, false)) == null) {
+          if (!told) {
+            told = true;
+            waiting.waiting(true);
+          }
+          Thread.sleep(POLL_MILLIS);
+        }
+      } finally {
+        synchronized (this) {
+          if (lock != null) {
+            writeLock = lock;
+          } else {
+            writing = false;
+            notifyAll();
+          }
+        }
+      }
+      return new Held(this, Kind.WRITE);
+    }
+
+    synchronized void release(Kind kind) {
+      if (kind == Kind.WRITE) {
+        releaseQuietly(writeLock);
+        writeLock = null;
+        writing = false;
+        notifyAll();
+        return;
+      }
+      if (kind == Kind.SHARED) {
         if (--readers > 0) {
           return;
         }
       } else {
-        writer = false;
+        exclusive = false;
       }
-      try {
-        if (osLock != null && osLock.isValid()) {
-          osLock.release();
-        }
-      } catch (IOException ignored) {
-        // closing the channel below lets go of it anyway
-      }
+      releaseQuietly(writeLock);
+      releaseQuietly(mainLock);
       closeQuietly(channel);
-      osLock = null;
+      writeLock = null;
+      mainLock = null;
       channel = null;
       notifyAll();
+    }
+
+    private static void releaseQuietly(FileLock lock) {
+      try {
+        if (lock != null && lock.isValid()) {
+          lock.release();
+        }
+      } catch (IOException ignored) {
+        // closing the channel lets go of it anyway
+      }
     }
 
     private static void closeQuietly(FileChannel ch) {
