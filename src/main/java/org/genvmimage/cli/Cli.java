@@ -15,6 +15,8 @@ public final class Cli {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // an option value may be a subcommand's name: --cache-dir cache, --image cache
+    cl.setAllowSubcommandsAsOptionParameters(true);
     cl.setUsageHelpAutoWidth(true);
     cl.setParameterExceptionHandler(
         (ex, args) -> {

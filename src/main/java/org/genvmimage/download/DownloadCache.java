@@ -296,6 +296,7 @@ public final class DownloadCache {
         FileLocks.lockWrite(reading.held(), waiting));
   }
 
+  @SuppressWarnings("try") // the lock is held for the body
   private EntryLock acquire(
       String checksumType, String hex, boolean shared, boolean wait, FileLocks.Waiting waiting)
       throws IOException, InterruptedException {
@@ -318,7 +319,7 @@ public final class DownloadCache {
    *
    * @param verified remove the verified file and its metadata
    * @param partial remove the partial download and its metadata
-   * @return the bytes freed
+   * @return the bytes freed: the sizes of the verified file and the partial download removed
    */
   public long remove(EntryLock lock, boolean verified, boolean partial) throws IOException {
     String type = lock.checksumType();
@@ -328,13 +329,12 @@ public final class DownloadCache {
     }
     long freed = 0;
     if (verified) {
-      Path file = entryPath(type, hex);
-      freed += deleteCounting(file);
-      freed += deleteCounting(infoPath(type, hex));
+      freed += deleteCounting(entryPath(type, hex));
+      Files.deleteIfExists(infoPath(type, hex));
     }
     if (partial) {
       freed += deleteCounting(partPath(type, hex));
-      freed += deleteCounting(partInfoPath(type, hex));
+      Files.deleteIfExists(partInfoPath(type, hex));
     }
     if (!Files.exists(entryPath(type, hex)) && !Files.exists(partPath(type, hex))) {
       removeLockFile(type, hex);

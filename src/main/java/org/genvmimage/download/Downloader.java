@@ -340,6 +340,7 @@ public final class Downloader {
 
   // ---- the cache
 
+  @SuppressWarnings("try") // the lock is held for the body
   private FetchLease fetchIntoCache(
       URI source, String type, String hex, DownloadListener listener) {
     Path lockPath = cache.lockPath(type, hex);
