@@ -82,8 +82,12 @@ final class FileLocks {
     return reading.node.acquireWrite(waiting);
   }
 
-  private static Node node(Path file) {
-    return NODES.computeIfAbsent(file.toAbsolutePath().normalize(), Node::new);
+  /** The node of a file, by its real folder: two spellings of one folder must share a node. */
+  private static Node node(Path file) throws IOException {
+    Path absolute = file.toAbsolutePath().normalize();
+    Files.createDirectories(absolute.getParent());
+    Path key = absolute.getParent().toRealPath().resolve(absolute.getFileName());
+    return NODES.computeIfAbsent(key, Node::new);
   }
 
   /** A held lock; closing it lets go (once; closing again does nothing). */

@@ -136,6 +136,23 @@ class DownloadCacheLockTest {
   }
 
   @Test
+  void twoSpellingsOfOneCacheFolderShareTheirLocks() throws Exception {
+    Path alias = Files.createSymbolicLink(tmp.resolveSibling(tmp.getFileName() + "-alias"), tmp);
+    try {
+      DownloadCache other = new DownloadCache(alias);
+      try (EntryLock reading = cache.lockShared("sha256", HEX);
+          EntryLock alsoReading = other.lockShared("sha256", HEX)) {
+        assertThat(other.tryLockExclusive("sha256", HEX)).isEmpty();
+      }
+      try (EntryLock lock = other.tryLockExclusive("sha256", HEX).orElseThrow()) {
+        assertThat(cache.tryLockExclusive("sha256", HEX)).isEmpty();
+      }
+    } finally {
+      Files.delete(alias);
+    }
+  }
+
+  @Test
   void staleLockFilesOfEntriesInUseAreKept() throws Exception {
     Path other = cache.lockPath("sha256", "cd".repeat(32));
     Files.createFile(other);
