@@ -95,16 +95,21 @@ public final class CacheCommand implements Callable<Integer> {
       PrintWriter err = spec.commandLine().getErr();
       try (Console console = new Console(GenVmImageCommand.NAME, err, verbosity(), false)) {
         Thread worker = Thread.currentThread();
+        DownloadCache cache = cache();
         return Interruptible.run(
             () -> {
               try {
-                return run(cache(), out, console);
+                return run(cache, out, console);
               } catch (ClosedByInterruptException
                   | FileLockInterruptionException
                   | InterruptedException e) {
                 throw new GenVmException(ExitCode.INTERRUPTED, "interrupted", e);
               } catch (IOException e) {
-                throw new GenVmException(ExitCode.TOOL_FAILED, IoErrors.reason(e), e);
+                String file =
+                    e instanceof java.nio.file.FileSystemException f && f.getFile() != null
+                        ? f.getFile()
+                        : cache.dir().toString();
+                throw new GenVmException(ExitCode.TOOL_FAILED, file + ": " + IoErrors.reason(e), e);
               } finally {
                 out.flush();
               }
@@ -316,11 +321,12 @@ public final class CacheCommand implements Callable<Integer> {
           lock = Optional.of(cache.lockExclusive(key.type(), key.hex(), () -> {}));
         }
         try (EntryLock held = lock.get()) {
-          long bytes = cache.remove(held, true, true);
-          if (bytes == 0) {
+          if (cache.find(key.type(), key.hex(), false).isEmpty()
+              && cache.find(key.type(), key.hex(), true).isEmpty()) {
             console.debug(key + ": already gone");
             continue;
           }
+          long bytes = cache.remove(held, true, true);
           freed += bytes;
           deleted++;
           out.println("deleted  " + key + "  " + Units.bytes(bytes));
