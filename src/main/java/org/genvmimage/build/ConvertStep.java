@@ -9,7 +9,8 @@ import java.util.Locale;
  * Writes the base image as qcow2 (compat 1.1) into a temporary file beside the output, so the
  * output path itself is only ever replaced by a rename.
  *
- * <p>Uses {@code fetched}, {@code sourceInfo}; produces {@code temp}. Cleanup deletes it.
+ * <p>Uses {@code fetched}, {@code sourceInfo}; produces {@code temp}. Cleanup deletes it. Lets go
+ * of {@code fetchLease} once the base image has been read.
  */
 final class ConvertStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -41,6 +42,7 @@ final class ConvertStep implements Step<ImageBuild> {
                       .console()
                       .progress(task, String.format(Locale.ROOT, "converting %3.0f%%", percent)));
     } finally {
+      build.releaseSource();
       tools.console().done(task);
     }
   }

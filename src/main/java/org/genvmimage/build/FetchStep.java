@@ -8,7 +8,8 @@ import org.genvmimage.download.DownloadListener;
 /**
  * Downloads the base image into the cache, hashing it on the way (or finds it there).
  *
- * <p>Uses {@code checksumHex}; produces {@code fetched}.
+ * <p>Uses {@code checksumHex}; produces {@code fetched} and {@code fetchLease}, which keeps the
+ * cache entry from being removed until {@link ConvertStep} has read it. Cleanup lets go of it.
  */
 final class FetchStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -26,16 +27,23 @@ final class FetchStep implements Step<ImageBuild> {
   public void run(ImageBuild build) {
     String task = build.spec.key();
     try {
-      build.fetched =
+      build.fetchLease =
           tools
               .downloader()
-              .fetch(FetchRequests.resolved(build.spec, build.checksumHex), new Listener(task));
+              .fetchAndHold(
+                  FetchRequests.resolved(build.spec, build.checksumHex), new Listener(task));
+      build.fetched = build.fetchLease.result();
     } finally {
       tools.console().done(task);
     }
     if (build.fetched.cacheHit()) {
       tools.console().info(task + ": using cached " + build.spec.fileName());
     }
+  }
+
+  @Override
+  public void cleanup(ImageBuild build) {
+    build.releaseSource();
   }
 
   private final class Listener implements DownloadListener {

@@ -2,6 +2,7 @@ package org.genvmimage.build;
 
 import java.nio.file.Path;
 import org.genvmimage.architecture.ImageSpec;
+import org.genvmimage.download.FetchLease;
 import org.genvmimage.download.FetchResult;
 import org.genvmimage.qemu.ImageInfo;
 
@@ -23,6 +24,10 @@ public final class ImageBuild implements StepRunner.Stoppable {
   String checksumHex;
 
   FetchResult fetched;
+
+  /** Keeps the fetched file's cache entry from being removed until it has been converted. */
+  FetchLease fetchLease;
+
   ImageInfo sourceInfo;
 
   /** The temporary file beside the output that the image is built in. */
@@ -35,6 +40,13 @@ public final class ImageBuild implements StepRunner.Stoppable {
     this.spec = spec;
     this.architectureFile = architectureFile;
     this.output = output;
+  }
+
+  /** Lets go of the fetched file's cache entry (once it is no longer read). */
+  void releaseSource() {
+    if (fetchLease != null) {
+      fetchLease.close();
+    }
   }
 
   /** The architecture-file key path of a field of this image, for messages. */

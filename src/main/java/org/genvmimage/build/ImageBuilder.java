@@ -119,6 +119,8 @@ public final class ImageBuilder {
     } catch (Exception | Error e) {
       GenVmException error = classify(e);
       return failure(spec.key(), output, error, Duration.ofNanos(System.nanoTime() - start), build);
+    } finally {
+      build.releaseSource();
     }
   }
 

@@ -19,6 +19,8 @@ public final class Cli {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // an option value may be a subcommand's name: --cache-dir cache, --image cache
+    cl.setAllowSubcommandsAsOptionParameters(true);
     cl.setUsageHelpAutoWidth(true);
     cl.setParameterExceptionHandler(
         (ex, args) -> {
@@ -38,9 +40,12 @@ public final class Cli {
         });
     cl.setExecutionExceptionHandler(
         (ex, line, parseResult) -> {
-          String name = line.getCommandName();
+          String name = line.getCommandSpec().qualifiedName();
           PrintWriter w = line.getErr();
-          boolean stacktrace = parseResult.hasMatchedOption("--stacktrace");
+          boolean stacktrace = false;
+          for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+            stacktrace |= r.hasMatchedOption("--stacktrace");
+          }
           int code;
           if (ex instanceof GenVmException g) {
             for (String l : g.getMessage().split("\n")) {

@@ -4,18 +4,23 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.genvmimage.architecture.DiskSize;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Option value types: durations ({@code 90s}, {@code 30m}, {@code 1h30m}) and memory sizes. */
+/**
+ * Option value types: durations ({@code 90s}, {@code 30m}, {@code 1h30m}, {@code 30d}), memory
+ * sizes and byte sizes.
+ */
 final class Converters {
-  private static final Pattern DURATION_PART = Pattern.compile("(\\d+)([hms]?)");
+  private static final Pattern DURATION_PART = Pattern.compile("(\\d+)([dhms]?)");
   private static final Pattern MEMORY = Pattern.compile("(\\d+)([MG]?)(?:i?B)?");
 
   private Converters() {}
 
   /**
-   * Seconds when no unit is given; else any sequence of {@code <n>h}, {@code <n>m}, {@code <n>s}.
+   * Seconds when no unit is given; else any sequence of {@code <n>d}, {@code <n>h}, {@code <n>m},
+   * {@code <n>s}.
    */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
@@ -29,6 +34,7 @@ final class Converters {
         total =
             total.plus(
                 switch (m.group(2)) {
+                  case "d" -> Duration.ofDays(n);
                   case "h" -> Duration.ofHours(n);
                   case "m" -> Duration.ofMinutes(n);
                   default -> Duration.ofSeconds(n);
@@ -38,7 +44,7 @@ final class Converters {
       }
       if (text.isEmpty() || end != text.length() || total.isZero()) {
         throw new TypeConversionException(
-            "'" + value + "' is not a duration (e.g. 1800, 90s, 30m, 1h30m)");
+            "'" + value + "' is not a duration (e.g. 1800, 90s, 30m, 1h30m, 30d)");
       }
       return total;
     }
@@ -58,6 +64,28 @@ final class Converters {
         throw new TypeConversionException("'" + value + "' is out of range (128 MiB to 1 TiB)");
       }
       return (int) mib;
+    }
+  }
+
+  /**
+   * A size in bytes, read like a disk size ({@link DiskSize#parse}: {@code 500M}, {@code 10G},
+   * 1024-based); {@code 0} is allowed.
+   */
+  static final class SizeConverter implements ITypeConverter<Long> {
+    private static final Pattern ZERO =
+        Pattern.compile("0+(\\.0+)?\\s*([KMGTPE]?(I?B)?)?", Pattern.CASE_INSENSITIVE);
+
+    @Override
+    public Long convert(String value) {
+      if (ZERO.matcher(value.strip()).matches()) {
+        return 0L;
+      }
+      try {
+        return DiskSize.parse(value).bytes();
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(
+            "'" + value + "' is not a size (bytes, or with a 1024-based suffix: 500M, 10G, 1T)");
+      }
     }
   }
 }

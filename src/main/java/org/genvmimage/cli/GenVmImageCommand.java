@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     showDefaultValues = true,
     usageHelpWidth = 100,
+    subcommands = CacheCommand.class,
     description = {
       "Builds the virtual machine images that an architecture file describes: downloads each"
           + " base image (into a verified cache), checks its checksum, converts it to qcow2,"
@@ -192,13 +193,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
           "Replace an existing output that was not built from the same checksum and size.")
   boolean overwrite;
 
-  @Option(
-      names = "--cache-dir",
-      paramLabel = "DIR",
-      description =
-          "Where downloaded base images are kept, by checksum. Default:"
-              + " $XDG_CACHE_HOME/gen-vm-image, else ~/.cache/gen-vm-image.")
-  Path cacheDir;
+  @Mixin CacheDirOption cacheDir;
 
   @Option(
       names = "--retries",
@@ -320,7 +315,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
               defaults.connectTimeout(),
               Duration.ofSeconds(stallTimeoutSeconds),
               defaults.bufferSize());
-      Path cache = cacheDir != null ? cacheDir : DownloadCache.defaultDir(System.getenv());
+      Path cache = cacheDir.resolve();
       BuildTools tools =
           new BuildTools(
               new Downloader(new DownloadCache(cache), settings),

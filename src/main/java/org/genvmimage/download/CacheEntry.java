@@ -3,19 +3,36 @@ package org.genvmimage.download;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 /**
- * One verified file in the {@link DownloadCache}.
+ * One file in the {@link DownloadCache}: a verified entry, or a partial download ({@code .part}).
  *
- * @param source where it was downloaded from, or {@code null} when its metadata is missing
- * @param created when it was stored, or {@code null} when unknown
- * @param lastUsed when it was last fetched (stored or hit), or {@code null} when unknown
+ * @param file the verified file, or for a partial download its {@code .part} file
+ * @param size the file's size in bytes
+ * @param sources the URLs it was fetched from, first the one that stored it (empty when its
+ *     metadata is missing)
+ * @param created when it was stored, or {@code null} when unknown (always for a partial download)
+ * @param lastUsed when a build last used it (stored or hit); the file's modification time when that
+ *     was never recorded, and always for a partial download
+ * @param partial true for a partial download
  */
 public record CacheEntry(
     String checksumType,
     String checksumHex,
     Path file,
     long size,
-    URI source,
+    List<URI> sources,
     Instant created,
-    Instant lastUsed) {}
+    Instant lastUsed,
+    boolean partial) {
+
+  public CacheEntry {
+    sources = List.copyOf(sources);
+  }
+
+  /** The URL that stored it, or {@code null} when its metadata is missing. */
+  public URI source() {
+    return sources.isEmpty() ? null : sources.get(0);
+  }
+}

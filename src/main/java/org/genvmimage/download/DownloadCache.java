@@ -32,16 +32,26 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * &lt;type&gt;/&lt;hex&gt;            a verified file (only ever renamed here after its digest matched)
- * &lt;type&gt;/&lt;hex&gt;.json       its metadata: source URL, size, created, last used
+ * &lt;type&gt;/&lt;hex&gt;.json       its metadata: source URLs, size, created, last used
  * &lt;type&gt;/&lt;hex&gt;.part       a download in progress or interrupted (resumed by the next fetch)
  * &lt;type&gt;/&lt;hex&gt;.part.json  the partial's source and validators (ETag, Last-Modified, size)
- * &lt;type&gt;/&lt;hex&gt;.lock       the lock file that serialises processes fetching the same entry
+ * &lt;type&gt;/&lt;hex&gt;.lock       the entry's lock file
+ * .lock                      the lock that guards opening and removing entry lock files
  * sums/&lt;key&gt;.json          the digest last read from a sums file for a file name (offline use)
  * </pre>
  *
  * <p>{@code <type>} is the canonical hashlib name ({@code sha256}) and {@code <hex>} the lower-case
- * digest. Lock files are kept: deleting them safely while other processes may hold or wait on them
- * is not possible with plain file locks, and they are empty.
+ * digest.
+ *
+ * <p><b>Locking.</b> Builds hold an entry's lock shared while they look it up, download it (then
+ * also holding its write lock, so that one download runs at a time) and read it; whoever removes an
+ * entry holds its lock exclusively ({@link #lockExclusive}), so a reader never sees a half-removed
+ * entry and a removal never pulls a file from under a reader or a download. Locks hold across
+ * threads and processes ({@link FileLocks}). An entry lock file is opened only while the cache's
+ * {@code .lock} is held shared, and waiting for the entry's lock happens within that; so a remover
+ * that holds the entry exclusively and gets {@code .lock} exclusively knows that no one has the
+ * entry's lock file open, and may delete it. When it cannot get {@code .lock} at once, it leaves
+ * the lock file for a later {@link #removeStaleLockFiles}.
  */
 public final class DownloadCache {
   private static final Logger log = LoggerFactory.getLogger(DownloadCache.class);
@@ -82,57 +92,116 @@ public final class DownloadCache {
 
   /** The verified entry for a digest, if the cache holds it. */
   public Optional<CacheEntry> entry(String checksumType, String hex) {
+    return find(checksumType, hex, false);
+  }
+
+  /** The verified entry, or with {@code partial} the partial download, of a digest. */
+  public Optional<CacheEntry> find(String checksumType, String hex, boolean partial) {
     String type = Checksums.canonicalName(checksumType);
-    Path file = entryPath(type, hex);
+    Path file = partial ? partPath(type, hex) : entryPath(type, hex);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    return Optional.of(toEntry(type, hex, file));
+    return Optional.of(partial ? toPartial(type, hex, file) : toEntry(type, hex, file));
   }
 
   /** Every verified entry, by type then digest. */
   public List<CacheEntry> entries() {
+    return list().stream().filter(e -> !e.partial()).toList();
+  }
+
+  /**
+   * Every verified entry and every partial download, by type then digest (a partial download after
+   * a verified file of the same digest).
+   */
+  public List<CacheEntry> list() {
     List<CacheEntry> result = new ArrayList<>();
+    for (Path typeDir : typeDirs()) {
+      String type = typeDir.getFileName().toString();
+      try (Stream<Path> files = Files.list(typeDir)) {
+        files.forEach(
+            f -> {
+              String name = f.getFileName().toString();
+              if (HEX.matcher(name).matches() && Files.isRegularFile(f)) {
+                result.add(toEntry(type, name, f));
+              } else if (name.endsWith(".part")
+                  && HEX.matcher(name.substring(0, name.length() - 5)).matches()
+                  && Files.isRegularFile(f)) {
+                result.add(toPartial(type, name.substring(0, name.length() - 5), f));
+              }
+            });
+      } catch (NoSuchFileException e) {
+        // removed meanwhile
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + typeDir, e);
+      }
+    }
+    result.sort(
+        Comparator.comparing(CacheEntry::checksumType)
+            .thenComparing(CacheEntry::checksumHex)
+            .thenComparing(CacheEntry::partial));
+    return result;
+  }
+
+  private List<Path> typeDirs() {
+    List<Path> result = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return result;
     }
     try (DirectoryStream<Path> types = Files.newDirectoryStream(dir, Files::isDirectory)) {
       for (Path typeDir : types) {
-        String type = typeDir.getFileName().toString();
-        if (!Checksums.isSupported(type)) {
-          continue;
-        }
-        try (Stream<Path> files = Files.list(typeDir)) {
-          files
-              .filter(f -> HEX.matcher(f.getFileName().toString()).matches())
-              .filter(Files::isRegularFile)
-              .forEach(f -> result.add(toEntry(type, f.getFileName().toString(), f)));
+        if (Checksums.isSupported(typeDir.getFileName().toString())) {
+          result.add(typeDir);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
-    result.sort(
-        Comparator.comparing(CacheEntry::checksumType).thenComparing(CacheEntry::checksumHex));
     return result;
   }
 
   private CacheEntry toEntry(String type, String hex, Path file) {
     Optional<EntryInfo> info = readInfo(type, hex);
-    long size;
-    try {
-      size = Files.size(file);
-    } catch (IOException e) {
-      size = -1;
-    }
+    Instant lastUsed =
+        info.map(i -> i.lastUsed() != null ? i.lastUsed() : i.created()).orElse(null);
     return new CacheEntry(
         type,
         hex,
         file,
-        size,
-        info.map(EntryInfo::source).orElse(null),
+        sizeOf(file),
+        info.map(EntryInfo::sources).orElse(List.of()),
         info.map(EntryInfo::created).orElse(null),
-        info.map(EntryInfo::lastUsed).orElse(null));
+        lastUsed != null ? lastUsed : modified(file),
+        false);
+  }
+
+  private CacheEntry toPartial(String type, String hex, Path part) {
+    URI source = readPartInfo(type, hex).map(PartInfo::source).orElse(null);
+    return new CacheEntry(
+        type,
+        hex,
+        part,
+        sizeOf(part),
+        source == null ? List.of() : List.of(source),
+        null,
+        modified(part),
+        true);
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static Instant modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toInstant();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   // ---- paths used by the downloader
@@ -172,20 +241,240 @@ public final class DownloadCache {
     return hex;
   }
 
+  // ---- locks
+
+  /** The lock that guards opening and deleting entry lock files. */
+  Path guardPath() {
+    return dir.resolve(".lock");
+  }
+
+  /**
+   * Takes an entry's lock shared, as a build that reads the entry does; waits while someone writes
+   * or removes it.
+   *
+   * @throws IOException when the lock file cannot be opened or locked
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public EntryLock lockShared(String checksumType, String hex)
+      throws IOException, InterruptedException {
+    return lock(checksumType, hex, true, FileLocks.Waiting.NONE);
+  }
+
+  /**
+   * Takes an entry's lock exclusively, waiting for every reader and writer to let go.
+   *
+   * @param onWait runs once, before waiting, when someone else holds the lock
+   */
+  public EntryLock lockExclusive(String checksumType, String hex, Runnable onWait)
+      throws IOException, InterruptedException {
+    return lock(checksumType, hex, false, otherProcess -> onWait.run());
+  }
+
+  /** Takes an entry's lock exclusively if nobody else holds it. */
+  public Optional<EntryLock> tryLockExclusive(String checksumType, String hex) throws IOException {
+    try {
+      return Optional.ofNullable(acquire(checksumType, hex, false, false, FileLocks.Waiting.NONE));
+    } catch (InterruptedException e) {
+      throw new AssertionError("a try does not wait", e);
+    }
+  }
+
+  EntryLock lock(String checksumType, String hex, boolean shared, FileLocks.Waiting waiting)
+      throws IOException, InterruptedException {
+    return acquire(checksumType, hex, shared, true, waiting);
+  }
+
+  /**
+   * Takes the entry's write lock, which serialises the downloads of one entry, for a holder of its
+   * lock held shared; let go of it first.
+   */
+  EntryLock lockWriting(EntryLock reading, FileLocks.Waiting waiting)
+      throws IOException, InterruptedException {
+    return new EntryLock(
+        reading.checksumType(),
+        reading.checksumHex(),
+        FileLocks.lockWrite(reading.held(), waiting));
+  }
+
+  @SuppressWarnings("try") // the lock is held for the body
+  private EntryLock acquire(
+      String checksumType, String hex, boolean shared, boolean wait, FileLocks.Waiting waiting)
+      throws IOException, InterruptedException {
+    String type = Checksums.canonicalName(checksumType);
+    Path lockFile = lockPath(type, hex);
+    Files.createDirectories(lockFile.getParent());
+    try (FileLocks.Held guard = FileLocks.lock(guardPath(), true, FileLocks.Waiting.NONE)) {
+      FileLocks.Held held =
+          wait ? FileLocks.lock(lockFile, shared, waiting) : FileLocks.tryLock(lockFile, shared);
+      return held == null ? null : new EntryLock(type, hex, held);
+    }
+  }
+
+  // ---- removal
+
+  /**
+   * Removes an entry whose lock the caller holds exclusively: the verified file first (so nobody
+   * new finds it), then its metadata; the partial download and its metadata; and the lock file when
+   * neither file is left and nobody can be opening it.
+   *
+   * @param verified remove the verified file and its metadata
+   * @param partial remove the partial download and its metadata
+   * @return the bytes freed: the sizes of the verified file and the partial download removed
+   */
+  public long remove(EntryLock lock, boolean verified, boolean partial) throws IOException {
+    String type = lock.checksumType();
+    String hex = lock.checksumHex();
+    if (!lock.isExclusiveFor(type, hex)) {
+      throw new IllegalStateException("removing " + type + "/" + hex + " needs its lock");
+    }
+    long freed = 0;
+    if (verified) {
+      freed += deleteCounting(entryPath(type, hex));
+      Files.deleteIfExists(infoPath(type, hex));
+    }
+    if (partial) {
+      freed += deleteCounting(partPath(type, hex));
+      Files.deleteIfExists(partInfoPath(type, hex));
+    }
+    if (!Files.exists(entryPath(type, hex)) && !Files.exists(partPath(type, hex))) {
+      removeLockFile(type, hex);
+    }
+    return freed;
+  }
+
+  /** Deletes an entry's lock file (its lock held exclusively) if nobody is opening lock files. */
+  private void removeLockFile(String type, String hex) {
+    try (FileLocks.Held guard = FileLocks.tryLock(guardPath(), false)) {
+      if (guard == null) {
+        log.debug(
+            "keeping {}: another process or thread is taking a cache lock", lockPath(type, hex));
+        return;
+      }
+      Files.deleteIfExists(lockPath(type, hex));
+    } catch (IOException e) {
+      log.debug("keeping {}: {}", lockPath(type, hex), e.toString());
+    }
+  }
+
+  /**
+   * Deletes the lock files (and leftover metadata) of entries that have neither a verified file nor
+   * a partial download, when nobody holds or is taking their locks.
+   *
+   * @return how many lock files were deleted
+   */
+  public int removeStaleLockFiles() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int removed = 0;
+    try (FileLocks.Held guard = FileLocks.tryLock(guardPath(), false)) {
+      if (guard == null) {
+        log.debug("not cleaning lock files: another process or thread is taking a cache lock");
+        return 0;
+      }
+      for (Path typeDir : typeDirs()) {
+        String type = typeDir.getFileName().toString();
+        List<String> stale = new ArrayList<>();
+        try (Stream<Path> files = Files.list(typeDir)) {
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(n -> n.endsWith(".lock"))
+              .map(n -> n.substring(0, n.length() - 5))
+              .filter(h -> HEX.matcher(h).matches())
+              .forEach(stale::add);
+        }
+        for (String hex : stale) {
+          if (Files.exists(entryPath(type, hex)) || Files.exists(partPath(type, hex))) {
+            continue;
+          }
+          try (FileLocks.Held held = FileLocks.tryLock(lockPath(type, hex), false)) {
+            if (held == null
+                || Files.exists(entryPath(type, hex))
+                || Files.exists(partPath(type, hex))) {
+              continue;
+            }
+            Files.deleteIfExists(infoPath(type, hex));
+            Files.deleteIfExists(partInfoPath(type, hex));
+            Files.deleteIfExists(lockPath(type, hex));
+            removed++;
+          }
+        }
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Deletes the digests remembered from sums files ({@code sums/}).
+   *
+   * @return the bytes freed
+   */
+  public long clearSums() throws IOException {
+    Path sums = dir.resolve("sums");
+    if (!Files.isDirectory(sums)) {
+      return 0;
+    }
+    long freed = 0;
+    try (Stream<Path> files = Files.list(sums)) {
+      for (Path f : files.toList()) {
+        if (Files.isRegularFile(f)) {
+          freed += deleteCounting(f);
+        }
+      }
+    }
+    return freed;
+  }
+
+  private static long deleteCounting(Path file) throws IOException {
+    try {
+      long size = Files.size(file);
+      Files.delete(file);
+      return size;
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+  }
+
   // ---- entry metadata
 
-  /** The metadata sidecar of an entry. */
-  record EntryInfo(URI source, long size, Instant created, Instant lastUsed) {}
+  /**
+   * The metadata sidecar of an entry.
+   *
+   * @param source the URL that stored it
+   * @param sources every URL it was fetched from, {@code source} first
+   */
+  record EntryInfo(URI source, long size, Instant created, Instant lastUsed, List<URI> sources) {
+    EntryInfo {
+      List<URI> all = new ArrayList<>();
+      if (source != null) {
+        all.add(source);
+      }
+      for (URI uri : sources) {
+        if (uri != null && !all.contains(uri)) {
+          all.add(uri);
+        }
+      }
+      sources = List.copyOf(all);
+    }
+
+    EntryInfo(URI source, long size, Instant created, Instant lastUsed) {
+      this(source, size, created, lastUsed, List.of());
+    }
+  }
 
   Optional<EntryInfo> readInfo(String type, String hex) {
     return readJson(infoPath(type, hex))
         .map(
-            n ->
-                new EntryInfo(
-                    uriOrNull(n.path("source").asText(null)),
-                    n.path("size").asLong(-1),
-                    instantOrNull(n.path("created").asText(null)),
-                    instantOrNull(n.path("lastUsed").asText(null))));
+            n -> {
+              List<URI> sources = new ArrayList<>();
+              n.path("sources").forEach(u -> sources.add(uriOrNull(u.asText(null))));
+              return new EntryInfo(
+                  uriOrNull(n.path("source").asText(null)),
+                  n.path("size").asLong(-1),
+                  instantOrNull(n.path("created").asText(null)),
+                  instantOrNull(n.path("lastUsed").asText(null)),
+                  sources);
+            });
   }
 
   void writeInfo(String type, String hex, EntryInfo info) {
@@ -194,14 +483,24 @@ public final class DownloadCache {
     n.put("size", info.size());
     n.put("created", info.created() == null ? null : info.created().toString());
     n.put("lastUsed", info.lastUsed() == null ? null : info.lastUsed().toString());
+    info.sources().forEach(u -> n.withArray("sources").add(u.toString()));
     writeJsonQuietly(infoPath(type, hex), n);
   }
 
-  /** Records a hit: the entry's last-used time becomes now. Best effort. */
+  /**
+   * Records a use: the entry's last-used time becomes now, and {@code source} joins its sources.
+   * Best effort; one small file written beside the entry and renamed over its metadata.
+   */
   void touch(String type, String hex, Optional<EntryInfo> info, long size, URI source) {
     Instant now = Instant.now();
     EntryInfo updated =
-        info.map(i -> new EntryInfo(i.source(), i.size(), i.created(), now))
+        info.map(
+                i -> {
+                  List<URI> sources = new ArrayList<>(i.sources());
+                  sources.add(source);
+                  URI first = i.source() != null ? i.source() : source;
+                  return new EntryInfo(first, i.size(), i.created(), now, sources);
+                })
             .orElse(new EntryInfo(source, size, null, now));
     writeInfo(type, hex, updated);
   }

@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.FileLockInterruptionException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.FileSync;
@@ -40,9 +37,12 @@ import org.slf4j.LoggerFactory;
  *       changed file). Within a run, a retry after a cut continues where the bytes stopped.
  *   <li><b>Local files.</b> A {@code file:} source is hashed in place and returned as it is, not
  *       copied into the cache.
- *   <li><b>Concurrency.</b> Fetches of one entry are serialised (a lock per entry in this JVM, a
- *       {@link FileLock} on {@code <hex>.lock} across processes), so the later ones wait and hit
- *       the cache; different entries download in parallel.
+ *   <li><b>Concurrency.</b> An entry is looked up and downloaded under its lock held shared ({@link
+ *       DownloadCache#lockShared}, across threads and processes), which keeps removals out; a
+ *       download also holds the entry's write lock, so fetches of one entry download it once and
+ *       the later ones wait and hit the cache; different entries download in parallel. {@link
+ *       #fetchAndHold} keeps the entry locked shared while the caller reads it, so that removing it
+ *       from the cache waits until then.
  *   <li><b>Interrupts.</b> An interrupted fetch cancels its exchange (closing the connection),
  *       keeps the {@code .part} for a resume, and throws {@link ExitCode#INTERRUPTED} with the
  *       thread's interrupt flag set again.
@@ -70,9 +70,6 @@ public final class Downloader {
       System.setProperty("jdk.httpclient.bufsize", String.valueOf(256 * 1024));
     }
   }
-
-  /** Per-entry locks of this JVM, by lock file; a FileLock cannot be taken twice by one JVM. */
-  private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
   private final DownloadCache cache;
   private final DownloadSettings settings;
@@ -115,6 +112,16 @@ public final class Downloader {
    *     was interrupted
    */
   public FetchResult fetch(FetchRequest request, DownloadListener listener) {
+    try (FetchLease lease = fetchAndHold(request, listener)) {
+      return lease.result();
+    }
+  }
+
+  /**
+   * Fetches and verifies a file like {@link #fetch}, and keeps its cache entry locked shared until
+   * the returned lease is closed: the file stays in place while the caller reads it.
+   */
+  public FetchLease fetchAndHold(FetchRequest request, DownloadListener listener) {
     try {
       return doFetch(request, listener == null ? DownloadListener.NONE : listener);
     } catch (GenVmException e) {
@@ -138,7 +145,7 @@ public final class Downloader {
     return resolveFromSums(request, type, DownloadListener.NONE);
   }
 
-  private FetchResult doFetch(FetchRequest request, DownloadListener listener) {
+  private FetchLease doFetch(FetchRequest request, DownloadListener listener) {
     if (Thread.interrupted()) {
       throw HttpTransfer.interrupted();
     }
@@ -153,7 +160,7 @@ public final class Downloader {
             ? checkHex(source, type, request.expectedHex())
             : resolveFromSums(request, type, listener);
     if (isFile(source)) {
-      return hashLocal(source, type, hex, listener);
+      return new FetchLease(hashLocal(source, type, hex, listener), null);
     }
     return fetchIntoCache(source, type, hex, listener);
   }
@@ -333,46 +340,85 @@ public final class Downloader {
 
   // ---- the cache
 
-  private FetchResult fetchIntoCache(
+  @SuppressWarnings("try") // the lock is held for the body
+  private FetchLease fetchIntoCache(
       URI source, String type, String hex, DownloadListener listener) {
-    Optional<FetchResult> hit = hit(source, type, hex, false);
-    if (hit.isPresent()) {
-      return hit.get();
-    }
     Path lockPath = cache.lockPath(type, hex);
-    ReentrantLock lock = LOCKS.computeIfAbsent(lockPath, p -> new ReentrantLock());
     try {
-      lock.lockInterruptibly();
-    } catch (InterruptedException e) {
-      throw HttpTransfer.interrupted();
-    }
-    try {
-      Files.createDirectories(lockPath.getParent());
-      try (FileChannel lockChannel =
-              FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock fileLock = lockFile(lockChannel, source)) {
-        hit = hit(source, type, hex, true);
-        if (hit.isPresent()) {
-          return hit.get();
+      EntryLock reading = lockForReading(source, type, hex);
+      if (reading == null) {
+        Optional<FetchResult> unlocked = hit(source, type, hex, false);
+        if (unlocked.isPresent()) {
+          return new FetchLease(unlocked.get(), null);
         }
-        return download(source, type, hex, listener);
+        throw new GenVmException(
+            ExitCode.DOWNLOAD_FAILED,
+            lockPath + ": cannot be written; make the cache folder writable or pass --cache-dir");
+      }
+      boolean keep = false;
+      try {
+        Optional<FetchResult> hit = hit(source, type, hex, false);
+        FetchResult fetched;
+        if (hit.isPresent()) {
+          fetched = hit.get();
+        } else {
+          try (EntryLock writing =
+              cache.lockWriting(
+                  reading,
+                  otherProcess -> {
+                    if (otherProcess) {
+                      log.info("waiting for another process that is downloading {}", source);
+                    }
+                  })) {
+            hit = hit(source, type, hex, true);
+            fetched = hit.isPresent() ? hit.get() : download(source, type, hex, listener);
+          }
+        }
+        keep = true;
+        return new FetchLease(fetched, reading);
+      } finally {
+        if (!keep) {
+          reading.close();
+        }
       }
     } catch (ClosedByInterruptException | FileLockInterruptionException e) {
       throw HttpTransfer.interrupted();
+    } catch (InterruptedException e) {
+      throw HttpTransfer.interrupted();
     } catch (IOException e) {
       throw new GenVmException(ExitCode.DOWNLOAD_FAILED, lockPath + ": " + e.getMessage(), e);
-    } finally {
-      lock.unlock();
     }
   }
 
-  private static FileLock lockFile(FileChannel channel, URI source) throws IOException {
-    FileLock lock = channel.tryLock();
-    if (lock == null) {
-      log.info("waiting for another process that is downloading {}", source);
-      lock = channel.lock();
+  /**
+   * The entry's lock held shared; {@code null} when the lock file cannot be written (a read-only
+   * cache) but the entry is there, which is then used without a lock, as nothing can remove it.
+   */
+  private EntryLock lockForReading(URI source, String type, String hex)
+      throws IOException, InterruptedException {
+    try {
+      return lockEntry(source, type, hex);
+    } catch (java.nio.file.FileSystemException e) {
+      if (Files.isRegularFile(cache.entryPath(type, hex))) {
+        log.debug("{}: cannot lock {} ({}); reading it unlocked", source, hex, e.toString());
+        return null;
+      }
+      throw e;
     }
-    return lock;
+  }
+
+  /** The entry's lock held shared, waiting for a removal (or an older version's download). */
+  private EntryLock lockEntry(URI source, String type, String hex)
+      throws IOException, InterruptedException {
+    return cache.lock(
+        type,
+        hex,
+        true,
+        otherProcess -> {
+          if (otherProcess) {
+            log.info("waiting for another process that has locked the cache entry of {}", source);
+          }
+        });
   }
 
   /**

@@ -2,11 +2,13 @@ package org.genvmimage.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,12 +60,26 @@ class DownloadCacheTest {
     cache.writeInfo("sha256", HEX, new DownloadCache.EntryInfo(source, 10, created, created));
 
     assertThat(cache.entries())
-        .containsExactly(new CacheEntry("sha256", HEX, file, 10, source, created, created));
+        .containsExactly(
+            new CacheEntry("sha256", HEX, file, 10, List.of(source), created, created, false));
 
     cache.touch("sha256", HEX, cache.readInfo("sha256", HEX), 10, source);
     CacheEntry touched = cache.entry("sha256", HEX).orElseThrow();
     assertThat(touched.created()).isEqualTo(created);
     assertThat(touched.lastUsed()).isAfter(created);
+
+    URI mirror = URI.create("https://mirror.example.org/disk.img");
+    cache.touch("sha256", HEX, cache.readInfo("sha256", HEX), 10, mirror);
+    assertThat(cache.entry("sha256", HEX).orElseThrow().sources()).containsExactly(source, mirror);
+    assertThat(cache.entry("sha256", HEX).orElseThrow().source()).isEqualTo(source);
+
+    Path part = cache.partPath("sha256", "cd".repeat(32));
+    Instant mtime = Instant.parse("2024-05-06T07:08:09Z");
+    Files.setLastModifiedTime(part, java.nio.file.attribute.FileTime.from(mtime));
+    Instant lastUsed = cache.entry("sha256", HEX).orElseThrow().lastUsed();
+    assertThat(cache.list())
+        .extracting(CacheEntry::checksumHex, CacheEntry::partial, CacheEntry::lastUsed)
+        .containsExactly(tuple(HEX, false, lastUsed), tuple("cd".repeat(32), true, mtime));
   }
 
   @Test
@@ -75,7 +91,16 @@ class DownloadCacheTest {
     Files.writeString(cache.infoPath("md5", "0".repeat(32)), "{not json");
 
     assertThat(cache.entries())
-        .containsExactly(new CacheEntry("md5", "0".repeat(32), file, 4, null, null, null));
+        .containsExactly(
+            new CacheEntry(
+                "md5",
+                "0".repeat(32),
+                file,
+                4,
+                List.of(),
+                null,
+                Files.getLastModifiedTime(file).toInstant(),
+                false));
   }
 
   @Test
