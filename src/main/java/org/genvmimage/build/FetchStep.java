@@ -1,14 +1,20 @@
 package org.genvmimage.build;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.genvmimage.console.Units;
+import org.genvmimage.download.DownloadCopy;
 import org.genvmimage.download.DownloadListener;
 
 /**
- * Downloads the base image into the cache, hashing it on the way (or finds it there).
+ * Downloads the base image into the cache, hashing it on the way (or finds it there). A download is
+ * also written to the temporary output file as it arrives ({@link DownloadCopy}).
  *
- * <p>Uses {@code checksumHex}; produces {@code fetched}.
+ * <p>Uses {@code checksumHex}; produces {@code fetched}, {@code temp}, {@code downloadCopy}.
+ * Cleanup deletes {@code temp}.
  */
 final class FetchStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -23,18 +29,37 @@ final class FetchStep implements Step<ImageBuild> {
   }
 
   @Override
-  public void run(ImageBuild build) {
+  public void run(ImageBuild build) throws IOException {
     String task = build.spec.key();
+    // The temporary output file is made now so that a download also writes itself there: a base
+    // image that needs no conversion is then not copied out of the cache again.
+    Path dir = build.output.toAbsolutePath().getParent();
+    build.temp = Files.createTempFile(dir, "." + build.output.getFileName() + ".", ".tmp");
+    build.downloadCopy = new DownloadCopy(build.temp);
     try {
       build.fetched =
           tools
               .downloader()
-              .fetch(FetchRequests.resolved(build.spec, build.checksumHex), new Listener(task));
+              .fetch(
+                  FetchRequests.resolved(build.spec, build.checksumHex),
+                  new Listener(task),
+                  build.downloadCopy);
     } finally {
       tools.console().done(task);
     }
     if (build.fetched.cacheHit()) {
       tools.console().info(task + ": using cached " + build.spec.fileName());
+    }
+  }
+
+  @Override
+  public void cleanup(ImageBuild build) {
+    if (build.temp != null) {
+      try {
+        Files.deleteIfExists(build.temp);
+      } catch (IOException e) {
+        tools.console().warn("could not remove " + build.temp + ": " + e.getMessage());
+      }
     }
   }
 

@@ -115,8 +115,16 @@ public final class Downloader {
    *     was interrupted
    */
   public FetchResult fetch(FetchRequest request, DownloadListener listener) {
+    return fetch(request, listener, null);
+  }
+
+  /**
+   * Fetches and verifies a file, like {@link #fetch(FetchRequest, DownloadListener)}; a download
+   * from the first byte is also written to {@code copy} on the way (see {@link DownloadCopy}).
+   */
+  public FetchResult fetch(FetchRequest request, DownloadListener listener, DownloadCopy copy) {
     try {
-      return doFetch(request, listener == null ? DownloadListener.NONE : listener);
+      return doFetch(request, listener == null ? DownloadListener.NONE : listener, copy);
     } catch (GenVmException e) {
       if (e.exitCode() == ExitCode.INTERRUPTED) {
         Thread.currentThread().interrupt();
@@ -138,7 +146,7 @@ public final class Downloader {
     return resolveFromSums(request, type, DownloadListener.NONE);
   }
 
-  private FetchResult doFetch(FetchRequest request, DownloadListener listener) {
+  private FetchResult doFetch(FetchRequest request, DownloadListener listener, DownloadCopy copy) {
     if (Thread.interrupted()) {
       throw HttpTransfer.interrupted();
     }
@@ -155,7 +163,7 @@ public final class Downloader {
     if (isFile(source)) {
       return hashLocal(source, type, hex, listener);
     }
-    return fetchIntoCache(source, type, hex, listener);
+    return fetchIntoCache(source, type, hex, listener, copy);
   }
 
   // ---- checks
@@ -334,7 +342,7 @@ public final class Downloader {
   // ---- the cache
 
   private FetchResult fetchIntoCache(
-      URI source, String type, String hex, DownloadListener listener) {
+      URI source, String type, String hex, DownloadListener listener, DownloadCopy copy) {
     Optional<FetchResult> hit = hit(source, type, hex, false);
     if (hit.isPresent()) {
       return hit.get();
@@ -355,7 +363,7 @@ public final class Downloader {
         if (hit.isPresent()) {
           return hit.get();
         }
-        return download(source, type, hex, listener);
+        return download(source, type, hex, listener, copy);
       }
     } catch (ClosedByInterruptException | FileLockInterruptionException e) {
       throw HttpTransfer.interrupted();
@@ -409,12 +417,13 @@ public final class Downloader {
     return Optional.of(new FetchResult(file, type, hex, true, 0, source));
   }
 
-  private FetchResult download(URI source, String type, String hex, DownloadListener listener)
+  private FetchResult download(
+      URI source, String type, String hex, DownloadListener listener, DownloadCopy copy)
       throws IOException {
     Path part = cache.partPath(type, hex);
     long network = 0;
     for (int pass = 1; ; pass++) {
-      FileSink sink = FileSink.open(cache, type, hex, settings.bufferSize());
+      FileSink sink = FileSink.open(cache, type, hex, settings.bufferSize(), copy);
       String actual = null;
       try {
         if (sink.resumedBytes() > 0) {
@@ -449,6 +458,9 @@ public final class Downloader {
       Files.deleteIfExists(cache.partInfoPath(type, hex));
       Instant now = Instant.now();
       cache.writeInfo(type, hex, new DownloadCache.EntryInfo(source, size, now, now));
+      if (copy != null && sink.copyComplete()) {
+        copy.markComplete();
+      }
       listener.finished(source, size);
       return new FetchResult(target, type, hex, false, network, source);
     }
