@@ -28,7 +28,7 @@ import java.util.concurrent.Semaphore;
  */
 public final class DirectWriter implements AutoCloseable {
   /** The size of each buffer handed to the disk. */
-  static final int CHUNK = 4 << 20;
+  static final int CHUNK = 2 << 20;
 
   private static final int BUFFERS = 3;
 
