@@ -255,17 +255,22 @@ public final class GenVmImageCommand implements Callable<Integer> {
               Duration.ofSeconds(stallTimeoutSeconds),
               defaults.bufferSize());
       Path cache = cacheDir != null ? cacheDir : DownloadCache.defaultDir(System.getenv());
+      Downloader downloader = new Downloader(new DownloadCache(cache), settings);
       BuildTools tools =
           new BuildTools(
-              new Downloader(new DownloadCache(cache), settings),
+              downloader,
               new RealQemuImg(new ProcessRunner(), RealQemuImg.executableFromEnvironment()),
               console,
               generatedImageOwner,
               overwrite);
       int parallel = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
       ImageBuilder builder = new ImageBuilder(tools, parallel);
-      List<ImageResult> results =
-          Interruptible.run(() -> builder.build(architecture, outputs), builder::cancel);
+      List<ImageResult> results;
+      try {
+        results = Interruptible.run(() -> builder.build(architecture, outputs), builder::cancel);
+      } finally {
+        downloader.close();
+      }
       return report(results, out, console);
     }
   }

@@ -7,7 +7,8 @@ import java.nio.file.Path;
  * the file anyway (a build that copies the download beside its output) does not read the cache
  * entry back. The copy is only {@link #complete()} when this run received every byte of the file
  * from the first, and the digest matched; otherwise (a cache hit, a resumed download, a restart
- * after bytes arrived) its content is undefined and the caller makes the copy itself.
+ * after bytes arrived, a file that does not start like a qcow2 v3 image) its content is undefined
+ * and the caller makes the copy itself.
  */
 public final class DownloadCopy {
   private final Path file;

@@ -97,6 +97,14 @@ public final class Downloader {
     return client.build();
   }
 
+  /**
+   * Stops the HTTP client this downloader made, if any (call when no fetch is running or will run):
+   * the process can then exit without waiting for the client's threads.
+   */
+  public void close() {
+    transfer.close();
+  }
+
   public DownloadCache cache() {
     return cache;
   }

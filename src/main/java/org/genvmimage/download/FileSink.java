@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * Writes a download to {@code <hex>.part} and hashes the same bytes as they pass: the finished file
  * is never read again. Bytes are gathered in one array (the HTTP client's buffers are read-only, so
  * one copy is unavoidable); each full array is hashed in one call and handed to a {@link
- * DirectWriter} (which writes it to disk, bypassing the page cache where it can, on a thread of its
- * own), so the file holds the bytes hashed so far once {@link #flush()}ed. An optional {@link
- * DownloadCopy} gets the same bytes. Used by one thread at a time.
+ * DirectWriter} (which writes it to disk on a thread of its own; the cache entry stays in the page
+ * cache, where the build that copies it finds it), so the file holds the bytes hashed so far once
+ * {@link #flush()}ed. An optional {@link DownloadCopy} gets the same bytes, when they start like a
+ * qcow2 v3 image (anything else is converted, not copied). Used by one thread at a time.
  */
 final class FileSink implements Sink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileSink.class);
@@ -187,6 +188,9 @@ final class FileSink implements Sink, AutoCloseable {
   private void writeStaging() throws IOException {
     hasher.update(staging, 0, staged);
     writer.write(staging, 0, staged);
+    if (copyWriter != null && copyWriter.size() == 0 && !startsLikeQcow2v3(staging, staged)) {
+      dropCopy(); // it would be converted anyway: writing it twice is no gain
+    }
     if (copyWriter != null) {
       try {
         copyWriter.write(staging, 0, staged);
@@ -197,6 +201,19 @@ final class FileSink implements Sink, AutoCloseable {
       }
     }
     staged = 0;
+  }
+
+  /** Whether bytes start with the qcow2 magic ({@code QFI\xfb}) and version 3. */
+  static boolean startsLikeQcow2v3(byte[] bytes, int length) {
+    return length >= 8
+        && bytes[0] == 'Q'
+        && bytes[1] == 'F'
+        && bytes[2] == 'I'
+        && bytes[3] == (byte) 0xfb
+        && bytes[4] == 0
+        && bytes[5] == 0
+        && bytes[6] == 0
+        && bytes[7] == 3;
   }
 
   private void dropCopy() {

@@ -320,14 +320,31 @@ class DownloaderTest {
 
   @Test
   void aCopyGetsEveryByteOfADownloadIncludingOneResumedWithinTheRun() throws IOException {
-    server.serve("/disk.img", content).etag("\"v1\"").cutAfter(1_000_000, 1);
+    byte[] qcow2 = content.clone();
+    System.arraycopy(new byte[] {'Q', 'F', 'I', (byte) 0xfb, 0, 0, 0, 3}, 0, qcow2, 0, 8);
+    server.serve("/disk.qcow2", qcow2).etag("\"v1\"").cutAfter(1_000_000, 1);
     DownloadCopy copy = new DownloadCopy(tmp.resolve("copy.img"));
 
-    FetchResult result = downloader.fetch(request("/disk.img"), null, copy);
+    FetchResult result =
+        downloader.fetch(
+            FetchRequest.withChecksum(
+                server.uri("/disk.qcow2"), "sha256", TestHttpServer.sha256(qcow2)),
+            null,
+            copy);
 
     assertThat(copy.complete()).isTrue();
-    assertThat(Files.readAllBytes(copy.file())).isEqualTo(content);
-    assertThat(Files.readAllBytes(result.file())).isEqualTo(content);
+    assertThat(Files.readAllBytes(copy.file())).isEqualTo(qcow2);
+    assertThat(Files.readAllBytes(result.file())).isEqualTo(qcow2);
+  }
+
+  @Test
+  void aCopyIsOnlyMadeOfWhatStartsLikeAQcow2v3Image() {
+    server.serve("/disk.img", content);
+    DownloadCopy copy = new DownloadCopy(tmp.resolve("copy.img"));
+
+    downloader.fetch(request("/disk.img"), null, copy);
+
+    assertThat(copy.complete()).isFalse();
   }
 
   @Test
