@@ -19,6 +19,8 @@ MVN ?= mvn
 MVN_FLAGS ?= -B -q
 
 JAR := target/gen-vm-image.jar
+# Class-data sharing archive of the jar, for a faster start (src/cds/make-archive.sh).
+JSA := target/gen-vm-image.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
 LIBDIR := $(DESTDIR)$(PREFIX)/lib/gen-vm-image
@@ -32,18 +34,22 @@ all: build configure
 $(JAR): $(SOURCES)
 	$(MVN) $(MVN_FLAGS) -DskipTests package
 
-jar: $(JAR)
+# Made after the jar; without qemu-img (which the training run needs) it is skipped.
+$(JSA): $(JAR) src/cds/make-archive.sh
+	src/cds/make-archive.sh
 
-build: $(JAR)
+jar: $(JAR) $(JSA)
+
+build: $(JAR) $(JSA)
 	bin/gen-vm-image $(BUILD_ARGS)
 
-configure: $(JAR)
+configure: $(JAR) $(JSA)
 	bin/configure-vm-image $(CONFIGURE_ARGS)
 
 test:
 	$(MVN) -B test
 
-bench: $(JAR)
+bench: $(JAR) $(JSA)
 	bench/run.sh
 
 install: $(JAR)
