@@ -27,6 +27,8 @@ MVN_FLAGS ?= -B -q
 
 JAR := target/gen-vm-image.jar
 DOCS := target/man/man1/gen-vm-image.1
+# Class-data sharing archive of the jar, for a faster start (src/cds/make-archive.sh).
+JSA := target/gen-vm-image.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
 .PHONY: all build configure jar test bench install uninstall clean
@@ -41,18 +43,22 @@ $(JAR): $(SOURCES)
 $(DOCS): $(SOURCES)
 	$(MVN) $(MVN_FLAGS) -DskipTests package
 
-jar: $(JAR) $(DOCS)
+# Made after the jar; without qemu-img (which the training run needs) it is skipped.
+$(JSA): $(JAR) src/cds/make-archive.sh
+	src/cds/make-archive.sh
 
-build: $(JAR)
+jar: $(JAR) $(DOCS) $(JSA)
+
+build: $(JAR) $(JSA)
 	bin/gen-vm-image $(BUILD_ARGS)
 
-configure: $(JAR)
+configure: $(JAR) $(JSA)
 	bin/configure-vm-image $(CONFIGURE_ARGS)
 
 test:
 	$(MVN) -B verify
 
-bench: $(JAR)
+bench: $(JAR) $(JSA)
 	bench/run.sh
 
 install: $(JAR) $(DOCS)

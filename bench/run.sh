@@ -5,9 +5,11 @@
 #   BENCH_RUNS=1 bench/run.sh     quick check
 #
 # Environment:
-#   BENCH_RUNS    runs per case, each case alternating with its baseline (default 5)
-#   BENCH_TMPDIR  where the fixtures and outputs go (default: $TMPDIR or /tmp);
-#                 needs about 5 GiB free
+#   BENCH_RUNS            runs per case, each case alternating with its baseline (default 5)
+#   BENCH_CONFIGURE_RUNS  runs of the configure-vm-image case (default 2; each boots three
+#                         VMs, about 1 minute each under TCG); 0 skips that case
+#   BENCH_TMPDIR          where the fixtures and outputs go (default: $TMPDIR or /tmp);
+#                         needs about 5 GiB free
 #
 # Everything (fixtures, caches, outputs, the HTTP server) lives in one temporary
 # folder that is removed on exit, Ctrl-C included. The exit status is 0 whenever
@@ -16,6 +18,7 @@
 set -euo pipefail
 
 RUNS=${BENCH_RUNS:-5}
+CONFIGURE_RUNS=${BENCH_CONFIGURE_RUNS:-2}
 HELP_RUNS=10
 BIG_MIB=1024
 SMALL_MIB=256
@@ -28,6 +31,7 @@ gen="$root/bin/gen-vm-image"
 die() { echo "bench: $*" >&2; exit 2; }
 
 case $RUNS in ''|*[!0-9]*|0) die "BENCH_RUNS must be a positive integer, not '$RUNS'";; esac
+case $CONFIGURE_RUNS in ''|*[!0-9]*) die "BENCH_CONFIGURE_RUNS must be 0 or a positive integer, not '$CONFIGURE_RUNS'";; esac
 [ -f "$root/target/gen-vm-image.jar" ] || die "target/gen-vm-image.jar is missing; run 'make jar' first"
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (needed for the peak memory row); install the 'time' package (apt-get install time / dnf install time)"
 for tool in qemu-img curl openssl python3 java sha256sum; do
@@ -169,6 +173,92 @@ for _ in $(seq 1 "$HELP_RUNS"); do
   help+=("$(elapsed "$s" "$e")")
 done
 
+# ---------------------------------------------------------------- configure
+# configure-vm-image's overhead: its wall time minus the guest's own uptime when
+# cloud-init printed its final message ("... Up 43.21 seconds"), that is, everything
+# the tool adds to the guest's boot and cloud-init: start-up, seed, overlay, QEMU
+# start, waiting, power-off, virt-sysprep, commit. The floor is the same measure for
+# a hand-run qemu-system-x86_64 with the same options, image and seed, whose
+# user-data powers the guest off (cloud-init power_state): QEMU, firmware and boot
+# loader are in it, and no tool. Every run boots a fresh copy of the test image.
+cfg_floor=() cfg_tool=() cfg_noreset=()
+configure_skipped=
+if (( CONFIGURE_RUNS > 0 )); then
+  for tool in qemu-system-x86_64 virt-sysprep; do
+    command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not on the PATH (BENCH_CONFIGURE_RUNS=0 skips the configure case)"
+  done
+  cfg="$work/configure"
+  mkdir -p "$cfg"
+  echo "bench: configure test image (src/test/fixtures/build-debian-image.sh; the first build takes minutes)" >&2
+  "$root/src/test/fixtures/build-debian-image.sh" "$cfg/base.qcow2" > "$cfg/fixture.log" 2>&1 \
+    || die "the test image could not be built; see the end of $cfg/fixture.log, or skip with BENCH_CONFIGURE_RUNS=0"
+  printf '#cloud-config\npower_state:\n  mode: poweroff\n  delay: now\n' > "$cfg/user-data"
+  printf 'instance-id: bench\nlocal-hostname: bench\n' > "$cfg/meta-data"
+  cfg_cpus=$(( $(nproc) >= 2 ? 2 : 1 ))
+  cfg_accel=tcg
+  (( cfg_cpus > 1 )) && cfg_accel=tcg,thread=multi
+
+  uptime_at_finish() { # console log -> seconds of guest uptime at cloud-init's final message
+    local up
+    up=$(grep -a -o 'Cloud-init v\. [^ ]* finished at .* Up [0-9.]* seconds' "$1" | tail -n 1 \
+      | sed 's/.* Up \([0-9.]*\) seconds/\1/')
+    [ -n "$up" ] || die "no cloud-init final message in $1"
+    echo "$up"
+  }
+  configure_floor() { # prints the overhead of a hand-run QEMU
+    local d="$cfg/floor"
+    rm -rf "$d"; mkdir -p "$d"
+    cp "$cfg/base.qcow2" "$d/image.qcow2"
+    sync
+    local s e
+    s=$(now)
+    qemu-system-x86_64 -nodefaults -no-user-config -accel "$cfg_accel" -cpu max \
+      -smp "$cfg_cpus" -m 1024M -display none -nic none \
+      -drive "file=$d/image.qcow2,if=virtio,format=qcow2,cache=unsafe" \
+      -drive "file=$cfg/seed.iso,media=cdrom,readonly=on,format=raw" \
+      -object rng-random,id=rng0,filename=/dev/urandom -device virtio-rng-pci,rng=rng0 \
+      -chardev "file,id=serial0,path=$d/console.log" -serial chardev:serial0 -no-reboot \
+      || die "the hand-run qemu-system-x86_64 failed"
+    e=$(now)
+    awk -v w="$(elapsed "$s" "$e")" -v u="$(uptime_at_finish "$d/console.log")" \
+      'BEGIN { printf "%.3f", w - u }'
+  }
+  configure_tool() { # [--no-reset]; prints the overhead of configure-vm-image
+    local d="$cfg/tool"
+    rm -rf "$d"; mkdir -p "$d"
+    cp "$cfg/base.qcow2" "$d/image.qcow2"
+    sync
+    local s e
+    s=$(now)
+    "$root/bin/configure-vm-image" -q --image-input-path "$d/image.qcow2" \
+      --image-qemu-socket-path "$d/qmp.sock" \
+      --config-user-data-path "$cfg/user-data" --config-meta-data-path "$cfg/meta-data" \
+      --config-seed-output-path "$d/seed.iso" --serial-log "$d/console.log" \
+      --network none --cpus "$cfg_cpus" --memory 1024 "$@" > /dev/null \
+      || die "configure-vm-image failed (run it by hand to see why)"
+    e=$(now)
+    cp "$d/seed.iso" "$cfg/seed.iso"
+    awk -v w="$(elapsed "$s" "$e")" -v u="$(uptime_at_finish "$d/console.log")" \
+      'BEGIN { printf "%.3f", w - u }'
+  }
+
+  # The floor boots the seed that the tool wrote, byte for byte, so the first run
+  # starts with the tool; the order then alternates.
+  for r in $(seq 1 "$CONFIGURE_RUNS"); do
+    echo "bench: configure run $r of $CONFIGURE_RUNS" >&2
+    if (( r % 2 )); then
+      cfg_tool+=("$(configure_tool)"); cfg_noreset+=("$(configure_tool --no-reset)")
+      cfg_floor+=("$(configure_floor)")
+    else
+      cfg_floor+=("$(configure_floor)"); cfg_noreset+=("$(configure_tool --no-reset)")
+      cfg_tool+=("$(configure_tool)")
+    fi
+  done
+  rm -rf "$cfg/floor" "$cfg/tool"
+else
+  configure_skipped=1
+fi
+
 # ---------------------------------------------------------------- table
 row() { # label case baseline ratio target met
   printf '%-48s %11s %10s %6s %11s  %s\n' "$@"
@@ -194,13 +284,29 @@ m_rss=$(median "${rss[@]}")
 m_help=$(median "${help[@]}")
 
 echo
-echo "gen-vm-image benchmarks: medians of $RUNS runs (--help: $HELP_RUNS), case and baseline alternating"
+echo "gen-vm-image benchmarks: medians of $RUNS runs (--help: $HELP_RUNS, configure: $CONFIGURE_RUNS), case and baseline alternating"
 row "case (vs baseline)" "case" "baseline" "ratio" "target" "result"
 ratio_row "1. 1 GiB, cold cache (vs curl+openssl+qemu-img)" "$m_cold" "$m_script" 0.9
 ratio_row "2. 1 GiB, warm cache rebuild (vs cold)" "$m_warm" "$m_cold" 0.35
 ratio_row "3. 4 x 256 MiB, --jobs 4 (vs 1 x 256 MiB)" "$m_four" "$m_one" 2.5
 absolute_row "4. peak RSS, 1 GiB cold build" "$m_rss" MiB 200
 absolute_row "5. gen-vm-image --help" "$m_help" s 0.5
-row "6. configure-vm-image overhead" "-" "-" "-" "-" "not measured by this script yet"
+if [ -n "$configure_skipped" ]; then
+  row "6. configure-vm-image overhead (vs QEMU alone)" "-" "-" "-" "-" "skipped (BENCH_CONFIGURE_RUNS=0)"
+else
+  m_cfg_floor=$(median "${cfg_floor[@]}")
+  m_cfg_tool=$(median "${cfg_tool[@]}")
+  m_cfg_noreset=$(median "${cfg_noreset[@]}")
+  cfg_limit=$(awk -v f="$m_cfg_floor" 'BEGIN { printf "%.3f", f + 3 }')
+  cfg_met=$(awk -v v="$m_cfg_tool" -v l="$cfg_limit" 'BEGIN { print (v <= l) ? "MET" : "MISSED" }')
+  cfg_diff=$(awk -v a="$m_cfg_tool" -v b="$m_cfg_floor" 'BEGIN { printf "%+.1f s", a - b }')
+  row "6. configure-vm-image overhead (vs QEMU alone)" "$m_cfg_tool s" "$m_cfg_floor s" "$cfg_diff" "<= +3 s" "$cfg_met"
+  cfg_diff=$(awk -v a="$m_cfg_noreset" -v b="$m_cfg_floor" 'BEGIN { printf "%+.1f s", a - b }')
+  row "   the same with --no-reset (no virt-sysprep)" "$m_cfg_noreset s" "$m_cfg_floor s" "$cfg_diff" "-" "-"
+fi
 echo
 echo "peak RSS: max $(maximum "${rss[@]}") MiB over $RUNS runs (the largest single process of the build: the JVM or a qemu-img it runs)"
+if [ -z "$configure_skipped" ]; then
+  echo "configure overhead = wall time - guest uptime at cloud-init's final message; runs (s):" \
+    "tool ${cfg_tool[*]}; --no-reset ${cfg_noreset[*]}; QEMU alone ${cfg_floor[*]}"
+fi

@@ -1,15 +1,21 @@
 package org.genvmimage.build;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.genvmimage.console.Units;
+import org.genvmimage.download.DownloadCopy;
 import org.genvmimage.download.DownloadListener;
 
 /**
- * Downloads the base image into the cache, hashing it on the way (or finds it there).
+ * Downloads the base image into the cache, hashing it on the way (or finds it there). A download is
+ * also written to the temporary output file as it arrives ({@link DownloadCopy}).
  *
- * <p>Uses {@code checksumHex}; produces {@code fetched} and {@code fetchLease}, which keeps the
- * cache entry from being removed until {@link ConvertStep} has read it. Cleanup lets go of it.
+ * <p>Uses {@code checksumHex}; produces {@code fetched}, {@code temp}, {@code downloadCopy} and
+ * {@code fetchLease}, which keeps the cache entry from being removed until {@link ConvertStep} has
+ * read it. Cleanup lets go of it and deletes {@code temp}.
  */
 final class FetchStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -24,14 +30,21 @@ final class FetchStep implements Step<ImageBuild> {
   }
 
   @Override
-  public void run(ImageBuild build) {
+  public void run(ImageBuild build) throws IOException {
     String task = build.spec.key();
+    // The temporary output file is made now so that a download also writes itself there: a base
+    // image that needs no conversion is then not copied out of the cache again.
+    Path dir = build.output.toAbsolutePath().getParent();
+    build.temp = Files.createTempFile(dir, "." + build.output.getFileName() + ".", ".tmp");
+    build.downloadCopy = new DownloadCopy(build.temp);
     try {
       build.fetchLease =
           tools
               .downloader()
               .fetchAndHold(
-                  FetchRequests.resolved(build.spec, build.checksumHex), new Listener(task));
+                  FetchRequests.resolved(build.spec, build.checksumHex),
+                  new Listener(task),
+                  build.downloadCopy);
       build.fetched = build.fetchLease.result();
     } finally {
       tools.console().done(task);
@@ -44,6 +57,13 @@ final class FetchStep implements Step<ImageBuild> {
   @Override
   public void cleanup(ImageBuild build) {
     build.releaseSource();
+    if (build.temp != null) {
+      try {
+        Files.deleteIfExists(build.temp);
+      } catch (IOException e) {
+        tools.console().warn("could not remove " + build.temp + ": " + e.getMessage());
+      }
+    }
   }
 
   private final class Listener implements DownloadListener {

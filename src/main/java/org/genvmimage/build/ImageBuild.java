@@ -2,6 +2,7 @@ package org.genvmimage.build;
 
 import java.nio.file.Path;
 import org.genvmimage.architecture.ImageSpec;
+import org.genvmimage.download.DownloadCopy;
 import org.genvmimage.download.FetchLease;
 import org.genvmimage.download.FetchResult;
 import org.genvmimage.qemu.ImageInfo;
@@ -32,6 +33,9 @@ public final class ImageBuild implements StepRunner.Stoppable {
 
   /** The temporary file beside the output that the image is built in. */
   Path temp;
+
+  /** Whether the download was also written to {@link #temp} (complete when it all was). */
+  DownloadCopy downloadCopy;
 
   ImageInfo outputInfo;
   Outcome outcome;

@@ -36,18 +36,56 @@ final class PublishStep implements Step<ImageBuild> {
     Files.setPosixFilePermissions(build.temp, PosixFilePermissions.fromString("rw-r--r--"));
     setOwner(build.temp, tools.owner(), build.spec.key(), tools.console());
     FileSync.force(build.temp);
-    // The old stamp goes first: a crash between the two renames leaves an image without a
-    // stamp (rebuilt next time), never an old stamp that vouches for a new image.
-    BuildStamp.delete(build.output);
-    FileSync.moveAtomically(build.temp, build.output);
-    new BuildStamp(
-            build.spec.source().toString(),
-            build.spec.checksum().type(),
-            build.checksumHex,
-            build.spec.size().bytes(),
-            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
-        .write(build.output);
+    Path previous = keepPrevious(build.output);
+    try {
+      // The old stamp goes first: a crash between the two renames leaves an image without a
+      // stamp (rebuilt next time), never an old stamp that vouches for a new image.
+      BuildStamp.delete(build.output);
+      FileSync.moveAtomically(build.temp, build.output);
+      new BuildStamp(
+              build.spec.source().toString(),
+              build.spec.checksum().type(),
+              build.checksumHex,
+              build.spec.size().bytes(),
+              Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+          .write(build.output);
+    } finally {
+      if (previous != null) {
+        Files.deleteIfExists(previous);
+      }
+    }
     build.outcome = ImageBuild.Outcome.BUILT;
+  }
+
+  /**
+   * Gives the image about to be replaced a second name until the new one is published. Freeing a
+   * large file's blocks (and discarding them, on file systems mounted with {@code discard}) is done
+   * by the journal commit that the durable rename waits for; with the second name the old image's
+   * blocks are only freed after the last commit this build waits for. Leftovers of a crash in
+   * between are removed by the next build of the same output. Returns null when there is nothing to
+   * keep or the file system has no hard links.
+   */
+  private static Path keepPrevious(Path output) {
+    Path dir = output.toAbsolutePath().getParent();
+    String prefix = "." + output.getFileName() + ".";
+    try (java.nio.file.DirectoryStream<Path> stale =
+        Files.newDirectoryStream(dir, prefix + "*.previous")) {
+      for (Path p : stale) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // best effort
+    }
+    if (!Files.isRegularFile(output, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    Path link = dir.resolve(prefix + Long.toUnsignedString(System.nanoTime(), 36) + ".previous");
+    try {
+      Files.createLink(link, output);
+      return link;
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
+    }
   }
 
   /**

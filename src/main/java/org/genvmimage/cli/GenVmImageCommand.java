@@ -316,20 +316,29 @@ public final class GenVmImageCommand implements Callable<Integer> {
               Duration.ofSeconds(stallTimeoutSeconds),
               defaults.bufferSize());
       Path cache = cacheDir.resolve();
+      Downloader downloader = new Downloader(new DownloadCache(cache), settings);
       BuildTools tools =
           new BuildTools(
-              new Downloader(new DownloadCache(cache), settings),
+              downloader,
               new RealQemuImg(new ProcessRunner(), RealQemuImg.executableFromEnvironment()),
               console,
               generatedImageOwner,
               overwrite);
       if (dryRun) {
-        return plan(architecture, outputs, tools, text ? out : null, console);
+        try {
+          return plan(architecture, outputs, tools, text ? out : null, console);
+        } finally {
+          downloader.close();
+        }
       }
       int parallel = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
       ImageBuilder builder = new ImageBuilder(tools, parallel);
-      List<ImageResult> results =
-          Interruptible.run(() -> builder.build(architecture, outputs), builder::cancel);
+      List<ImageResult> results;
+      try {
+        results = Interruptible.run(() -> builder.build(architecture, outputs), builder::cancel);
+      } finally {
+        downloader.close();
+      }
       for (ImageResult r : results) {
         imageReports.add(BuildReport.of(architecture.images().get(r.key()), r));
       }

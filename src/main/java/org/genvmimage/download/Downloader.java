@@ -94,6 +94,14 @@ public final class Downloader {
     return client.build();
   }
 
+  /**
+   * Stops the HTTP client this downloader made, if any (call when no fetch is running or will run):
+   * the process can then exit without waiting for the client's threads.
+   */
+  public void close() {
+    transfer.close();
+  }
+
   public DownloadCache cache() {
     return cache;
   }
@@ -112,7 +120,15 @@ public final class Downloader {
    *     was interrupted
    */
   public FetchResult fetch(FetchRequest request, DownloadListener listener) {
-    try (FetchLease lease = fetchAndHold(request, listener)) {
+    return fetch(request, listener, null);
+  }
+
+  /**
+   * Fetches and verifies a file, like {@link #fetch(FetchRequest, DownloadListener)}; a download
+   * from the first byte is also written to {@code copy} on the way (see {@link DownloadCopy}).
+   */
+  public FetchResult fetch(FetchRequest request, DownloadListener listener, DownloadCopy copy) {
+    try (FetchLease lease = fetchAndHold(request, listener, copy)) {
       return lease.result();
     }
   }
@@ -122,8 +138,17 @@ public final class Downloader {
    * the returned lease is closed: the file stays in place while the caller reads it.
    */
   public FetchLease fetchAndHold(FetchRequest request, DownloadListener listener) {
+    return fetchAndHold(request, listener, null);
+  }
+
+  /**
+   * Like {@link #fetchAndHold(FetchRequest, DownloadListener)}; a download from the first byte is
+   * also written to {@code copy} on the way (see {@link DownloadCopy}).
+   */
+  public FetchLease fetchAndHold(
+      FetchRequest request, DownloadListener listener, DownloadCopy copy) {
     try {
-      return doFetch(request, listener == null ? DownloadListener.NONE : listener);
+      return doFetch(request, listener == null ? DownloadListener.NONE : listener, copy);
     } catch (GenVmException e) {
       if (e.exitCode() == ExitCode.INTERRUPTED) {
         Thread.currentThread().interrupt();
@@ -145,7 +170,7 @@ public final class Downloader {
     return resolveFromSums(request, type, DownloadListener.NONE);
   }
 
-  private FetchLease doFetch(FetchRequest request, DownloadListener listener) {
+  private FetchLease doFetch(FetchRequest request, DownloadListener listener, DownloadCopy copy) {
     if (Thread.interrupted()) {
       throw HttpTransfer.interrupted();
     }
@@ -162,7 +187,7 @@ public final class Downloader {
     if (isFile(source)) {
       return new FetchLease(hashLocal(source, type, hex, listener), null);
     }
-    return fetchIntoCache(source, type, hex, listener);
+    return fetchIntoCache(source, type, hex, listener, copy);
   }
 
   // ---- checks
@@ -342,7 +367,7 @@ public final class Downloader {
 
   @SuppressWarnings("try") // the lock is held for the body
   private FetchLease fetchIntoCache(
-      URI source, String type, String hex, DownloadListener listener) {
+      URI source, String type, String hex, DownloadListener listener, DownloadCopy copy) {
     Path lockPath = cache.lockPath(type, hex);
     try {
       EntryLock reading = lockForReading(source, type, hex);
@@ -371,7 +396,7 @@ public final class Downloader {
                     }
                   })) {
             hit = hit(source, type, hex, true);
-            fetched = hit.isPresent() ? hit.get() : download(source, type, hex, listener);
+            fetched = hit.isPresent() ? hit.get() : download(source, type, hex, listener, copy);
           }
         }
         keep = true;
@@ -455,12 +480,13 @@ public final class Downloader {
     return Optional.of(new FetchResult(file, type, hex, true, 0, source));
   }
 
-  private FetchResult download(URI source, String type, String hex, DownloadListener listener)
+  private FetchResult download(
+      URI source, String type, String hex, DownloadListener listener, DownloadCopy copy)
       throws IOException {
     Path part = cache.partPath(type, hex);
     long network = 0;
     for (int pass = 1; ; pass++) {
-      FileSink sink = FileSink.open(cache, type, hex, settings.bufferSize());
+      FileSink sink = FileSink.open(cache, type, hex, settings.bufferSize(), copy);
       String actual = null;
       try {
         if (sink.resumedBytes() > 0) {
@@ -495,6 +521,9 @@ public final class Downloader {
       Files.deleteIfExists(cache.partInfoPath(type, hex));
       Instant now = Instant.now();
       cache.writeInfo(type, hex, new DownloadCache.EntryInfo(source, size, now, now));
+      if (copy != null && sink.copyComplete()) {
+        copy.markComplete();
+      }
       listener.finished(source, size);
       return new FetchResult(target, type, hex, false, network, source);
     }

@@ -7,19 +7,27 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.genvmimage.core.DirectWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a download to {@code <hex>.part} and hashes the same bytes as they pass: the finished file
  * is never read again. Bytes are gathered in one array (the HTTP client's buffers are read-only, so
- * one copy is unavoidable); each full array is hashed in one call and written in one call, so the
- * file always holds exactly the bytes hashed so far. Used by one thread at a time.
+ * one copy is unavoidable); each full array is hashed in one call and handed to a {@link
+ * DirectWriter} (which writes it to disk on a thread of its own; the cache entry stays in the page
+ * cache, where the build that copies it finds it), so the file holds the bytes hashed so far once
+ * {@link #flush()}ed. An optional {@link DownloadCopy} gets the same bytes, when they start like a
+ * qcow2 v3 image (anything else is converted, not copied). Used by one thread at a time.
  */
 final class FileSink implements Sink, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FileSink.class);
+
   private final DownloadCache cache;
   private final String type;
   private final String hex;
   private final Path part;
-  private final FileChannel channel;
+  private final DirectWriter writer;
   private final byte[] staging;
   private int staged;
   private Hasher hasher;
@@ -27,54 +35,78 @@ final class FileSink implements Sink, AutoCloseable {
   private volatile long size;
   private final long resumedBytes;
   private boolean restarted;
+  private final DownloadCopy copy;
+  private DirectWriter copyWriter;
+  private boolean copyDone;
+  private boolean closed;
 
   private FileSink(
       DownloadCache cache,
       String type,
       String hex,
-      FileChannel channel,
+      DirectWriter writer,
       Hasher hasher,
       long size,
       DownloadCache.PartInfo info,
-      int bufferSize) {
+      int bufferSize,
+      DownloadCopy copy,
+      DirectWriter copyWriter) {
     this.cache = cache;
     this.type = type;
     this.hex = hex;
     this.part = cache.partPath(type, hex);
-    this.channel = channel;
+    this.writer = writer;
     this.hasher = hasher;
     this.size = size;
     this.resumedBytes = size;
     this.info = info;
     this.staging = new byte[bufferSize];
+    this.copy = copy;
+    this.copyWriter = copyWriter;
+  }
+
+  static FileSink open(DownloadCache cache, String type, String hex, int bufferSize)
+      throws IOException {
+    return open(cache, type, hex, bufferSize, null);
   }
 
   /**
    * Opens (or creates) the partial file of an entry. Bytes left by an earlier run are read once to
-   * rebuild the digest state, so the download can continue after them.
+   * rebuild the digest state, so the download can continue after them. {@code copy}, when given,
+   * also gets the bytes if the download starts from the first byte.
    */
-  static FileSink open(DownloadCache cache, String type, String hex, int bufferSize)
+  static FileSink open(
+      DownloadCache cache, String type, String hex, int bufferSize, DownloadCopy copy)
       throws IOException {
     Path part = cache.partPath(type, hex);
     Files.createDirectories(part.getParent());
-    FileChannel channel =
-        FileChannel.open(
-            part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    try {
-      Hasher hasher = Checksums.newHasher(type);
-      long size = 0;
-      ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
-      while (channel.read(buffer) >= 0) {
-        buffer.flip();
-        size += buffer.remaining();
-        hasher.update(buffer);
-        buffer.clear();
+    Hasher hasher = Checksums.newHasher(type);
+    long size = 0;
+    if (Files.exists(part)) {
+      try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ)) {
+        ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
+        while (channel.read(buffer) >= 0) {
+          buffer.flip();
+          size += buffer.remaining();
+          hasher.update(buffer);
+          buffer.clear();
+        }
       }
-      channel.position(size);
-      DownloadCache.PartInfo info = size > 0 ? cache.readPartInfo(type, hex).orElse(null) : null;
-      return new FileSink(cache, type, hex, channel, hasher, size, info, bufferSize);
+    }
+    DownloadCache.PartInfo info = size > 0 ? cache.readPartInfo(type, hex).orElse(null) : null;
+    DirectWriter writer = DirectWriter.append(part, false);
+    DirectWriter copyWriter = null;
+    try {
+      if (writer.size() != size) {
+        throw new IOException(part + ": changed while it was being read");
+      }
+      if (copy != null && size == 0) {
+        copyWriter = DirectWriter.create(copy.file());
+      }
+      return new FileSink(
+          cache, type, hex, writer, hasher, size, info, bufferSize, copy, copyWriter);
     } catch (IOException | RuntimeException e) {
-      channel.close();
+      writer.close();
       throw e;
     }
   }
@@ -116,8 +148,10 @@ final class FileSink implements Sink, AutoCloseable {
   @Override
   public void restart(DownloadCache.PartInfo newInfo) throws IOException {
     staged = 0;
-    channel.truncate(0);
-    channel.position(0);
+    writer.truncateToZero();
+    if (copyWriter != null && copyWriter.size() > 0) {
+      dropCopy();
+    }
     hasher = Checksums.newHasher(type);
     size = 0;
     restarted = true;
@@ -148,35 +182,93 @@ final class FileSink implements Sink, AutoCloseable {
     if (staged > 0) {
       writeStaging();
     }
+    writer.flush();
   }
 
   private void writeStaging() throws IOException {
     hasher.update(staging, 0, staged);
-    ByteBuffer out = ByteBuffer.wrap(staging, 0, staged);
-    staged = 0;
-    while (out.hasRemaining()) {
-      channel.write(out);
+    writer.write(staging, 0, staged);
+    if (copyWriter != null && copyWriter.size() == 0 && !startsLikeQcow2v3(staging, staged)) {
+      dropCopy(); // it would be converted anyway: writing it twice is no gain
     }
+    if (copyWriter != null) {
+      try {
+        copyWriter.write(staging, 0, staged);
+      } catch (IOException e) {
+        // the copy is an optimisation: the caller makes it from the cache entry instead
+        log.debug("{}: {}; the copy is made after the download instead", copy.file(), e);
+        dropCopy();
+      }
+    }
+    staged = 0;
   }
 
-  /** Writes out the rest, forces it to disk, closes the file and returns the digest. */
+  /** Whether bytes start with the qcow2 magic ({@code QFI\xfb}) and version 3. */
+  static boolean startsLikeQcow2v3(byte[] bytes, int length) {
+    return length >= 8
+        && bytes[0] == 'Q'
+        && bytes[1] == 'F'
+        && bytes[2] == 'I'
+        && bytes[3] == (byte) 0xfb
+        && bytes[4] == 0
+        && bytes[5] == 0
+        && bytes[6] == 0
+        && bytes[7] == 3;
+  }
+
+  private void dropCopy() {
+    try {
+      copyWriter.close();
+    } catch (IOException e) {
+      log.debug("closing {}: {}", copy.file(), e.toString());
+    }
+    copyWriter = null;
+  }
+
+  /**
+   * Writes out the rest, forces it to disk, closes the file and returns the digest. The copy, if
+   * any, is forced to disk too; the caller marks it complete once the digest matched.
+   */
   String finish() throws IOException {
-    flush();
-    channel.force(true);
-    channel.close();
+    if (staged > 0) {
+      writeStaging();
+    }
+    writer.finish();
+    closed = true;
+    if (copyWriter != null) {
+      try {
+        copyWriter.finish();
+        copyDone = copyWriter.size() == size;
+      } catch (IOException e) {
+        log.debug("{}: {}; the copy is made after the download instead", copy.file(), e);
+      }
+      dropCopy();
+    }
     return hasher.hexDigest();
+  }
+
+  /** Whether the copy received every byte of the finished file and was forced to disk. */
+  boolean copyComplete() {
+    return copyDone;
   }
 
   /** Closes the file and keeps it, for a later resume. */
   @Override
   public void close() throws IOException {
-    if (!channel.isOpen()) {
+    if (closed) {
       return;
     }
+    closed = true;
     try {
-      flush();
+      if (copyWriter != null) {
+        dropCopy();
+      }
+      if (staged > 0) {
+        writeStaging();
+      }
+      writer.flush();
     } finally {
-      channel.close();
+      writer.close();
     }
   }
 }

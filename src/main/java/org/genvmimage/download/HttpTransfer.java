@@ -19,9 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +66,7 @@ final class HttpTransfer {
   private final Supplier<HttpClient> clients;
   private final DownloadSettings settings;
   private volatile HttpClient client;
+  private Set<Thread> selectors = Set.of();
 
   /**
    * @param clients makes the HTTP client when the first request needs it (building one costs
@@ -80,12 +83,65 @@ final class HttpTransfer {
       synchronized (this) {
         c = client;
         if (c == null) {
-          c = clients.get();
+          synchronized (HttpTransfer.class) {
+            Set<Thread> before = selectorThreads();
+            c = clients.get();
+            Set<Thread> started = selectorThreads();
+            started.removeAll(before);
+            selectors = started;
+          }
           client = c;
         }
       }
     }
     return c;
+  }
+
+  /** The selector threads of the JDK's HTTP clients: one per client, named by the JDK. */
+  private static Set<Thread> selectorThreads() {
+    Set<Thread> found = new HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("HttpClient-") && t.getName().endsWith("-SelectorManager")) {
+        found.add(t);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Stops the HTTP client, if one was made. The JDK 17 client has no close(); its selector thread
+   * waits in the kernel until the client is garbage collected, and a JVM that exits while a thread
+   * waits there pauses 300 ms to let it return. That thread ends when interrupted; the client is
+   * not used afterwards.
+   */
+  void close() {
+    HttpClient c;
+    synchronized (this) {
+      c = client;
+      client = null;
+    }
+    if (c == null) {
+      return;
+    }
+    if (c instanceof AutoCloseable closeable) { // JDK 21 and later
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.debug("closing the HTTP client: {}", e.toString());
+      }
+      return;
+    }
+    for (Thread t : selectors) {
+      t.interrupt();
+    }
+    for (Thread t : selectors) {
+      try {
+        t.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /**

@@ -13,6 +13,8 @@ import java.util.List;
  * @param encrypted whether the image needs a key to be read
  * @param externalFiles other files the image's data lives in (a qcow2 external data file, vmdk
  *     extents other than the image itself); empty for a self-contained image
+ * @param snapshots whether the image holds internal snapshots
+ * @param corrupt whether qcow2 marked the image corrupt
  */
 public record ImageInfo(
     String format,
@@ -21,10 +23,49 @@ public record ImageInfo(
     String compat,
     String backingFile,
     boolean encrypted,
-    List<String> externalFiles) {
+    List<String> externalFiles,
+    boolean snapshots,
+    boolean corrupt) {
 
   public ImageInfo {
     externalFiles = externalFiles == null ? List.of() : List.copyOf(externalFiles);
+  }
+
+  /** An image without internal snapshots that is not marked corrupt. */
+  public ImageInfo(
+      String format,
+      long virtualSize,
+      long actualSize,
+      String compat,
+      String backingFile,
+      boolean encrypted,
+      List<String> externalFiles) {
+    this(
+        format,
+        virtualSize,
+        actualSize,
+        compat,
+        backingFile,
+        encrypted,
+        externalFiles,
+        false,
+        false);
+  }
+
+  /**
+   * Whether a byte-for-byte copy of the image is what {@code qemu-img convert -O qcow2 -o
+   * compat=1.1} would be asked to make: a qcow2 v3 file that is whole by itself (no backing file,
+   * no external data file, no encryption) and that resizes cleanly (no internal snapshots, not
+   * marked corrupt).
+   */
+  public boolean selfContainedQcow2v3() {
+    return "qcow2".equals(format)
+        && "1.1".equals(compat)
+        && backingFile == null
+        && !encrypted
+        && externalFiles.isEmpty()
+        && !snapshots
+        && !corrupt;
   }
 
   /** A self-contained image (no external data files). */

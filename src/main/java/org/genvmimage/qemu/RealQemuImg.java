@@ -128,7 +128,9 @@ public final class RealQemuImg implements QemuImg {
         "qcow2".equals(format) ? data.path("compat").asText(null) : null,
         root.path("backing-filename").asText(null),
         root.path("encrypted").asBoolean(false),
-        external);
+        external,
+        root.path("snapshots").size() > 0,
+        data.path("corrupt").asBoolean(false));
   }
 
   static CheckResult parseCheck(

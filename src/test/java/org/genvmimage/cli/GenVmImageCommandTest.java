@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,6 +139,43 @@ class GenVmImageCommandTest {
         .containsPattern("gamma +up to date");
     assertThat(server.requests()).hasSize(requests);
     assertThat(Files.readAllBytes(out.resolve("alpha.qcow2"))).isEqualTo(before);
+  }
+
+  @Test
+  void aQcow2v3BaseIsCopiedWhileDownloadingThenFromTheCacheWithoutConversion() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "v3.qcow2", (int) (3 * MIB + 12345), 3, "1.1");
+    String sum = serve("/images/v3.qcow2", qcow);
+    Path arch =
+        architecture(
+            "owner: tester\nimages:\n"
+                + image("one", server.uri("/images/v3.qcow2").toString(), "sha256", sum, "64M"));
+    Path output = out.resolve("image.qcow2");
+    for (String size : List.of("64M", "80M")) {
+      Files.writeString(arch, Files.readString(arch).replaceAll("size: \\d+M", "size: " + size));
+      Result r =
+          run(
+              "--architecture-path",
+              arch.toString(),
+              "--image-output-path",
+              output.toString(),
+              "--overwrite");
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.err()).doesNotContain("converting");
+      if (size.equals("80M")) {
+        assertThat(r.err()).contains("one: copying the qcow2 (compat 1.1) image");
+      }
+      assertImage(output, Long.parseLong(size.replace("M", "")) * MIB);
+      // the guest sees the base image's bytes, then zeros
+      Process compare =
+          new ProcessBuilder("qemu-img", "compare", "-q", qcow.toString(), output.toString())
+              .redirectErrorStream(true)
+              .start();
+      String why = new String(compare.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(compare.waitFor()).as(why).isZero();
+      assertThat(TestImages.listFiles(out))
+          .containsExactlyInAnyOrder("image.qcow2", ".image.qcow2.gen-vm-image.json");
+    }
+    assertThat(server.requests("/images/v3.qcow2")).hasSize(1);
   }
 
   @Test

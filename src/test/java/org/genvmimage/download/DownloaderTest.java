@@ -316,6 +316,67 @@ class DownloaderTest {
     assertThat(transfer.backoff(1, Duration.ofHours(1))).isEqualTo(Duration.ofSeconds(30));
   }
 
+  // ---- the copy written while downloading
+
+  @Test
+  void aCopyGetsEveryByteOfADownloadIncludingOneResumedWithinTheRun() throws IOException {
+    byte[] qcow2 = content.clone();
+    System.arraycopy(new byte[] {'Q', 'F', 'I', (byte) 0xfb, 0, 0, 0, 3}, 0, qcow2, 0, 8);
+    server.serve("/disk.qcow2", qcow2).etag("\"v1\"").cutAfter(1_000_000, 1);
+    DownloadCopy copy = new DownloadCopy(tmp.resolve("copy.img"));
+
+    FetchResult result =
+        downloader.fetch(
+            FetchRequest.withChecksum(
+                server.uri("/disk.qcow2"), "sha256", TestHttpServer.sha256(qcow2)),
+            null,
+            copy);
+
+    assertThat(copy.complete()).isTrue();
+    assertThat(Files.readAllBytes(copy.file())).isEqualTo(qcow2);
+    assertThat(Files.readAllBytes(result.file())).isEqualTo(qcow2);
+  }
+
+  @Test
+  void aCopyIsOnlyMadeOfWhatStartsLikeAQcow2v3Image() {
+    server.serve("/disk.img", content);
+    DownloadCopy copy = new DownloadCopy(tmp.resolve("copy.img"));
+
+    downloader.fetch(request("/disk.img"), null, copy);
+
+    assertThat(copy.complete()).isFalse();
+  }
+
+  @Test
+  void aCopyIsNotCompleteWhenTheBytesStartedInAnEarlierRunOrCameFromTheCache() throws IOException {
+    byte[] earlier = java.util.Arrays.copyOf(content, 123_456);
+    Files.createDirectories(part().getParent());
+    Files.write(part(), earlier);
+    server.serve("/disk.img", content);
+    DownloadCopy resumed = new DownloadCopy(tmp.resolve("resumed.img"));
+
+    downloader.fetch(request("/disk.img"), null, resumed);
+
+    assertThat(resumed.complete()).isFalse();
+    DownloadCopy hit = new DownloadCopy(tmp.resolve("hit.img"));
+    FetchResult again = downloader.fetch(request("/disk.img"), null, hit);
+    assertThat(again.cacheHit()).isTrue();
+    assertThat(hit.complete()).isFalse();
+  }
+
+  @Test
+  void aCopyIsNotCompleteWhenTheDigestDiffers() {
+    byte[] other = TestHttpServer.randomBytes(content.length, 7);
+    server.serve("/disk.img", other);
+    DownloadCopy copy = new DownloadCopy(tmp.resolve("copy.img"));
+
+    assertThatThrownBy(() -> downloader.fetch(request("/disk.img"), null, copy))
+        .isInstanceOfSatisfying(
+            GenVmException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CHECKSUM_MISMATCH));
+    assertThat(copy.complete()).isFalse();
+  }
+
   // ---- cut bodies and resume
 
   @Test

@@ -54,6 +54,37 @@ class RealQemuImgParsingTest {
   }
 
   @Test
+  void onlyAWholeQcow2v3WithoutSnapshotsIsCopiedAsItIs() {
+    String plain =
+        """
+        {"virtual-size": 4194304, "filename": "p.qcow2", "format": "qcow2", "actual-size": 1,
+         "format-specific": {"type": "qcow2", "data": {"compat": "1.1", "corrupt": false}}}
+        """;
+    String snapshots =
+        """
+        {"virtual-size": 4194304, "filename": "s.qcow2", "format": "qcow2", "actual-size": 1,
+         "snapshots": [{"id": "1", "name": "before"}],
+         "format-specific": {"type": "qcow2", "data": {"compat": "1.1", "corrupt": false}}}
+        """;
+    String corrupt =
+        """
+        {"virtual-size": 4194304, "filename": "c.qcow2", "format": "qcow2", "actual-size": 1,
+         "format-specific": {"type": "qcow2", "data": {"compat": "1.1", "corrupt": true}}}
+        """;
+
+    assertThat(RealQemuImg.parseInfo(plain, CMD).selfContainedQcow2v3()).isTrue();
+    assertThat(RealQemuImg.parseInfo(snapshots, CMD).snapshots()).isTrue();
+    assertThat(RealQemuImg.parseInfo(snapshots, CMD).selfContainedQcow2v3()).isFalse();
+    assertThat(RealQemuImg.parseInfo(corrupt, CMD).corrupt()).isTrue();
+    assertThat(RealQemuImg.parseInfo(corrupt, CMD).selfContainedQcow2v3()).isFalse();
+    assertThat(new ImageInfo("qcow2", 1, 1, "0.10", null, false).selfContainedQcow2v3()).isFalse();
+    assertThat(new ImageInfo("qcow2", 1, 1, "1.1", "b.img", false).selfContainedQcow2v3())
+        .isFalse();
+    assertThat(new ImageInfo("qcow2", 1, 1, "1.1", null, true).selfContainedQcow2v3()).isFalse();
+    assertThat(new ImageInfo("raw", 1, 1, null, null, false).selfContainedQcow2v3()).isFalse();
+  }
+
+  @Test
   void parsesQcow2WithBackingFile() {
     String json =
         """
