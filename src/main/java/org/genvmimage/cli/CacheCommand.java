@@ -58,6 +58,8 @@ import picocli.CommandLine.Spec;
           + " reuse.",
       ""
     },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "2:usage error (also: no command given)"},
     subcommands = {
       CacheCommand.ListCommand.class,
       CacheCommand.DeleteCommand.class,

@@ -96,7 +96,9 @@ public final class Cli {
         + " '"
         + arg
         + "'"
-        + (near.isEmpty() ? "" : "; did you mean " + Suggestions.alternatives(near) + "?");
+        + (!near.isEmpty()
+            ? "; did you mean " + Suggestions.alternatives(near) + "?"
+            : what.equals("command") ? "; the commands are: " + String.join(", ", names) : "");
   }
 
   /** Runs a command with arguments and returns its exit code. */

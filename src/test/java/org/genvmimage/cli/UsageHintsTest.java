@@ -67,10 +67,15 @@ class UsageHintsTest {
   }
 
   @Test
-  void aStrayArgumentKeepsPicocliMessage() {
+  void aStrayArgumentNamesTheCommands() {
     Result r = gen("stray");
     assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
-    assertThat(r.err()).startsWith("gen-vm-image: Unmatched argument at index 0: 'stray'\n");
+    assertThat(r.err())
+        .startsWith("gen-vm-image: unknown command 'stray'; the commands are: cache\n");
+    Result typo = gen("cahce", "list");
+    assertThat(typo.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(typo.err())
+        .startsWith("gen-vm-image: unknown command 'cahce'; did you mean 'cache'?\n");
   }
 
   @Test
