@@ -128,16 +128,8 @@ public final class BuildPlanner {
       }
       if (!tools.overwrite()) {
         draft.action = ImagePlan.Action.BLOCKED;
-        throw new GenVmException(
-            ExitCode.OUTPUT_EXISTS,
-            output
-                + ": exists and was not built from this image's checksum and size; pass"
-                + " --overwrite to replace it");
       }
-      if (Files.isDirectory(output)) {
-        throw new GenVmException(
-            ExitCode.INVALID_INPUT, output + ": is a folder; the output must be a file path");
-      }
+      CheckOutputStep.requireReplaceable(output, tools.overwrite());
       draft.action = ImagePlan.Action.OVERWRITE;
     }
     checkOutputFolder(output.toAbsolutePath().getParent());

@@ -40,17 +40,7 @@ final class CheckOutputStep implements Step<ImageBuild> {
         build.outcome = ImageBuild.Outcome.UP_TO_DATE;
         return;
       }
-      if (!tools.overwrite()) {
-        throw new GenVmException(
-            ExitCode.OUTPUT_EXISTS,
-            output
-                + ": exists and was not built from this image's checksum and size; pass"
-                + " --overwrite to replace it");
-      }
-      if (Files.isDirectory(output)) {
-        throw new GenVmException(
-            ExitCode.INVALID_INPUT, output + ": is a folder; the output must be a file path");
-      }
+      requireReplaceable(output, tools.overwrite());
     }
     Path dir = output.toAbsolutePath().getParent();
     try {
@@ -87,6 +77,21 @@ final class CheckOutputStep implements Step<ImageBuild> {
       return "qcow2".equals(info.format()) && info.virtualSize() == build.spec.size().bytes();
     } catch (GenVmException e) {
       return false;
+    }
+  }
+
+  /** Fails unless an existing output that is not up to date may be replaced. */
+  static void requireReplaceable(Path output, boolean overwrite) {
+    if (!overwrite) {
+      throw new GenVmException(
+          ExitCode.OUTPUT_EXISTS,
+          output
+              + ": exists and was not built from this image's checksum and size; pass"
+              + " --overwrite to replace it");
+    }
+    if (Files.isDirectory(output)) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT, output + ": is a folder; the output must be a file path");
     }
   }
 }
