@@ -64,6 +64,7 @@ public final class BuildPlanner {
     long resumeBytes;
     Path temp;
     List<List<String>> commandLines = List.of();
+    String materialize;
     String owner;
     Boolean ownerExists;
 
@@ -89,6 +90,7 @@ public final class BuildPlanner {
           build.sourceInfo,
           temp,
           commandLines,
+          materialize,
           owner,
           ownerExists,
           action == ImagePlan.Action.UP_TO_DATE ? build.outputInfo : null,
@@ -166,17 +168,23 @@ public final class BuildPlanner {
       new InspectStep(tools).run(build);
     }
 
-    // the commands of InspectStep, ConvertStep, ResizeStep and CheckStep
+    // the commands of InspectStep, ConvertStep, ResizeStep and CheckStep, in order
     Path dir = output.toAbsolutePath().getParent();
     draft.temp = dir.resolve("." + output.getFileName() + "." + RANDOM + ".tmp");
     String format = build.sourceInfo != null ? build.sourceInfo.format() : null;
     long size = spec.size().bytes();
     List<List<String>> lines = new ArrayList<>();
     lines.add(commands.info(draft.sourcePath));
-    lines.add(
-        format != null
-            ? commands.convert(draft.sourcePath, format, draft.temp)
-            : withUnknownFormat(commands.convert(draft.sourcePath, "raw", draft.temp)));
+    // as ConvertStep: a self-contained qcow2 compat 1.1 base image is copied, not converted
+    if (build.sourceInfo == null) {
+      draft.materialize = "unknown";
+      lines.add(withUnknownFormat(commands.convert(draft.sourcePath, "raw", draft.temp)));
+    } else if (build.sourceInfo.selfContainedQcow2v3()) {
+      draft.materialize = "copy";
+    } else {
+      draft.materialize = "convert";
+      lines.add(commands.convert(draft.sourcePath, format, draft.temp));
+    }
     if (build.sourceInfo == null || size > build.sourceInfo.virtualSize()) {
       lines.add(commands.resize(draft.temp, QemuImgCommands.QCOW2, size));
     }

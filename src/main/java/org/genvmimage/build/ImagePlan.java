@@ -28,6 +28,9 @@ import org.genvmimage.qemu.ImageInfo;
  *     when the build runs
  * @param commands the qemu-img command lines the build would run, in order; {@code <format>} stands
  *     for the format that {@code qemu-img info} finds when the base image is not on disk yet
+ * @param materialize how the base image becomes the temporary file: {@code copy} (a self-contained
+ *     qcow2 compat 1.1 image, copied byte for byte), {@code convert} ({@code qemu-img convert}), or
+ *     {@code unknown} until the download tells its format (a copy when it is such a qcow2)
  * @param owner the user the image would be given to, or null for none
  * @param ownerExists whether that user exists (null when unknown or no owner)
  * @param outputInfo {@code qemu-img info} of an up-to-date output, else null
@@ -49,6 +52,7 @@ public record ImagePlan(
     ImageInfo sourceInfo,
     Path temp,
     List<List<String>> commands,
+    String materialize,
     String owner,
     Boolean ownerExists,
     ImageInfo outputInfo,

@@ -48,6 +48,7 @@ final class BuildReport {
       Long sourceVirtualSize,
       String tempPath,
       List<List<String>> commands,
+      String materialize,
       String owner,
       Boolean ownerExists) {}
 
@@ -105,6 +106,7 @@ final class BuildReport {
             source == null ? null : source.virtualSize(),
             p.temp() == null ? null : p.temp().toString(),
             p.commands(),
+            p.materialize(),
             p.owner(),
             p.ownerExists());
     return new Image(

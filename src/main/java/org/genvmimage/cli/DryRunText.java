@@ -39,6 +39,14 @@ final class DryRunText {
                 + Units.bytes(p.outputInfo().virtualSize())
                 + ": left as it is");
       }
+      if ("copy".equals(p.materialize())) {
+        out.println(
+            "  copy      "
+                + p.sourcePath()
+                + " -> "
+                + p.temp()
+                + " (self-contained qcow2 compat 1.1: copied, not converted)");
+      }
       String label = "  commands  ";
       for (List<String> command : p.commands()) {
         out.println(label + Commands.display(command));
@@ -47,7 +55,8 @@ final class DryRunText {
       if (!p.commands().isEmpty() && p.sourceInfo() == null) {
         out.println(
             INDENT
-                + "(<format> is what qemu-img info finds after the download; the resize runs only"
+                + "(<format> is what qemu-img info finds after the download; a self-contained"
+                + " qcow2 compat 1.1 image is copied instead of converted; the resize runs only"
                 + " if the base image is smaller)");
       }
       if (p.owner() != null) {

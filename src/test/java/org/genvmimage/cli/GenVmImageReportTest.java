@@ -336,23 +336,17 @@ class GenVmImageReportTest {
     assertThat(commands(planA))
         .containsExactly(
             List.of("qemu-img", "info", "--output=json", entryA.toString()),
-            List.of(
-                "qemu-img",
-                "convert",
-                "-p",
-                "-f",
-                "qcow2",
-                "-O",
-                "qcow2",
-                "-o",
-                "compat=1.1",
-                entryA.toString(),
-                tempA),
             List.of("qemu-img", "resize", "-f", "qcow2", tempA, String.valueOf(6 * MIB)),
             List.of("qemu-img", "check", "--output=json", "-f", "qcow2", tempA),
             List.of("qemu-img", "info", "--output=json", tempA));
 
+    assertThat(planA.at("/plan/materialize").asText())
+        .as("a qcow2 compat 1.1 base image is copied, not converted")
+        .isEqualTo("copy");
+    assertThat(text.out()).contains("  copy      " + entryA + " -> " + tempA);
+
     assertThat(planB.path("status").asText()).isEqualTo("planned");
+    assertThat(planB.at("/plan/materialize").asText()).isEqualTo("unknown");
     assertThat(planB.path("cache_hit").asBoolean(true)).isFalse();
     assertThat(planB.path("checksum").path("value").asText()).isEqualTo(sumB);
     assertThat(planB.path("checksum").path("sums_file").asText()).isEqualTo(sums);
