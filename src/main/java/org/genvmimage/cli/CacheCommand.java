@@ -60,6 +60,7 @@ import picocli.CommandLine.Spec;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "2:usage error (also: no command given)"},
+    synopsisSubcommandLabel = "COMMAND",
     subcommands = {
       CacheCommand.ListCommand.class,
       CacheCommand.DeleteCommand.class,

@@ -214,7 +214,11 @@ public final class ManPage {
       out.append(item).append('\n');
     }
     if (!visibleSubcommands(spec).isEmpty()) {
-      out.append(Troff.italic("COMMAND")).append('\n');
+      // "[COMMAND]" by picocli's default; a command that needs one says "COMMAND"
+      String label = spec.usageMessage().synopsisSubcommandLabel();
+      boolean optional = label.startsWith("[");
+      String name = label.replaceAll("[\\[\\]]", "");
+      out.append(optional ? "[" + Troff.italic(name) + "]" : Troff.italic(name)).append('\n');
     }
     out.append(".YS\n");
   }
