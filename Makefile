@@ -37,10 +37,8 @@ all: build configure
 
 # Rebuilt whenever the jar (or a generated page) is missing or older than any source file; the
 # build writes the man pages and completion scripts before the jar.
-$(JAR): $(SOURCES)
-	$(MVN) $(MVN_FLAGS) -DskipTests package
-
-$(DOCS): $(SOURCES)
+# One package run makes both (a grouped target: never two runs side by side under make -j).
+$(JAR) $(DOCS) &: $(SOURCES)
 	$(MVN) $(MVN_FLAGS) -DskipTests package
 
 # Made after the jar; without qemu-img (which the training run needs) it is skipped.

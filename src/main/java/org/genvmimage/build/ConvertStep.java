@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
@@ -24,9 +23,9 @@ import org.genvmimage.qemu.ImageInfo;
  *
  * <p>A download written to {@code temp} as it arrived needs no copy at all.
  *
- * <p>Uses {@code fetched}, {@code sourceInfo}, {@code temp} (made when missing), {@code
- * downloadCopy}; produces {@code temp}. Cleanup deletes it. Lets go of {@code fetchLease} once the
- * base image has been read.
+ * <p>Uses {@code fetched}, {@code sourceInfo}, {@code temp} (made, and deleted on failure, by
+ * {@link FetchStep}), {@code downloadCopy}; fills {@code temp}. Lets go of {@code fetchLease} once
+ * the base image has been read.
  */
 final class ConvertStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -42,10 +41,6 @@ final class ConvertStep implements Step<ImageBuild> {
 
   @Override
   public void run(ImageBuild build) throws IOException {
-    if (build.temp == null) {
-      Path dir = build.output.toAbsolutePath().getParent();
-      build.temp = Files.createTempFile(dir, "." + build.output.getFileName() + ".", ".tmp");
-    }
     try {
       convert(build);
     } finally {
@@ -106,17 +101,6 @@ final class ConvertStep implements Step<ImageBuild> {
       out.finish();
     } catch (ClosedByInterruptException | InterruptedIOException e) {
       throw new GenVmException(ExitCode.INTERRUPTED, "interrupted", e);
-    }
-  }
-
-  @Override
-  public void cleanup(ImageBuild build) {
-    if (build.temp != null) {
-      try {
-        Files.deleteIfExists(build.temp);
-      } catch (IOException e) {
-        tools.console().warn("could not remove " + build.temp + ": " + e.getMessage());
-      }
     }
   }
 }

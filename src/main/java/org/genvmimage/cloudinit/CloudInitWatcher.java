@@ -164,8 +164,12 @@ public final class CloudInitWatcher implements Consumer<String> {
     for (int i = 0; i < texts.size(); i++) {
       boolean last = i == texts.size() - 1;
       String text = texts.get(i);
+      // the raw line first (a --finished-pattern may span what the reader split); the same text
+      // is not matched twice
       boolean found =
-          (last && finished(line, events)) || finished(text, events) || stage(text, events);
+          (last && finished(line, events))
+              || (!(last && text.equals(line)) && finished(text, events))
+              || stage(text, events);
       message |= last && found;
     }
     if (message) {

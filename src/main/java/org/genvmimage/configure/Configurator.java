@@ -174,7 +174,6 @@ public final class Configurator {
             : watcher
                 .finished()
                 .map(CloudInitWatcher.Finished::uptime)
-                .filter(u -> u != null)
                 .map(u -> u.toMillis() / 1000.0)
                 .orElse(null),
         run.seed,
@@ -496,7 +495,6 @@ public final class Configurator {
               + run.watcher
                   .finished()
                   .map(f -> f.uptime())
-                  .filter(u -> u != null)
                   .map(
                       u ->
                           String.format(

@@ -82,10 +82,10 @@ public final class InstallHint {
         case "debian", "ubuntu" -> DEBIAN;
         case "fedora" -> FEDORA;
         case "rhel", "centos", "rocky", "almalinux", "ol", "amzn" -> RHEL;
-        case "suse", "sles", "opensuse", "opensuse-leap", "opensuse-tumbleweed" -> SUSE;
+        case "suse", "sles" -> SUSE;
         case "arch" -> ARCH;
         case "alpine" -> ALPINE;
-        default -> null;
+        default -> id.startsWith("opensuse") ? SUSE : null;
       };
     }
   }
@@ -156,9 +156,6 @@ public final class InstallHint {
     }
     for (String id : ids) {
       Family f = Family.of(id);
-      if (f == null && id.startsWith("opensuse")) {
-        f = Family.SUSE;
-      }
       if (f != null) {
         return f;
       }
