@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.bouncycastle.crypto.digests.Blake2bDigest;
+import org.bouncycastle.crypto.digests.Blake2sDigest;
 
 /** The checksum types of the architecture file: Python hashlib names mapped to digests. */
 public final class Checksums {
@@ -27,8 +29,9 @@ public final class Checksums {
     jdk("sha3_256", "SHA3-256");
     jdk("sha3_384", "SHA3-384");
     jdk("sha3_512", "SHA3-512");
-    ALGORITHMS.put("blake2b", Blake2b::new);
-    ALGORITHMS.put("blake2s", Blake2s::new);
+    // hashlib's defaults: BLAKE2b with a 64-byte digest, BLAKE2s with a 32-byte one, unkeyed.
+    ALGORITHMS.put("blake2b", () -> new DigestHasher(new Blake2bDigest(512)));
+    ALGORITHMS.put("blake2s", () -> new DigestHasher(new Blake2sDigest(256)));
   }
 
   private Checksums() {}
