@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.genvmimage.core.DaemonThreads;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.slf4j.Logger;
@@ -204,8 +205,7 @@ public final class ProcessRunner implements CommandRunner {
     private Drain(InputStream in, Consumer<String> callback, String name) {
       this.in = in;
       this.callback = callback;
-      this.thread = new Thread(this, name);
-      thread.setDaemon(true);
+      this.thread = DaemonThreads.create(name, this);
     }
 
     static Drain start(InputStream in, Consumer<String> callback, String stream, CommandSpec spec) {

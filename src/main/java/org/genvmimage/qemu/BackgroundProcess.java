@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.genvmimage.core.DaemonThreads;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.process.Commands;
@@ -61,8 +62,7 @@ public final class BackgroundProcess implements AutoCloseable {
   private BackgroundProcess(List<String> command, Process process, Consumer<String> onLine) {
     this.command = command;
     this.process = process;
-    this.drain = new Thread(() -> drain(onLine), "output-" + programName(command));
-    drain.setDaemon(true);
+    this.drain = DaemonThreads.create("output-" + programName(command), () -> drain(onLine));
   }
 
   /**
