@@ -42,7 +42,7 @@ $(JAR) $(DOCS) &: $(SOURCES)
 	$(MVN) $(MVN_FLAGS) -DskipTests package
 
 # Made after the jar; without qemu-img (which the training run needs) it is skipped.
-$(JSA): $(JAR) src/cds/make-archive.sh
+$(JSA): $(JAR) src/cds/make-archive.sh bin/gen-vm-image
 	src/cds/make-archive.sh
 
 jar: $(JAR) $(DOCS) $(JSA)

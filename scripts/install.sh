@@ -75,6 +75,8 @@ do_install() {
   IFS=$old_ifs
 
   put 0644 "$jar" "$libdir/gen-vm-image.jar"
+  # bin/configure-vm-image, a link to bin/gen-vm-image, is installed as a copy: the launcher
+  # takes the command from the name it is called by.
   for f in "$src"/bin/*; do put 0755 "$f" "$prefix/bin/${f##*/}"; done
   for f in "$src"/target/man/man1/*.1; do put 0644 "$f" "$prefix/share/man/man1/${f##*/}"; done
   for f in "$src"/target/completion/bash/*; do

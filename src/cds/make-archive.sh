@@ -15,8 +15,11 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 jar="$root/target/gen-vm-image.jar"
 jsa="${jar%.jar}.jsa"
 java=${JAVA:-java}
+# The launchers' default JVM options, from the one line that holds them.
+java_opts=$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' "$root/bin/gen-vm-image")
 
 [ -f "$jar" ] || { echo "make-archive: $jar is missing; build the jar first" >&2; exit 2; }
+[ -n "$java_opts" ] || { echo "make-archive: no default_java_opts line in $root/bin/gen-vm-image" >&2; exit 2; }
 rm -f "$jsa"
 if ! command -v qemu-img >/dev/null 2>&1; then
   echo "make-archive: no qemu-img on the PATH; the launchers start without a class-data archive" >&2
@@ -37,9 +40,10 @@ images:
       value: $(sha256sum "$tmp/base.qcow2" | cut -d' ' -f1)
     size: 2M
 YML
-"$java" -XX:ArchiveClassesAtExit="$jsa" -XX:+UseSerialGC -Xmx256m \
+# shellcheck disable=SC2086 # the options are words, as in the launchers
+"$java" -XX:ArchiveClassesAtExit="$jsa" $java_opts \
   -Xlog:cds=off -Xlog:cds+dynamic=off \
-  -cp "$jar" org.genvmimage.cli.GenVmImageCommand -q \
+  -cp "$jar" org.genvmimage.cli.Main gen-vm-image -q \
   --architecture-path "$tmp/architecture.yml" --cache-dir "$tmp/cache" \
   --image-output-path "$tmp/out/image.qcow2" --generated-image-owner "$(id -u)" > /dev/null \
   || { rm -f "$jsa"; echo "make-archive: the training build failed; no archive made" >&2; exit 0; }

@@ -10,9 +10,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.genvmimage.architecture.Architecture;
 import org.genvmimage.architecture.ImageSpec;
+import org.genvmimage.core.DaemonThreads;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.core.IoErrors;
@@ -47,16 +47,8 @@ public final class ImageBuilder {
 
   /** Builds the given images (key to output path), returning one result per image, in order. */
   public List<ImageResult> build(Architecture architecture, Map<String, Path> outputs) {
-    AtomicInteger threadNumber = new AtomicInteger();
     int threads = Math.min(jobs, Math.max(1, outputs.size()));
-    executor =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "build-" + threadNumber.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    executor = Executors.newFixedThreadPool(threads, DaemonThreads.factory("build"));
     Map<String, Future<ImageResult>> futures = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, Path> e : outputs.entrySet()) {

@@ -3,8 +3,7 @@ package org.genvmimage.cli;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.genvmimage.process.ProcessRunner;
-import org.genvmimage.qemu.BackgroundProcess;
+import org.genvmimage.process.LiveProcesses;
 
 /**
  * Runs work so that Ctrl-C or SIGTERM cancels it cleanly: the shutdown hook cancels the work, kills
@@ -21,8 +20,7 @@ final class Interruptible {
         new Thread(
             () -> {
               cancel.run();
-              ProcessRunner.destroyAll();
-              BackgroundProcess.destroyAll();
+              LiveProcesses.killAll();
               try {
                 finished.await(CLEANUP_SECONDS, TimeUnit.SECONDS);
               } catch (InterruptedException ignored) {

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * The jar's entry point: {@code java -jar gen-vm-image.jar [gen-vm-image|configure-vm-image] ARGS}.
- * Without a command name it runs gen-vm-image. The launchers in {@code bin/} call each command's
- * own main directly.
+ * Without a command name it runs gen-vm-image. The launcher in {@code bin/} passes the name it was
+ * called by.
  */
 public final class Main {
   private Main() {}

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.genvmimage.core.DaemonThreads;
 
 /**
  * Follows a growing file, such as the serial log that QEMU writes with {@code -serial file:...}, on
@@ -54,8 +55,7 @@ public final class LogTail implements AutoCloseable {
     this.file = Objects.requireNonNull(file, "file");
     this.lines = Objects.requireNonNull(lines, "lines");
     this.intervalMillis = Math.max(1, interval.toMillis());
-    this.thread = new Thread(this::run, "tail " + file.getFileName());
-    thread.setDaemon(true);
+    this.thread = DaemonThreads.create("tail " + file.getFileName(), this::run);
   }
 
   /** Starts following {@code file}, polling every {@link #DEFAULT_INTERVAL}. */

@@ -30,6 +30,7 @@ import org.genvmimage.cloudinit.Seed;
 import org.genvmimage.cloudinit.SeedBuilder;
 import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
+import org.genvmimage.core.DaemonThreads;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.FileSync;
 import org.genvmimage.core.GenVmException;
@@ -114,12 +115,7 @@ public final class Configurator {
     Run run = new Run();
     current = run;
     ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "configure-timeout");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("configure-timeout"));
     timer.schedule(
         () -> {
           timedOut = true;

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.genvmimage.console.Console;
+import org.genvmimage.core.DaemonThreads;
 
 /**
  * The status of a configure run, with the time since it started, e.g. {@code configuring
@@ -91,13 +92,7 @@ final class ConfigureProgress implements AutoCloseable {
     if (ticker != null) {
       return;
     }
-    ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "configure-progress");
-              t.setDaemon(true);
-              return t;
-            });
+    ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("configure-progress"));
     ticker.scheduleAtFixedRate(this::show, 1, 1, TimeUnit.SECONDS);
   }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.genvmimage.core.DaemonThreads;
 
 /**
  * Messages and progress for the user, on stderr. On a terminal, progress is one line redrawn in
@@ -102,13 +103,7 @@ public final class Console implements AutoCloseable {
     if (ticker != null) {
       return;
     }
-    ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "console-progress");
-              t.setDaemon(true);
-              return t;
-            });
+    ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("console-progress"));
     long interval = animated ? ANIMATED_INTERVAL_MILLIS : PLAIN_INTERVAL_MILLIS;
     ticker.scheduleAtFixedRate(this::tick, interval, interval, TimeUnit.MILLISECONDS);
   }

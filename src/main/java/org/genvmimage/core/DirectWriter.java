@@ -61,9 +61,7 @@ public final class DirectWriter implements AutoCloseable {
     for (int i = 0; i < BUFFERS; i++) {
       free.add(ByteBuffer.allocateDirect(CHUNK + align).alignedSlice(align).limit(CHUNK));
     }
-    writerThread = new Thread(this::writeLoop, "write " + file.getFileName());
-    writerThread.setDaemon(true);
-    writerThread.start();
+    writerThread = DaemonThreads.start("write " + file.getFileName(), this::writeLoop);
     this.size = size;
     this.bufferStart = size / align * align;
     if (size > bufferStart) {

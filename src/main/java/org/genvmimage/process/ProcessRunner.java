@@ -8,11 +8,9 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.genvmimage.core.DaemonThreads;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.slf4j.Logger;
@@ -22,8 +20,7 @@ import org.slf4j.LoggerFactory;
  * Runs external programs from argument lists (never through a shell): stdin is closed, stdout and
  * stderr are drained concurrently into bounded buffers (and to the spec's callbacks), and on
  * timeout, interrupt or JVM shutdown the process and its descendants are killed. Every started
- * process is registered until it ends; a shutdown hook, installed with the first process, calls
- * {@link #destroyAll()} so that Ctrl-C leaves no orphans.
+ * process is registered in {@link LiveProcesses} until it ends, so that Ctrl-C leaves no orphans.
  */
 public final class ProcessRunner implements CommandRunner {
   /** How many bytes of each stream a {@link ProcessResult} keeps (the last ones). */
@@ -32,21 +29,6 @@ public final class ProcessRunner implements CommandRunner {
   private static final Logger log = LoggerFactory.getLogger(ProcessRunner.class);
   private static final Duration GRACE = Duration.ofSeconds(2);
   private static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
-  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-  /** Installs the shutdown hook when the first process starts. */
-  private static final class Hook {
-    static {
-      try {
-        Runtime.getRuntime()
-            .addShutdownHook(new Thread(ProcessRunner::destroyAll, "destroy-child-processes"));
-      } catch (IllegalStateException alreadyShuttingDown) {
-        // nothing to add: destroyAll() is still called by whoever is shutting down
-      }
-    }
-
-    static void ensureInstalled() {}
-  }
 
   @Override
   public ProcessResult run(CommandSpec spec) {
@@ -65,7 +47,6 @@ public final class ProcessRunner implements CommandRunner {
     }
     builder.environment().putAll(spec.env());
 
-    Hook.ensureInstalled();
     log.debug("running: {}", shown);
     long start = System.nanoTime();
     Process process;
@@ -74,14 +55,14 @@ public final class ProcessRunner implements CommandRunner {
     } catch (IOException e) {
       throw missing(spec, e);
     }
-    LIVE.add(process);
+    LiveProcesses.register(process);
     try {
       closeQuietly(process);
       Drain out = Drain.start(process.getInputStream(), spec.onStdout(), "stdout", spec);
       Drain err = Drain.start(process.getErrorStream(), spec.onStderr(), "stderr", spec);
       boolean finished = await(process, spec.timeout());
       if (!finished) {
-        killTree(process);
+        LiveProcesses.killTree(process, GRACE);
         out.join(GRACE);
         err.join(GRACE);
         String tail = Commands.tail(err.tail.text());
@@ -110,23 +91,8 @@ public final class ProcessRunner implements CommandRunner {
       err.rethrowCallbackFailure();
       return new ProcessResult(spec.command(), code, stdout, stderr, elapsed);
     } finally {
-      LIVE.remove(process);
+      LiveProcesses.deregister(process);
     }
-  }
-
-  /**
-   * Kills every process that a runner has started and that is still running, with its descendants;
-   * the shutdown hook calls this.
-   */
-  public static void destroyAll() {
-    for (Process process : List.copyOf(LIVE)) {
-      killTree(process);
-    }
-  }
-
-  /** The number of started processes that have not been waited for yet. */
-  static int liveCount() {
-    return LIVE.size();
   }
 
   /** Waits for the process; on interrupt kills it and throws INTERRUPTED (interrupt flag kept). */
@@ -138,27 +104,9 @@ public final class ProcessRunner implements CommandRunner {
       }
       return process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
-      killTree(process);
+      LiveProcesses.killTree(process, GRACE);
       Thread.currentThread().interrupt();
       throw new GenVmException(ExitCode.INTERRUPTED, "interrupted", e);
-    }
-  }
-
-  /** SIGTERM to the process and its descendants, then SIGKILL to whatever survives a short wait. */
-  private static void killTree(Process process) {
-    List<ProcessHandle> descendants = process.descendants().toList(); // before they are orphaned
-    process.destroy();
-    descendants.forEach(ProcessHandle::destroy);
-    boolean interrupted = false;
-    try {
-      process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      interrupted = true;
-    }
-    process.destroyForcibly();
-    descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -204,8 +152,7 @@ public final class ProcessRunner implements CommandRunner {
     private Drain(InputStream in, Consumer<String> callback, String name) {
       this.in = in;
       this.callback = callback;
-      this.thread = new Thread(this, name);
-      thread.setDaemon(true);
+      this.thread = DaemonThreads.create(name, this);
     }
 
     static Drain start(InputStream in, Consumer<String> callback, String stream, CommandSpec spec) {

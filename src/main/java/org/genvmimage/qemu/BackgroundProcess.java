@@ -10,23 +10,22 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.genvmimage.core.DaemonThreads;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.process.Commands;
+import org.genvmimage.process.LiveProcesses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A long-running program started without waiting for it (as a VM is): stdin is closed, stdout and
  * stderr are merged and drained on a daemon thread into a bounded tail (for error messages) and to
- * an optional line callback. Every started process is registered until it has been waited for; a
- * shutdown hook, installed with the first process, calls {@link #destroyAll()} so that Ctrl-C or
- * SIGTERM leaves no orphan behind.
+ * an optional line callback. Every started process is registered in {@link LiveProcesses} until it
+ * has ended, so that Ctrl-C or SIGTERM leaves no orphan behind.
  */
 public final class BackgroundProcess implements AutoCloseable {
   /** How many characters of output the tail keeps (the last ones). */
@@ -35,22 +34,6 @@ public final class BackgroundProcess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BackgroundProcess.class);
   private static final Duration TERM_GRACE = Duration.ofSeconds(3);
   private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
-  private static final Set<BackgroundProcess> LIVE = ConcurrentHashMap.newKeySet();
-
-  /** Installs the shutdown hook when the first process starts. */
-  private static final class Hook {
-    static {
-      try {
-        Runtime.getRuntime()
-            .addShutdownHook(
-                new Thread(BackgroundProcess::destroyAll, "destroy-background-processes"));
-      } catch (IllegalStateException alreadyShuttingDown) {
-        // nothing to add: the processes are killed by whoever is shutting down
-      }
-    }
-
-    static void ensureInstalled() {}
-  }
 
   private final List<String> command;
   private final Process process;
@@ -61,8 +44,7 @@ public final class BackgroundProcess implements AutoCloseable {
   private BackgroundProcess(List<String> command, Process process, Consumer<String> onLine) {
     this.command = command;
     this.process = process;
-    this.drain = new Thread(() -> drain(onLine), "output-" + programName(command));
-    drain.setDaemon(true);
+    this.drain = DaemonThreads.create("output-" + programName(command), () -> drain(onLine));
   }
 
   /**
@@ -86,7 +68,6 @@ public final class BackgroundProcess implements AutoCloseable {
       List<String> command, Consumer<String> onLine, String missingHint, byte[] input) {
     List<String> copy = List.copyOf(command);
     ProcessBuilder builder = new ProcessBuilder(copy).redirectErrorStream(true);
-    Hook.ensureInstalled();
     log.debug("starting: {}", Commands.display(copy));
     Process process;
     try {
@@ -105,8 +86,7 @@ public final class BackgroundProcess implements AutoCloseable {
           ExitCode.TOOL_MISSING, missingHint == null ? message : message + ": " + missingHint, e);
     }
     BackgroundProcess started = new BackgroundProcess(copy, process, onLine);
-    LIVE.add(started);
-    process.onExit().thenRun(() -> LIVE.remove(started));
+    LiveProcesses.register(process);
     started.drain.start();
     try (var stdin = process.getOutputStream()) {
       stdin.write(input);
@@ -114,18 +94,6 @@ public final class BackgroundProcess implements AutoCloseable {
       // the process has already gone; its exit code and output tell the rest
     }
     return started;
-  }
-
-  /** Kills every background process that is still running (SIGTERM, then SIGKILL). */
-  public static void destroyAll() {
-    for (BackgroundProcess p : List.copyOf(LIVE)) {
-      p.terminate(TERM_GRACE);
-    }
-  }
-
-  /** The number of started processes that are still running. */
-  static int liveCount() {
-    return LIVE.size();
   }
 
   /** The argument list that started this process. */
@@ -167,7 +135,7 @@ public final class BackgroundProcess implements AutoCloseable {
     try {
       boolean ended = process.waitFor(Math.max(0, limit.toNanos()), TimeUnit.NANOSECONDS);
       if (ended) {
-        LIVE.remove(this);
+        LiveProcesses.deregister(process);
       }
       return ended;
     } catch (InterruptedException e) {
@@ -195,24 +163,10 @@ public final class BackgroundProcess implements AutoCloseable {
 
   /** SIGTERM, then SIGKILL when the process outlives {@code grace}; waits until it has ended. */
   public void terminate(Duration grace) {
-    if (!process.isAlive()) {
-      LIVE.remove(this);
-      return;
-    }
-    List<ProcessHandle> descendants = process.descendants().toList();
-    process.destroy();
-    descendants.forEach(ProcessHandle::destroy);
-    boolean interrupted = false;
-    try {
-      process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      interrupted = true;
+    if (process.isAlive()) {
+      LiveProcesses.killTree(process, grace);
     }
     kill();
-    descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** SIGKILL; waits (uninterruptibly, as the kernel reaps it at once) until the process ended. */
@@ -227,7 +181,7 @@ public final class BackgroundProcess implements AutoCloseable {
         interrupted = true;
       }
     }
-    LIVE.remove(this);
+    LiveProcesses.deregister(process);
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

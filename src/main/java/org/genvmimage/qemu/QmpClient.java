@@ -35,6 +35,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.genvmimage.core.DaemonThreads;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.slf4j.Logger;
@@ -85,15 +86,8 @@ public final class QmpClient implements AutoCloseable {
     this.channel = channel;
     this.socket = socket;
     String name = String.valueOf(socket.getFileName());
-    this.dispatcher =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "qmp-events-" + name);
-              t.setDaemon(true);
-              return t;
-            });
-    this.reader = new Thread(this::read, "qmp-reader-" + name);
-    reader.setDaemon(true);
+    this.dispatcher = Executors.newSingleThreadExecutor(DaemonThreads.named("qmp-events-" + name));
+    this.reader = DaemonThreads.create("qmp-reader-" + name, this::read);
   }
 
   /**

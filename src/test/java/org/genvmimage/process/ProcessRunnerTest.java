@@ -38,7 +38,7 @@ class ProcessRunnerTest {
     assertThat(result.stderr()).isEqualTo("err\n");
     assertThat(result.command()).containsExactly("sh", "-c", "echo out; echo err >&2");
     assertThat(result.elapsed()).isPositive();
-    assertThat(ProcessRunner.liveCount()).isZero();
+    assertThat(LiveProcesses.count()).isZero();
   }
 
   @Test
@@ -164,7 +164,7 @@ class ProcessRunnerTest {
         .isEqualTo("sh -c 'sleep 300 & echo $!; echo $$; wait' timed out after 1.5 s");
     assertThat(pids).hasSize(2);
     pids.forEach(ProcessRunnerTest::assertGone);
-    assertThat(ProcessRunner.liveCount()).isZero();
+    assertThat(LiveProcesses.count()).isZero();
   }
 
   @Test
@@ -222,7 +222,7 @@ class ProcessRunnerTest {
   }
 
   @Test
-  void destroyAllKillsRunningProcesses() throws Exception {
+  void killAllKillsRunningProcesses() throws Exception {
     List<String> pids = new CopyOnWriteArrayList<>();
     CountDownLatch started = new CountDownLatch(2);
     AtomicReference<Throwable> thrown = new AtomicReference<>();
@@ -244,7 +244,7 @@ class ProcessRunnerTest {
     worker.start();
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 
-    ProcessRunner.destroyAll();
+    LiveProcesses.killAll();
     worker.join(10_000);
 
     assertThat(thrown.get())

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
+import org.genvmimage.process.LiveProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,7 +25,7 @@ class BackgroundProcessTest {
     assertThat(p.exitCode()).contains(3);
     assertThat(p.output()).contains("out").contains("err");
     assertThat(lines).containsExactlyInAnyOrder("out", "err");
-    assertThat(BackgroundProcess.liveCount()).isZero();
+    assertThat(LiveProcesses.count()).isZero();
   }
 
   @Test
@@ -71,6 +72,6 @@ class BackgroundProcessTest {
 
     assertThat(p.isAlive()).isFalse();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-    assertThat(BackgroundProcess.liveCount()).isZero();
+    assertThat(LiveProcesses.count()).isZero();
   }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
+import org.genvmimage.process.LiveProcesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,7 +69,7 @@ class QemuVmTest {
                 .map(p -> p.info().command().orElse(""))
                 .filter(c -> c.contains("qemu") || c.endsWith("/kvm")))
         .isEmpty();
-    assertThat(BackgroundProcess.liveCount()).isZero();
+    assertThat(LiveProcesses.count()).isZero();
   }
 
   @Test
@@ -261,11 +262,11 @@ class QemuVmTest {
   }
 
   @Test
-  void destroyAllEndsEveryRunningQemu() {
+  void killAllEndsEveryRunningQemu() {
     QemuVm one = start(machine());
     QemuVm two = start(machine().qmpSocket(dir.resolve("two.sock")).serialLog(null));
 
-    BackgroundProcess.destroyAll();
+    LiveProcesses.killAll();
 
     assertThat(one.isAlive()).isFalse();
     assertThat(two.isAlive()).isFalse();
