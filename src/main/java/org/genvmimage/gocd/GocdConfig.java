@@ -33,7 +33,7 @@ public final class GocdConfig {
    * where the output path rule puts it ({@code generated-images/image.qcow2} for a file with one
    * image, {@code generated-images/<key>.qcow2} for several) inside the checkout.
    */
-  public static final Path OUTPUT = Path.of("generated-images", "image.qcow2");
+  public static final String OUTPUT = OutputPaths.DEFAULT;
 
   private GocdConfig() {}
 
