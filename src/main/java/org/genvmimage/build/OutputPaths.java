@@ -43,9 +43,16 @@ public final class OutputPaths {
    */
   public static Map<String, Path> plan(
       Architecture architecture, List<String> selected, String outputPath) {
+    return plan(architecture, selected, path(outputPath), isFolder(outputPath));
+  }
+
+  /**
+   * The output path of each selected image for an output path already known to be a folder or a
+   * file, whatever is on this machine's disk (the GoCD config describes a build on another one).
+   */
+  public static Map<String, Path> plan(
+      Architecture architecture, List<String> selected, Path path, boolean folder) {
     List<String> keys = selected.isEmpty() ? List.copyOf(architecture.images().keySet()) : selected;
-    boolean folder = isFolder(outputPath);
-    Path path = path(outputPath);
     boolean single = architecture.images().size() == 1;
     Map<String, Path> outputs = new LinkedHashMap<>();
     for (String key : keys) {

@@ -43,7 +43,8 @@ public final class GocdConfig {
    */
   public static Map<String, Object> build(
       Architecture architecture, List<String> keys, GocdSettings settings) {
-    Map<String, Path> outputs = OutputPaths.plan(architecture, keys, OUTPUT);
+    // the pipelines build in a fresh checkout: what is on this disk must not change the config
+    Map<String, Path> outputs = OutputPaths.plan(architecture, keys, Path.of(OUTPUT), false);
     String material = MaterialUrls.materialName(settings.materialUrl());
 
     Map<String, Object> pipelines = new LinkedHashMap<>();
