@@ -16,7 +16,7 @@
 #
 # Example:
 #   make BUILD_ARGS="--architecture-path examples/architecture.yml" \
-#        CONFIGURE_ARGS="--image-input-path output-images/image.qcow2"
+#        CONFIGURE_ARGS="--image-input-path generated-images/image.qcow2"
 
 BUILD_ARGS ?=
 CONFIGURE_ARGS ?=

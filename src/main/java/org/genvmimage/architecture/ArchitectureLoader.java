@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.genvmimage.core.Folders;
 import org.genvmimage.core.IoErrors;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -64,7 +65,7 @@ public final class ArchitectureLoader {
         compose(label, text)
             .orElseThrow(
                 () -> failure(label + ":1:1: the file is empty (" + EXPECTED_ROOT + ")", null));
-    return new ArchitectureValidator(label, file.toAbsolutePath().getParent()).validate(file, root);
+    return new ArchitectureValidator(label, Folders.of(file)).validate(file, root);
   }
 
   private static byte[] read(Path file) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.genvmimage.architecture.Architecture;
 import org.genvmimage.architecture.ImageSpec;
 import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.core.IoErrors;
 import org.genvmimage.download.FetchPreview;
@@ -128,13 +129,13 @@ public final class BuildPlanner {
         draft.action = ImagePlan.Action.UP_TO_DATE;
         return;
       }
-      if (!tools.overwrite()) {
+      if (!tools.overwrite() && !Files.isDirectory(output)) {
         draft.action = ImagePlan.Action.BLOCKED;
       }
       CheckOutputStep.requireReplaceable(output, tools.overwrite());
       draft.action = ImagePlan.Action.OVERWRITE;
     }
-    checkOutputFolder(output.toAbsolutePath().getParent());
+    checkOutputFolder(Folders.of(output));
 
     // as FetchStep, without fetching
     URI url = spec.source();
@@ -169,7 +170,7 @@ public final class BuildPlanner {
     }
 
     // the commands of InspectStep, ConvertStep, ResizeStep and CheckStep, in order
-    Path dir = output.toAbsolutePath().getParent();
+    Path dir = Folders.of(output);
     draft.temp = dir.resolve("." + output.getFileName() + "." + RANDOM + ".tmp");
     String format = build.sourceInfo != null ? build.sourceInfo.format() : null;
     long size = spec.size().bytes();

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.genvmimage.core.FileSync;
+import org.genvmimage.core.Folders;
 
 /**
  * What an image was built from, kept beside it as {@code .<image file>.gen-vm-image.json}, so that
@@ -48,7 +49,7 @@ public record BuildStamp(
   /** Writes the stamp beside the image, atomically. */
   public void write(Path image) throws IOException {
     Path file = pathFor(image);
-    Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+    Path temp = Files.createTempFile(Folders.of(file), file.getFileName().toString(), ".tmp");
     try {
       Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
       JSON.writeValue(temp.toFile(), this);

@@ -5,22 +5,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.core.IoErrors;
 import org.genvmimage.qemu.ImageInfo;
 
 /**
  * Before any download: resolves the expected checksum, decides whether the output is already up to
- * date (stops the build when it is), refuses to replace a different file without --overwrite, and
- * makes sure the output folder exists and is writable.
+ * date (stops the build when it is), refuses to replace a different file without --overwrite (and a
+ * folder in any case), and makes sure the output folder exists and is writable. The folders it
+ * creates are recorded in {@link OutputFolders}, which removes them after a run that left them
+ * empty.
  *
  * <p>Uses the spec and output path; produces {@code checksumHex} and possibly {@code outcome}.
  */
 final class CheckOutputStep implements Step<ImageBuild> {
   private final BuildTools tools;
+  private final OutputFolders folders;
 
-  CheckOutputStep(BuildTools tools) {
+  CheckOutputStep(BuildTools tools, OutputFolders folders) {
     this.tools = tools;
+    this.folders = folders;
+  }
+
+  /** For the checks alone ({@link #isUpToDate}), which create nothing. */
+  CheckOutputStep(BuildTools tools) {
+    this(tools, null);
   }
 
   @Override
@@ -42,9 +52,9 @@ final class CheckOutputStep implements Step<ImageBuild> {
       }
       requireReplaceable(output, tools.overwrite());
     }
-    Path dir = output.toAbsolutePath().getParent();
+    Path dir = Folders.of(output);
     try {
-      Files.createDirectories(dir);
+      folders.create(dir);
     } catch (IOException e) {
       throw new GenVmException(
           ExitCode.INVALID_INPUT,
@@ -82,16 +92,20 @@ final class CheckOutputStep implements Step<ImageBuild> {
 
   /** Fails unless an existing output that is not up to date may be replaced. */
   static void requireReplaceable(Path output, boolean overwrite) {
+    if (Files.isDirectory(output)) {
+      // --overwrite never replaces a folder: said the same with and without it
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT,
+          output
+              + ": is a folder where the image would be written; remove it or choose another"
+              + " --image-output-path");
+    }
     if (!overwrite) {
       throw new GenVmException(
           ExitCode.OUTPUT_EXISTS,
           output
               + ": exists and was not built from this image's checksum and size; pass"
               + " --overwrite to replace it");
-    }
-    if (Files.isDirectory(output)) {
-      throw new GenVmException(
-          ExitCode.INVALID_INPUT, output + ": is a folder; the output must be a file path");
     }
   }
 }

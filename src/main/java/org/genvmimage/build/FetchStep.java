@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.genvmimage.console.Units;
+import org.genvmimage.core.Folders;
 import org.genvmimage.download.DownloadCopy;
 import org.genvmimage.download.DownloadListener;
 
@@ -34,7 +35,7 @@ final class FetchStep implements Step<ImageBuild> {
     String task = build.spec.key();
     // The temporary output file is made now so that a download also writes itself there: a base
     // image that needs no conversion is then not copied out of the cache again.
-    Path dir = build.output.toAbsolutePath().getParent();
+    Path dir = Folders.of(build.output);
     build.temp = Files.createTempFile(dir, "." + build.output.getFileName() + ".", ".tmp");
     build.downloadCopy = new DownloadCopy(build.temp);
     try {

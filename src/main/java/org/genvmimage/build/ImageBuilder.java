@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.genvmimage.architecture.Architecture;
 import org.genvmimage.architecture.ImageSpec;
 import org.genvmimage.core.DaemonThreads;
@@ -20,13 +21,15 @@ import org.genvmimage.core.IoErrors;
 /**
  * Builds the images of an architecture file, in parallel up to a number of jobs. One failing image
  * does not stop the others; {@link #cancel()} (Ctrl-C) interrupts them all, and each cleans up
- * after itself.
+ * after itself. Output folders that the run created and that no image was published to are removed
+ * at the end.
  */
 public final class ImageBuilder {
   private final BuildTools tools;
   private final int jobs;
   private volatile ExecutorService executor;
   private volatile boolean cancelled;
+  private final OutputFolders folders = new OutputFolders();
 
   public ImageBuilder(BuildTools tools, int jobs) {
     this.tools = tools;
@@ -36,7 +39,7 @@ public final class ImageBuilder {
   /** The steps of one image's build, in order. */
   List<Step<ImageBuild>> steps() {
     return List.of(
-        new CheckOutputStep(tools),
+        new CheckOutputStep(tools, folders),
         new FetchStep(tools),
         new InspectStep(tools),
         new ConvertStep(tools),
@@ -63,6 +66,30 @@ public final class ImageBuilder {
       return results;
     } finally {
       executor.shutdownNow();
+      if (awaitEnd(executor)) {
+        // every image has ended (built, failed, or interrupted and cleaned up)
+        folders.removeEmpty();
+      }
+    }
+  }
+
+  /** Waits for the image builds to end; false when they did not within a minute. */
+  private static boolean awaitEnd(ExecutorService executor) {
+    boolean interrupted = false;
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+      while (true) {
+        try {
+          return executor.awaitTermination(
+              Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

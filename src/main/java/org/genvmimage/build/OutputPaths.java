@@ -1,5 +1,8 @@
 package org.genvmimage.build;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,16 +12,48 @@ import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 
 /**
- * Where each image goes: a file with one image builds it to the output path; a file with several
- * builds each to {@code <key>.qcow2} beside the output path. The rule depends on the file, not on
- * --image, so an image keeps its path whichever images a run selects.
+ * Where each image goes, from {@code --image-output-path} as the user wrote it:
+ *
+ * <ul>
+ *   <li>a folder (a path that ends with a separator, {@code newdir/}, or an existing folder): each
+ *       image goes into it, as {@value #DEFAULT_FILE_NAME} for a file with one image and as {@code
+ *       <key>.qcow2} for a file with several;
+ *   <li>anything else is a file path: a file with one image builds it to that path; a file with
+ *       several builds each to {@code <key>.qcow2} beside it.
+ * </ul>
+ *
+ * The rule depends on the architecture file, not on --image, so an image keeps its path whichever
+ * images a run selects. The build, its dry run, the JSON report and the GoCD config all take their
+ * paths from here.
  */
 public final class OutputPaths {
+  /** The file name of the only image of an architecture file, in an output folder. */
+  public static final String DEFAULT_FILE_NAME = "image.qcow2";
+
+  /** The default {@code --image-output-path}, as written on the command line. */
+  public static final String DEFAULT = "generated-images/" + DEFAULT_FILE_NAME;
+
   private OutputPaths() {}
 
+  /**
+   * The output path of each selected image (all when {@code selected} is empty), in order.
+   *
+   * @param outputPath the {@code --image-output-path} as given, with any trailing separator
+   * @throws GenVmException USAGE for an unknown key or an empty or invalid path
+   */
   public static Map<String, Path> plan(
-      Architecture architecture, List<String> selected, Path outputPath) {
+      Architecture architecture, List<String> selected, String outputPath) {
+    return plan(architecture, selected, path(outputPath), isFolder(outputPath));
+  }
+
+  /**
+   * The output path of each selected image for an output path already known to be a folder or a
+   * file, whatever is on this machine's disk (the GoCD config describes a build on another one).
+   */
+  public static Map<String, Path> plan(
+      Architecture architecture, List<String> selected, Path path, boolean folder) {
     List<String> keys = selected.isEmpty() ? List.copyOf(architecture.images().keySet()) : selected;
+    boolean single = architecture.images().size() == 1;
     Map<String, Path> outputs = new LinkedHashMap<>();
     for (String key : keys) {
       if (!architecture.images().containsKey(key)) {
@@ -32,12 +67,42 @@ public final class OutputPaths {
                 + String.join(", ", architecture.images().keySet())
                 + ")");
       }
-      Path output =
-          architecture.images().size() == 1
-              ? outputPath
-              : outputPath.resolveSibling(key + ".qcow2");
+      String name = single ? DEFAULT_FILE_NAME : key + ".qcow2";
+      Path output;
+      if (folder) {
+        output = path.resolve(name);
+      } else {
+        output = single ? path : path.resolveSibling(key + ".qcow2");
+      }
       outputs.put(key, output);
     }
     return outputs;
+  }
+
+  /**
+   * Whether an output path names a folder to write into: it ends with a separator, with {@code .}
+   * or {@code ..}, or it is an existing folder (or a link to one).
+   */
+  public static boolean isFolder(String outputPath) {
+    Path path = path(outputPath);
+    Path name = path.getFileName();
+    return outputPath.endsWith("/")
+        || outputPath.endsWith(File.separator)
+        || name == null
+        || name.toString().equals(".")
+        || name.toString().equals("..")
+        || Files.isDirectory(path);
+  }
+
+  private static Path path(String outputPath) {
+    if (outputPath.isBlank()) {
+      throw new GenVmException(ExitCode.USAGE, "--image-output-path must not be empty");
+    }
+    try {
+      return Path.of(outputPath);
+    } catch (InvalidPathException e) {
+      throw new GenVmException(
+          ExitCode.USAGE, "--image-output-path '" + outputPath + "': " + e.getReason());
+    }
   }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.genvmimage.console.Console;
 import org.genvmimage.core.FileSync;
+import org.genvmimage.core.Folders;
 import org.genvmimage.core.IoErrors;
 
 /**
@@ -66,7 +67,7 @@ final class PublishStep implements Step<ImageBuild> {
    * keep or the file system has no hard links.
    */
   private static Path keepPrevious(Path output) {
-    Path dir = output.toAbsolutePath().getParent();
+    Path dir = Folders.of(output);
     String prefix = "." + output.getFileName() + ".";
     try (java.nio.file.DirectoryStream<Path> stale =
         Files.newDirectoryStream(dir, prefix + "*.previous")) {

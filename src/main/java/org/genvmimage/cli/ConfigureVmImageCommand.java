@@ -10,6 +10,7 @@ import org.genvmimage.configure.ConfigureResult;
 import org.genvmimage.configure.ConfigureSettings;
 import org.genvmimage.console.Console;
 import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.qemu.Accelerator;
 import picocli.CommandLine.Command;
@@ -289,9 +290,7 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
   }
 
   private Path serialLogPath() {
-    return serialLog != null
-        ? serialLog
-        : seedOutputPath.toAbsolutePath().getParent().resolve("console.log");
+    return serialLog != null ? serialLog : Folders.of(seedOutputPath).resolve("console.log");
   }
 
   /** With {@code --output json}: prints the one document, once. */

@@ -19,6 +19,7 @@ import org.genvmimage.build.OutputPaths;
 import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.download.DownloadCache;
 import org.genvmimage.download.DownloadSettings;
@@ -88,8 +89,10 @@ public final class GenVmImageCommand implements Callable<Integer> {
       paramLabel = "IMAGE_OUTPUT_PATH",
       description =
           "The output path of the built image. With several images in the architecture file,"
-              + " each is written beside it as <image-key>.qcow2.")
-  Path imageOutputPath = Path.of("generated-images", "image.qcow2");
+              + " each is written beside it as <image-key>.qcow2. A folder (a path ending with"
+              + " '/', or an existing folder) receives image.qcow2, or with several images each"
+              + " <image-key>.qcow2.")
+  Path imageOutputPath = Path.of(OutputPaths.DEFAULT);
 
   @Option(
       names = "--generated-image-owner",
@@ -291,7 +294,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
     }
     Architecture architecture = ArchitectureLoader.load(architecturePath);
     Map<String, java.nio.file.Path> outputs =
-        OutputPaths.plan(architecture, images, imageOutputPath);
+        OutputPaths.plan(architecture, images, outputPathAsWritten());
 
     try (Console console =
         new Console(NAME, err, output.verbosity(), Console.isInteractiveTerminal())) {
@@ -344,6 +347,20 @@ public final class GenVmImageCommand implements Callable<Integer> {
       }
       return report(results, text ? out : null, console);
     }
+  }
+
+  /**
+   * {@code --image-output-path} as the user wrote it: a Path drops the trailing '/' that makes it a
+   * folder to write into.
+   */
+  private String outputPathAsWritten() {
+    picocli.CommandLine.Model.OptionSpec option =
+        spec.commandLine().getParseResult().matchedOption("--image-output-path");
+    if (option == null || option.stringValues().isEmpty()) {
+      return imageOutputPath.toString();
+    }
+    List<String> written = option.stringValues();
+    return written.get(written.size() - 1);
   }
 
   /** The dry run: plans every image, prints the plan (unless out is null), changes nothing. */
@@ -416,7 +433,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
       }
     }
     Path file = architecture.file().toAbsolutePath().normalize();
-    GitRepository git = new GitRepository(new ProcessRunner(), file.getParent());
+    GitRepository git = new GitRepository(new ProcessRunner(), Folders.of(file));
     String url = gocdMaterialUrl;
     if (url == null) {
       MaterialUrls.Cleaned remote = MaterialUrls.clean(git.remoteUrl());

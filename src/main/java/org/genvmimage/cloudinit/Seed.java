@@ -15,6 +15,7 @@ import java.util.List;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.FileSync;
+import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.core.IoErrors;
 
@@ -92,7 +93,7 @@ public final class Seed {
       throw new GenVmException(
           ExitCode.INVALID_INPUT, output + ": is a folder; the seed output must be a file path");
     }
-    Path dir = output.toAbsolutePath().getParent();
+    Path dir = Folders.of(output);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {

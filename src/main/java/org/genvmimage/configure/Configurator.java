@@ -33,6 +33,7 @@ import org.genvmimage.console.Units;
 import org.genvmimage.core.DaemonThreads;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.FileSync;
+import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.core.IoErrors;
 import org.genvmimage.process.ProcessRunner;
@@ -380,11 +381,11 @@ public final class Configurator {
     @Override
     public void run(Run run) throws IOException {
       Path log = settings.serialLog();
-      Files.createDirectories(log.toAbsolutePath().getParent());
+      Files.createDirectories(Folders.of(log));
       Files.deleteIfExists(log);
       Files.createFile(log);
       Path socket = settings.qmpSocket();
-      Files.createDirectories(socket.toAbsolutePath().getParent());
+      Files.createDirectories(Folders.of(socket));
       if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)
           && !Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS)
           && !Files.isDirectory(socket)) {

@@ -97,14 +97,12 @@ public final class DirectWriter implements AutoCloseable {
   private static DirectWriter open(Path file, boolean truncate, boolean bypassCache)
       throws IOException {
     int align = 4096;
-    if (Files.exists(file) || file.toAbsolutePath().getParent() != null) {
-      try {
-        Path probe = Files.exists(file) ? file : file.toAbsolutePath().getParent();
-        long block = Files.getFileStore(probe).getBlockSize();
-        align = (int) Math.max(align, Math.min(1 << 20, block));
-      } catch (IOException | UnsupportedOperationException e) {
-        // keep 4096, which every disk accepts
-      }
+    try {
+      Path probe = Files.exists(file) ? file : Folders.of(file);
+      long block = Files.getFileStore(probe).getBlockSize();
+      align = (int) Math.max(align, Math.min(1 << 20, block));
+    } catch (IOException | UnsupportedOperationException e) {
+      // keep 4096, which every disk accepts
     }
     StandardOpenOption[] options =
         truncate

@@ -20,7 +20,7 @@ public final class FileSync {
   /** Renames atomically (replacing the target) and makes the rename durable. */
   public static void moveAtomically(Path from, Path to) throws IOException {
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    forceDirectory(to.toAbsolutePath().getParent());
+    forceDirectory(Folders.of(to));
   }
 
   public static void forceDirectory(Path dir) {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.genvmimage.core.Folders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +52,19 @@ import org.slf4j.LoggerFactory;
  * {@code .lock} is held shared, and waiting for the entry's lock happens within that; so a remover
  * that holds the entry exclusively and gets {@code .lock} exclusively knows that no one has the
  * entry's lock file open, and may delete it. When it cannot get {@code .lock} at once, it leaves
- * the lock file for a later {@link #removeStaleLockFiles}.
+ * the lock file for a later {@link #removeStaleLockFiles}. A fetch that stores no verified file (it
+ * failed or was interrupted) deletes the entry's lock file the same way on its way out ({@link
+ * #removeUnusedLock}), and with it the type folder when that is left empty.
  */
 public final class DownloadCache {
   private static final Logger log = LoggerFactory.getLogger(DownloadCache.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+
+  /** How often, and how many milliseconds apart, a cleanup tries for the guard. */
+  private static final int GUARD_ATTEMPTS = 40;
+
+  private static final long GUARD_RETRY_MILLIS = 25;
 
   private final Path dir;
 
@@ -302,7 +310,7 @@ public final class DownloadCache {
       throws IOException, InterruptedException {
     String type = Checksums.canonicalName(checksumType);
     Path lockFile = lockPath(type, hex);
-    Files.createDirectories(lockFile.getParent());
+    // FileLocks creates the lock file's folder under the guard, where removals cannot interfere
     try (FileLocks.Held guard = FileLocks.lock(guardPath(), true, FileLocks.Waiting.NONE)) {
       FileLocks.Held held =
           wait ? FileLocks.lock(lockFile, shared, waiting) : FileLocks.tryLock(lockFile, shared);
@@ -351,8 +359,83 @@ public final class DownloadCache {
         return;
       }
       Files.deleteIfExists(lockPath(type, hex));
+      removeTypeDirIfEmpty(type);
     } catch (IOException e) {
       log.debug("keeping {}: {}", lockPath(type, hex), e.toString());
+    }
+  }
+
+  /**
+   * After a fetch that left no verified file (it failed or was interrupted), lets no trace of the
+   * entry's lock stay behind: deletes its lock file, and then its type folder when that is empty,
+   * unless another thread or process holds the entry's lock or is taking any cache lock (then the
+   * lock file stays for a later {@link #removeStaleLockFiles}, or for that user's own exit). A
+   * partial download stays for a resume; its lock file is made again when it is resumed. The caller
+   * must not hold the entry's lock. Best effort: never fails.
+   *
+   * <p>Safe against a concurrent fetch: lock files are only opened while {@code .lock} is held
+   * shared (also while waiting for an entry's lock), and this deletes one only while holding {@code
+   * .lock} exclusively and the entry's lock exclusively, so nobody has the file open, is waiting on
+   * it, or can open it before it is gone; whoever comes next makes a new one.
+   */
+  public void removeUnusedLock(String checksumType, String hex) {
+    String type = Checksums.canonicalName(checksumType);
+    Path lockFile = lockPath(type, hex);
+    // a cleanup after an interrupt must not be cut short by it (lock calls are interruptible)
+    boolean interrupted = Thread.interrupted();
+    try (FileLocks.Held guard = tryGuardExclusive()) {
+      if (guard == null) {
+        log.debug("keeping {}: another process or thread is taking a cache lock", lockFile);
+        return;
+      }
+      if (Files.exists(lockFile)) {
+        try (FileLocks.Held held = FileLocks.tryLock(lockFile, false)) {
+          if (held == null || Files.exists(entryPath(type, hex))) {
+            return;
+          }
+          Files.deleteIfExists(lockFile);
+        }
+      }
+      removeTypeDirIfEmpty(type);
+    } catch (IOException e) {
+      log.debug("keeping {}: {}", lockFile, e.toString());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * The guard held exclusively, or null when others keep taking cache locks for a while. Two
+   * fetches of one entry that fail together each find the other in the way for a moment (one holds
+   * the guard, the other the entry's lock); a short retry lets the last one out clean up.
+   */
+  private FileLocks.Held tryGuardExclusive() throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      FileLocks.Held guard = FileLocks.tryLock(guardPath(), false);
+      if (guard != null || attempt == GUARD_ATTEMPTS) {
+        return guard;
+      }
+      try {
+        Thread.sleep(GUARD_RETRY_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+  }
+
+  /**
+   * Deletes a type folder that holds nothing. Called with {@code .lock} held exclusively: every
+   * writer in a type folder holds the lock of an entry whose lock file is in it, and lock files
+   * (and their folder) are made only under {@code .lock} held shared.
+   */
+  private void removeTypeDirIfEmpty(String type) {
+    try {
+      Files.deleteIfExists(typeDir(type));
+    } catch (IOException notEmpty) {
+      // in use
     }
   }
 
@@ -399,6 +482,7 @@ public final class DownloadCache {
             removed++;
           }
         }
+        removeTypeDirIfEmpty(type);
       }
     }
     return removed;
@@ -602,8 +686,9 @@ public final class DownloadCache {
 
   /** Writes to a temporary file beside the target and renames it over the target. */
   private static void writeJson(Path file, JsonNode node) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+    Path folder = Folders.of(file);
+    Files.createDirectories(folder);
+    Path tmp = Files.createTempFile(folder, file.getFileName().toString(), ".tmp");
     try {
       Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
       try {

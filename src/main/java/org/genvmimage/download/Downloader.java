@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.FileSync;
+import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -404,6 +405,7 @@ public final class Downloader {
       } finally {
         if (!keep) {
           reading.close();
+          cache.removeUnusedLock(type, hex);
         }
       }
     } catch (ClosedByInterruptException | FileLockInterruptionException e) {
@@ -517,7 +519,7 @@ public final class Downloader {
       long size = Files.size(part);
       Path target = cache.entryPath(type, hex);
       Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-      FileSync.forceDirectory(target.getParent());
+      FileSync.forceDirectory(Folders.of(target));
       Files.deleteIfExists(cache.partInfoPath(type, hex));
       Instant now = Instant.now();
       cache.writeInfo(type, hex, new DownloadCache.EntryInfo(source, size, now, now));

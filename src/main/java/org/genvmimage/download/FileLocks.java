@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.genvmimage.core.Folders;
 
 /**
  * Locks on files that hold across threads and processes: a main lock, shared or exclusive, and a
@@ -85,8 +86,9 @@ final class FileLocks {
   /** The node of a file, by its real folder: two spellings of one folder must share a node. */
   private static Node node(Path file) throws IOException {
     Path absolute = file.toAbsolutePath().normalize();
-    Files.createDirectories(absolute.getParent());
-    Path key = absolute.getParent().toRealPath().resolve(absolute.getFileName());
+    Path folder = Folders.of(absolute);
+    Files.createDirectories(folder);
+    Path key = folder.toRealPath().resolve(absolute.getFileName());
     return NODES.computeIfAbsent(key, Node::new);
   }
 
@@ -164,7 +166,7 @@ final class FileLocks {
       FileChannel ch = null;
       FileLock lock = null;
       try {
-        Files.createDirectories(file.getParent());
+        Files.createDirectories(Folders.of(file));
         ch =
             FileChannel.open(
                 file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.genvmimage.core.DirectWriter;
+import org.genvmimage.core.Folders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,7 @@ final class FileSink implements Sink, AutoCloseable {
       DownloadCache cache, String type, String hex, int bufferSize, DownloadCopy copy)
       throws IOException {
     Path part = cache.partPath(type, hex);
-    Files.createDirectories(part.getParent());
+    Files.createDirectories(Folders.of(part));
     Hasher hasher = Checksums.newHasher(type);
     long size = 0;
     if (Files.exists(part)) {

@@ -33,7 +33,7 @@ public final class GocdConfig {
    * where the output path rule puts it ({@code generated-images/image.qcow2} for a file with one
    * image, {@code generated-images/<key>.qcow2} for several) inside the checkout.
    */
-  public static final Path OUTPUT = Path.of("generated-images", "image.qcow2");
+  public static final String OUTPUT = OutputPaths.DEFAULT;
 
   private GocdConfig() {}
 
@@ -43,7 +43,8 @@ public final class GocdConfig {
    */
   public static Map<String, Object> build(
       Architecture architecture, List<String> keys, GocdSettings settings) {
-    Map<String, Path> outputs = OutputPaths.plan(architecture, keys, OUTPUT);
+    // the pipelines build in a fresh checkout: what is on this disk must not change the config
+    Map<String, Path> outputs = OutputPaths.plan(architecture, keys, Path.of(OUTPUT), false);
     String material = MaterialUrls.materialName(settings.materialUrl());
 
     Map<String, Object> pipelines = new LinkedHashMap<>();

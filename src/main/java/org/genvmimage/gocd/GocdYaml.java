@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.FileSync;
+import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 
 /**
@@ -59,7 +60,7 @@ public final class GocdYaml {
    */
   public static void write(Path file, String text) {
     Path absolute = file.toAbsolutePath();
-    Path folder = absolute.getParent();
+    Path folder = Folders.of(absolute);
     Path temp = null;
     try {
       Files.createDirectories(folder);

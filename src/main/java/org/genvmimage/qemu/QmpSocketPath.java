@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,10 +69,7 @@ public final class QmpSocketPath implements AutoCloseable {
       }
       Path absolute = requested.toAbsolutePath().normalize();
       clearStale(absolute);
-      Path parent = absolute.getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
+      Files.createDirectories(Folders.of(absolute));
       if (fits(absolute)) {
         return new QmpSocketPath(absolute, absolute, null);
       }

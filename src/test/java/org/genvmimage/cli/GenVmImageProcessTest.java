@@ -57,9 +57,9 @@ class GenVmImageProcessTest {
 
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits promptly").isTrue();
     assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.INTERRUPTED);
-    assertThat(TestImages.listFiles(out)).isEmpty();
+    assertThat(out).as("the output folder that the run created").doesNotExist();
     assertThat(TestImages.listFiles(cache))
-        .allMatch(f -> f.contains(".part") || f.endsWith(".json") || f.endsWith(".lock"));
+        .allMatch(f -> f.contains(".part") || f.endsWith(".json") || f.equals(".lock"));
   }
 
   @Test
@@ -90,7 +90,7 @@ class GenVmImageProcessTest {
 
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits promptly").isTrue();
     assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.INTERRUPTED);
-    assertThat(TestImages.listFiles(out)).isEmpty();
+    assertThat(out).as("the output folder that the run created").doesNotExist();
     Thread.sleep(200);
     assertThat(
             ProcessHandle.allProcesses()
@@ -117,7 +117,7 @@ class GenVmImageProcessTest {
         .containsPattern(
             "error: one: .*no-such-qemu-img.* not found: "
                 + java.util.regex.Pattern.quote(RealQemuImg.MISSING_HINT));
-    assertThat(TestImages.listFiles(out)).isEmpty();
+    assertThat(out).as("the output folder that the run created").doesNotExist();
   }
 
   @Test
@@ -143,7 +143,76 @@ class GenVmImageProcessTest {
     if (osRelease.contains("ID=debian")) {
       assertThat(output(p)).contains("'apt-get install qemu-utils'", "dep/debian.sh");
     }
-    assertThat(TestImages.listFiles(out)).isEmpty();
+    assertThat(out).as("the output folder that the run created").doesNotExist();
+  }
+
+  @Test
+  void bareFileNamesAreInTheCurrentFolderForBothCommands() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", 1 << 20, 15, "1.1");
+    byte[] bytes = Files.readAllBytes(qcow);
+    server.serve("/base.qcow2", bytes);
+    architecture(TestHttpServer.sha256(bytes));
+    List<String> build =
+        List.of(
+            GenVmImageCommand.class.getName(),
+            "--architecture-path",
+            "architecture.yml",
+            "--image-output-path",
+            "img.qcow2",
+            "--cache-dir",
+            cache.toString());
+
+    Process p = startIn(dir, build);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output(p)).isZero();
+    assertThat(output(p)).doesNotContain("Exception").contains("one  built       img.qcow2");
+    assertThat(TestImages.info(dir.resolve("img.qcow2")).get("virtual-size").asLong())
+        .isEqualTo(8 << 20);
+    assertThat(dir.resolve(".img.qcow2.gen-vm-image.json")).isRegularFile();
+
+    Process again = startIn(dir, build);
+    assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(again.exitValue()).as(output(again)).isZero();
+    assertThat(output(again)).contains("one  up to date  img.qcow2");
+
+    Files.writeString(dir.resolve("user-data"), "#cloud-config\n");
+    Files.writeString(dir.resolve("meta-data"), "instance-id: bare\n");
+    Process configure =
+        startIn(
+            dir,
+            List.of(
+                ConfigureVmImageCommand.class.getName(),
+                "--dry-run",
+                "--image-input-path",
+                "img.qcow2",
+                "--config-user-data-path",
+                "user-data",
+                "--config-meta-data-path",
+                "meta-data",
+                "--config-seed-output-path",
+                "seed.img",
+                "--image-qemu-socket-path",
+                "qmp.sock",
+                "--network",
+                "none",
+                "--no-reset"));
+    assertThat(configure.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(configure.exitValue()).as(output(configure)).isZero();
+    assertThat(output(configure))
+        .doesNotContain("Exception")
+        .contains("serial log:   " + dir.toRealPath().resolve("console.log"));
+  }
+
+  /** Runs a main class with the test's class path in {@code workDir}; output as {@link #output}. */
+  private Process startIn(Path workDir, List<String> mainAndArgs) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+    command.addAll(mainAndArgs);
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).directory(workDir.toFile());
+    pb.redirectOutput(dir.resolve("output.txt").toFile());
+    return pb.start();
   }
 
   private Path architecture(String sha256) throws IOException {

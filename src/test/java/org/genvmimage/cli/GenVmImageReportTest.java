@@ -530,7 +530,8 @@ class GenVmImageReportTest {
             new Case(
                 "folder",
                 image("folder", local, "sha256", sum, "4M"),
-                folderOutput.resolve("image.qcow2"),
+                // a folder to write into, where image.qcow2 is a folder too
+                folderOutput,
                 ExitCode.INVALID_INPUT,
                 "is a folder"));
     for (Case c : cases) {

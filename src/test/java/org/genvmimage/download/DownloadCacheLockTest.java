@@ -136,6 +136,60 @@ class DownloadCacheLockTest {
   }
 
   @Test
+  void anUnusedLockFileGoesOnlyWhenNobodyHoldsOrWaitsForIt() throws Exception {
+    String other = "cd".repeat(32);
+    Path lockFile = cache.lockPath("sha256", other);
+    EntryLock holding = cache.lockExclusive("sha256", other, () -> {});
+    CountDownLatch waiting = new CountDownLatch(1);
+    Future<Boolean> reader =
+        pool.submit(
+            () -> {
+              waiting.countDown();
+              try (EntryLock lock = cache.lockShared("sha256", other)) {
+                return Files.exists(lockFile);
+              }
+            });
+    waiting.await();
+    Thread.sleep(200); // the reader now waits for the entry, under the cache's guard
+    cache.removeUnusedLock("sha256", other);
+    assertThat(lockFile).as("someone waits for it").exists();
+    holding.close();
+    assertThat(reader.get(10, TimeUnit.SECONDS))
+        .as("the reader locked the file at the path")
+        .isTrue();
+
+    try (EntryLock reading = cache.lockShared("sha256", other)) {
+      cache.removeUnusedLock("sha256", other);
+      assertThat(lockFile).as("someone holds it").exists();
+    }
+    cache.removeUnusedLock("sha256", HEX);
+    assertThat(cache.lockPath("sha256", HEX))
+        .as("nothing to remove for a verified entry")
+        .doesNotExist();
+    Files.createFile(cache.lockPath("sha256", HEX));
+    cache.removeUnusedLock("sha256", HEX);
+    assertThat(cache.lockPath("sha256", HEX)).as("a verified entry keeps its lock file").exists();
+
+    cache.removeUnusedLock("sha256", other);
+    assertThat(lockFile).doesNotExist();
+    assertThat(cache.typeDir("sha256")).as("still holds the verified entry").isDirectory();
+  }
+
+  @Test
+  void theLastUnusedLockFileTakesItsEmptyTypeFolderWithIt() throws Exception {
+    String other = "cd".repeat(32);
+    try (EntryLock lock = cache.lockShared("sha512", other + other)) {
+      assertThat(cache.typeDir("sha512")).isDirectory();
+    }
+    cache.removeUnusedLock("sha512", other + other);
+    assertThat(cache.typeDir("sha512")).doesNotExist();
+    // and the next lock makes it again
+    try (EntryLock lock = cache.lockShared("sha512", other + other)) {
+      assertThat(cache.lockPath("sha512", other + other)).exists();
+    }
+  }
+
+  @Test
   void twoSpellingsOfOneCacheFolderShareTheirLocks() throws Exception {
     Path alias = Files.createSymbolicLink(tmp.resolveSibling(tmp.getFileName() + "-alias"), tmp);
     try {

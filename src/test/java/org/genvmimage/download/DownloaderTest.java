@@ -134,7 +134,7 @@ class DownloaderTest {
   }
 
   @Test
-  void checksumMismatchLeavesNeitherFinalFileNorPart() {
+  void checksumMismatchLeavesNeitherFinalFileNorPart() throws IOException {
     server.serve("/disk.img", content);
     String wrong = TestHttpServer.sha256(new byte[] {1});
     FetchRequest request = FetchRequest.withChecksum(server.uri("/disk.img"), "SHA256", wrong);
@@ -154,6 +154,61 @@ class DownloaderTest {
     assertThat(cache.entryPath("sha256", wrong)).doesNotExist();
     assertThat(cache.partPath("sha256", wrong)).doesNotExist();
     assertThat(cache.entries()).isEmpty();
+    assertNoEntryLeft();
+  }
+
+  /** Nothing of a failed entry left in the cache: no lock file, no empty type folder. */
+  private void assertNoEntryLeft() throws IOException {
+    try (var files = Files.walk(cache.dir())) {
+      assertThat(files.map(f -> cache.dir().relativize(f).toString()))
+          .as("only the cache's own guard lock")
+          .containsExactlyInAnyOrder("", ".lock");
+    }
+  }
+
+  @Test
+  void aFailedDownloadKeepsTheLockFileOfAnEntryThatAnotherProcessHolds() throws Exception {
+    Process holder = EntryHolder.start(cache.dir(), "sha256", hex);
+    try {
+      server.status("/disk.img", 404);
+      assertThatThrownBy(() -> downloader.fetch(request("/disk.img"), null))
+          .isInstanceOf(GenVmException.class);
+      assertThat(cache.lockPath("sha256", hex)).as("held by the other process").exists();
+    } finally {
+      holder.getOutputStream().close();
+      holder.waitFor(10, TimeUnit.SECONDS);
+    }
+    // and the next failure, alone, cleans it up
+    assertThatThrownBy(() -> downloader.fetch(request("/disk.img"), null))
+        .isInstanceOf(GenVmException.class);
+    assertNoEntryLeft();
+  }
+
+  @Test
+  void concurrentFailedFetchesOfOneEntryAllEndAndLeaveNoLock() throws Exception {
+    server.status("/disk.img", 404);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Integer>> fetches = new java.util.ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        fetches.add(
+            pool.submit(
+                () -> {
+                  try {
+                    downloader.fetch(request("/disk.img"), null);
+                    return 0;
+                  } catch (GenVmException e) {
+                    return e.exitCode();
+                  }
+                }));
+      }
+      for (Future<Integer> f : fetches) {
+        assertThat(f.get(20, TimeUnit.SECONDS)).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertNoEntryLeft();
   }
 
   @Test
@@ -293,6 +348,7 @@ class DownloaderTest {
     assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
     assertThat(e.getMessage()).isEqualTo(uri + ": connection refused (after 3 attempts)");
     assertThat(listener.retryReasons).containsExactly("connection refused", "connection refused");
+    assertNoEntryLeft();
   }
 
   @Test
@@ -759,6 +815,7 @@ class DownloaderTest {
     assertThat(entry()).doesNotExist();
     assertThat(part()).exists();
     assertThat(Files.size(part())).isGreaterThanOrEqualTo(100_000);
+    assertThat(cache.lockPath("sha256", hex)).as("made again when resumed").doesNotExist();
 
     // the server sees the connection go away, and nothing reads from it any more
     deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -13,6 +13,7 @@ import org.genvmimage.cli.Cli;
 import org.genvmimage.cli.ConfigureVmImageCommand;
 import org.genvmimage.cli.GenVmImageCommand;
 import org.genvmimage.cli.VersionProvider;
+import org.genvmimage.core.Folders;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -57,7 +58,7 @@ public final class GenerateDocs {
     Path dir = Path.of(args[0]);
     for (Map.Entry<String, String> f : files(commands(), VersionProvider.version()).entrySet()) {
       Path file = dir.resolve(f.getKey());
-      Files.createDirectories(file.getParent());
+      Files.createDirectories(Folders.of(file));
       Files.writeString(file, f.getValue(), StandardCharsets.UTF_8);
     }
   }
