@@ -441,7 +441,8 @@ public final class CacheCommand implements Callable<Integer> {
         names = "--max-age",
         paramLabel = "DURATION",
         converter = Converters.DurationConverter.class,
-        description = "Delete what was not used for this long (30d, 12h, 1d12h).")
+        description =
+            "Delete what was not used for this long (30d, 12h, 1d12h; 0: everything not in use).")
     Duration maxAge;
 
     @Option(names = "--dry-run", description = "Print what would be deleted, delete nothing.")
@@ -466,7 +467,8 @@ public final class CacheCommand implements Callable<Integer> {
       if (maxAge != null) {
         Instant cutoff = now.minus(maxAge);
         for (CacheEntry e : entries) {
-          if (e.lastUsed() == null || e.lastUsed().isBefore(cutoff)) {
+          // 0 means every entry, whatever its clock said
+          if (maxAge.isZero() || e.lastUsed() == null || e.lastUsed().isBefore(cutoff)) {
             String why = "unused for " + ago(e, now);
             long bytes = prune(cache, e, why, out, console);
             handled.put(e, bytes >= 0);

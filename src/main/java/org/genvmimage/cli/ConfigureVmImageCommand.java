@@ -143,7 +143,7 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
       names = "--timeout",
       paramLabel = "DURATION",
       defaultValue = "30m",
-      converter = Converters.DurationConverter.class,
+      converter = Converters.PositiveDurationConverter.class,
       description =
           "Give up when the whole configure takes longer (seconds, or e.g. 90s, 30m, 1h)."
               + " The VM is stopped and the image left as it was.")
