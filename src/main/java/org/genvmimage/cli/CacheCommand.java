@@ -96,7 +96,8 @@ public final class CacheCommand implements Callable<Integer> {
     public final Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      try (Console console = new Console(GenVmImageCommand.NAME, err, verbosity(), false)) {
+      try (Console console =
+          new Console(GenVmImageCommand.NAME, err, verbosity(), false, stacktrace())) {
         Thread worker = Thread.currentThread();
         DownloadCache cache = cache();
         return Interruptible.run(
@@ -138,6 +139,10 @@ public final class CacheCommand implements Callable<Integer> {
         return output.verbosity();
       }
       return root().output.verbosity();
+    }
+
+    private boolean stacktrace() {
+      return output.stacktrace || (root() != null && root().output.stacktrace);
     }
 
     private GenVmImageCommand root() {

@@ -231,7 +231,8 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
     }
     ConfigureSettings settings = settings();
     try (Console console =
-        new Console(NAME, err, output.verbosity(), Console.isInteractiveTerminal())) {
+        new Console(
+            NAME, err, output.verbosity(), Console.isInteractiveTerminal(), output.stacktrace)) {
       configurator = new Configurator(settings, console);
       if (dryRun) {
         plan = configurator.plan();

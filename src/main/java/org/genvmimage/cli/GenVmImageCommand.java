@@ -294,7 +294,8 @@ public final class GenVmImageCommand implements Callable<Integer> {
         OutputPaths.plan(architecture, images, imageOutputPath);
 
     try (Console console =
-        new Console(NAME, err, output.verbosity(), Console.isInteractiveTerminal())) {
+        new Console(
+            NAME, err, output.verbosity(), Console.isInteractiveTerminal(), output.stacktrace)) {
       if (generateGocdConfig || gocdConfigOnly) {
         Path config = writeGocdConfig(architecture, console, !dryRun);
         gocdReport = new BuildReport.GocdConfig(config.toString(), !dryRun);
@@ -362,7 +363,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
     for (ImagePlan p : plans) {
       imageReports.add(BuildReport.of(architecture.images().get(p.key()), p));
       if (p.failed()) {
-        console.error(p.key() + ": " + p.error().getMessage());
+        console.error(p.key() + ": " + p.error().getMessage(), p.error());
         if (exit == ExitCode.OK) {
           exit = p.exitCode();
         }
@@ -495,7 +496,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
       String key = String.format("%-" + width + "s", r.key());
       if (r.failed()) {
         if (r.outcome() != org.genvmimage.build.ImageBuild.Outcome.SKIPPED) {
-          console.error(r.key() + ": " + r.error().getMessage());
+          console.error(r.key() + ": " + r.error().getMessage(), r.error());
         }
         if (exit == ExitCode.OK) {
           exit = r.exitCode();

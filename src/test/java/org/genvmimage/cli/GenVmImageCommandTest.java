@@ -263,6 +263,62 @@ class GenVmImageCommandTest {
   }
 
   @Test
+  void stacktraceShowsTheTraceOfEachFailedImageInARunAndADryRun() throws Exception {
+    server.status("/missing.qcow2", 404);
+    Path arch =
+        architecture(
+            "owner: t\nimages:\n"
+                + image(
+                    "bad", server.uri("/missing.qcow2").toString(), "sha256", "1".repeat(64), "2M")
+                + image(
+                    "gone",
+                    dir.resolve("no-such.qcow2").toUri().toString(),
+                    "sha256",
+                    "2".repeat(64),
+                    "2M"));
+    String[] common = {
+      "--architecture-path", arch.toString(), "--image-output-path", out.resolve("x").toString()
+    };
+
+    Result plain = run(common);
+    assertThat(plain.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(plain.err()).contains("bad: ").doesNotContain("\tat org.genvmimage.");
+
+    Result traced = run(concat(common, "--stacktrace"));
+    assertThat(traced.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(traced.err())
+        .containsPattern("error: bad: .*404[^\n]*\norg\\.genvmimage\\.core\\.GenVmException: ")
+        .containsPattern("error: gone: [^\n]*\norg\\.genvmimage\\.core\\.GenVmException: ")
+        .contains("\tat org.genvmimage.download.");
+
+    Result dryRun = run(concat(common, "--dry-run", "--stacktrace"));
+    assertThat(dryRun.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(dryRun.err())
+        .containsPattern("error: gone: [^\n]*\norg\\.genvmimage\\.core\\.GenVmException: ")
+        .contains("\tat org.genvmimage.");
+    assertThat(run(concat(common, "--dry-run")).err()).doesNotContain("\tat org.genvmimage.");
+
+    StringWriter err = new StringWriter();
+    int code =
+        ConfigureVmImageCommand.run(
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err),
+            "--image-input-path",
+            dir.resolve("none.qcow2").toString(),
+            "--stacktrace");
+    assertThat(code).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(err.toString())
+        .contains("no such image")
+        .contains("\tat org.genvmimage.configure.Configurator");
+  }
+
+  static String[] concat(String[] first, String... more) {
+    List<String> all = new ArrayList<>(List.of(first));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  @Test
   void faultsEndWithTheirExitCodeAndLeaveNothingBehind() throws Exception {
     Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 6, "1.1");
     byte[] bytes = Files.readAllBytes(qcow);
