@@ -98,6 +98,11 @@ final class DryRunText {
   }
 
   private static String source(ImagePlan p) {
+    if (p.action() == ImagePlan.Action.UP_TO_DATE) {
+      return (p.source() == ImagePlan.Source.CACHE ? "in the cache: " : "local file ")
+          + p.sourcePath()
+          + " (not read: the output is up to date)";
+    }
     return switch (p.source()) {
       case CACHE -> "cache hit: " + p.sourcePath();
       case DOWNLOAD ->
