@@ -343,7 +343,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
       for (ImageResult r : results) {
         imageReports.add(BuildReport.of(architecture.images().get(r.key()), r));
       }
-      return report(results, text ? out : null, console);
+      return report(architecture, results, text ? out : null, console);
     }
   }
 
@@ -489,7 +489,8 @@ public final class GenVmImageCommand implements Callable<Integer> {
    * One line per image on stdout (none when out is null), errors on stderr; the exit code of the
    * first failure.
    */
-  private static int report(List<ImageResult> results, PrintWriter out, Console console) {
+  private static int report(
+      Architecture architecture, List<ImageResult> results, PrintWriter out, Console console) {
     int exit = ExitCode.OK;
     int width = results.stream().mapToInt(r -> r.key().length()).max().orElse(0);
     for (ImageResult r : results) {
@@ -512,8 +513,12 @@ public final class GenVmImageCommand implements Callable<Integer> {
       } else if (r.outcome() == org.genvmimage.build.ImageBuild.Outcome.UP_TO_DATE) {
         out.println(key + "  up to date  " + r.output());
       } else {
+        boolean local =
+            "file".equalsIgnoreCase(architecture.images().get(r.key()).source().getScheme());
         String how =
-            r.cacheHit() ? "cached source" : "downloaded " + Units.bytes(r.bytesDownloaded());
+            r.cacheHit()
+                ? "cached source"
+                : local ? "local source" : "downloaded " + Units.bytes(r.bytesDownloaded());
         out.println(
             key
                 + "  built       "

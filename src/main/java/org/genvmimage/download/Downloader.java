@@ -477,7 +477,8 @@ public final class Downloader {
     }
     log.debug("{}: in the cache as {}", source, file);
     cache.touch(type, hex, info, size, source);
-    return Optional.of(new FetchResult(file, type, hex, true, 0, source));
+    URI first = info.map(DownloadCache.EntryInfo::source).orElse(null);
+    return Optional.of(new FetchResult(file, type, hex, true, 0, source, first));
   }
 
   private FetchResult download(
@@ -490,7 +491,8 @@ public final class Downloader {
       String actual = null;
       try {
         if (sink.resumedBytes() > 0) {
-          log.info("{}: resuming after {} bytes from an earlier run", source, sink.resumedBytes());
+          // the listener's start says it to the user ("resuming at ..."), once
+          log.debug("{}: resuming after {} bytes from an earlier run", source, sink.resumedBytes());
         }
         network += transfer.run(source, sink, listener);
         actual = sink.finish();

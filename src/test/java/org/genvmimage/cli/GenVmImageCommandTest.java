@@ -319,6 +319,64 @@ class GenVmImageCommandTest {
   }
 
   @Test
+  void messagesNameWhatIsReallyUsed() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 7, "1.1");
+    String sum = serve("/first/base.qcow2", qcow);
+    serve("/mirror/other-name.qcow2", qcow);
+
+    // a local file is read in place, not downloaded
+    Path local =
+        architecture(
+            "owner: t\nimages:\n" + image("local", qcow.toUri().toString(), "sha256", sum, "2M"));
+    Result l =
+        run(
+            "--architecture-path",
+            local.toString(),
+            "--image-output-path",
+            out.resolve("local.qcow2").toString());
+    assertThat(l.exit()).as(l.err()).isZero();
+    assertThat(l.err())
+        .contains("local: reading the local file " + qcow)
+        .doesNotContain("download");
+    assertThat(l.out()).contains("(local source, ").doesNotContain("downloaded");
+
+    // downloaded through one URL, then a hit through another with the same checksum
+    Path first =
+        architecture(
+            "owner: t\nimages:\n"
+                + image("a", server.uri("/first/base.qcow2").toString(), "sha256", sum, "2M"));
+    Result a =
+        run(
+            "--architecture-path",
+            first.toString(),
+            "--image-output-path",
+            out.resolve("a.qcow2").toString());
+    assertThat(a.exit()).as(a.err()).isZero();
+    Path mirror =
+        architecture(
+            "owner: t\nimages:\n"
+                + image(
+                    "b", server.uri("/mirror/other-name.qcow2").toString(), "sha256", sum, "2M"));
+    Result b =
+        run(
+            "--architecture-path",
+            mirror.toString(),
+            "--image-output-path",
+            out.resolve("b.qcow2").toString());
+    assertThat(b.exit()).as(b.err()).isZero();
+    Path entry = cache.resolve("sha256").resolve(sum);
+    assertThat(b.err())
+        .contains(
+            "b: using the cached base image "
+                + entry
+                + " (downloaded earlier from "
+                + server.uri("/first/base.qcow2")
+                + ", same sha256)")
+        .doesNotContain("other-name.qcow2");
+    assertThat(server.requests("/mirror/other-name.qcow2")).isEmpty();
+  }
+
+  @Test
   void faultsEndWithTheirExitCodeAndLeaveNothingBehind() throws Exception {
     Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 6, "1.1");
     byte[] bytes = Files.readAllBytes(qcow);
