@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.FileSync;
 import org.genvmimage.core.GenVmException;
+import org.genvmimage.core.IoErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -411,7 +412,16 @@ public final class Downloader {
     } catch (InterruptedException e) {
       throw HttpTransfer.interrupted();
     } catch (IOException e) {
-      throw new GenVmException(ExitCode.DOWNLOAD_FAILED, lockPath + ": " + e.getMessage(), e);
+      // the cache's file system failed: name the file it failed on (the lock, an entry's record)
+      Path file =
+          e instanceof java.nio.file.FileSystemException f && f.getFile() != null
+              ? Path.of(f.getFile())
+              : lockPath;
+      String message =
+          e.getMessage() != null && e.getMessage().startsWith(cache.dir() + "/")
+              ? e.getMessage()
+              : IoErrors.withFile(file, e);
+      throw new GenVmException(ExitCode.TOOL_FAILED, message, e);
     }
   }
 
@@ -470,7 +480,11 @@ public final class Downloader {
           Files.deleteIfExists(file);
           Files.deleteIfExists(cache.infoPath(type, hex));
         } catch (IOException e) {
-          throw new GenVmException(ExitCode.DOWNLOAD_FAILED, file + ": " + e.getMessage(), e);
+          String message =
+              e.getMessage() != null && e.getMessage().startsWith(cache.dir() + "/")
+                  ? e.getMessage()
+                  : IoErrors.withFile(file, e);
+          throw new GenVmException(ExitCode.TOOL_FAILED, message, e);
         }
       }
       return Optional.empty();
@@ -495,7 +509,13 @@ public final class Downloader {
           log.debug("{}: resuming after {} bytes from an earlier run", source, sink.resumedBytes());
         }
         network += transfer.run(source, sink, listener);
-        actual = sink.finish();
+        try {
+          actual = sink.finish();
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+          throw e;
+        } catch (IOException e) {
+          throw sink.failure(e, -1);
+        }
       } finally {
         closeQuietly(sink);
         if (actual == null && sink.size() == 0) {

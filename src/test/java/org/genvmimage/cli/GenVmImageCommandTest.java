@@ -15,6 +15,7 @@ import org.genvmimage.core.ExitCode;
 import org.genvmimage.download.TestHttpServer;
 import org.genvmimage.testing.TestImages;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -374,6 +375,77 @@ class GenVmImageCommandTest {
                 + ", same sha256)")
         .doesNotContain("other-name.qcow2");
     assertThat(server.requests("/mirror/other-name.qcow2")).isEmpty();
+  }
+
+  /**
+   * A cache on a full file system: the file system's failure (exit 6), said once, with how much
+   * more space the download needs. Needs root for the small tmpfs (CI runs as root).
+   */
+  @Test
+  void aFullCacheFileSystemIsTheFileSystemsFailureWithTheSpaceNeeded() throws Exception {
+    Assumptions.assumeTrue(isRoot(), "mounting a tmpfs needs root");
+    Path small = Files.createDirectories(dir.resolve("small"));
+    mount(small, "2m");
+    try {
+      byte[] bytes = Files.readAllBytes(TestImages.raw(dir, "big.img", (int) (5 * MIB), 9));
+      server.serve("/big.img", bytes);
+      Path arch =
+          architecture(
+              "owner: t\nimages:\n"
+                  + image(
+                      "big",
+                      server.uri("/big.img").toString(),
+                      "sha256",
+                      TestHttpServer.sha256(bytes),
+                      "8M"));
+      Path smallCache = small.resolve("cache");
+      StringWriter o = new StringWriter();
+      StringWriter e = new StringWriter();
+      int code =
+          GenVmImageCommand.run(
+              new PrintWriter(o),
+              new PrintWriter(e),
+              "--cache-dir",
+              smallCache.toString(),
+              "--retries",
+              "1",
+              "--architecture-path",
+              arch.toString(),
+              "--image-output-path",
+              out.resolve("big.qcow2").toString());
+      String err = e.toString();
+      assertThat(code).as(err).isEqualTo(ExitCode.TOOL_FAILED);
+      assertThat(o.toString()).containsPattern("big +failed .*\\(exit 6\\)");
+      String part = smallCache.resolve("sha256").resolve(TestHttpServer.sha256(bytes)) + ".part";
+      List<String> errors = err.lines().filter(l -> l.contains("error:")).toList();
+      assertThat(errors).as(err).hasSize(1);
+      String line = errors.get(0);
+      assertThat(line)
+          .startsWith("gen-vm-image: error: big: " + part + ": No space left on device; ")
+          .containsPattern(
+              "the download needs [0-9.]+ [KM]iB more free space in "
+                  + java.util.regex.Pattern.quote(part.substring(0, part.lastIndexOf('/')))
+                  + " \\(5 MiB in all, [0-9.]+ [KM]iB available\\)");
+      assertThat(line.split(java.util.regex.Pattern.quote(part), -1)).hasSize(2);
+      assertThat(out.resolve("big.qcow2")).doesNotExist();
+    } finally {
+      unmount(small);
+    }
+  }
+
+  private static void mount(Path at, String size) throws Exception {
+    Process p =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("mount: " + output).isZero();
+  }
+
+  private static void unmount(Path at) throws Exception {
+    Process p = new ProcessBuilder("umount", at.toString()).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    p.waitFor();
   }
 
   @Test
