@@ -194,7 +194,7 @@ public final class BuildPlanner {
     draft.commandLines = List.copyOf(lines);
 
     // as PublishStep
-    draft.owner = tools.owner() == null || tools.owner().isBlank() ? null : tools.owner();
+    draft.owner = tools.owner().user();
     draft.ownerExists = draft.owner == null ? null : userExists(draft.owner);
   }
 

@@ -60,7 +60,9 @@ final class DryRunText {
                 + " if the base image is smaller)");
       }
       if (p.owner() != null) {
-        out.println("  owner     " + p.owner() + owner(p));
+        out.println("  owner     " + p.owner());
+      } else if (!p.commands().isEmpty()) {
+        out.println("  owner     unchanged (no qemu or libvirt-qemu user here)");
       }
       if (p.failed()) {
         out.println("  error     " + p.error().getMessage() + " (exit " + p.exitCode() + ")");
@@ -115,12 +117,5 @@ final class DryRunText {
                   : "");
       case LOCAL_FILE -> "local file " + p.sourcePath() + ", hashed in place by the build";
     };
-  }
-
-  private static String owner(ImagePlan p) {
-    if (p.ownerExists() == null) {
-      return "";
-    }
-    return p.ownerExists() ? "" : " (no such user: the image would keep its owner)";
   }
 }

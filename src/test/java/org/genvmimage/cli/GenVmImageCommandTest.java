@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.genvmimage.build.ImageOwner;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.download.TestHttpServer;
 import org.genvmimage.testing.TestImages;
@@ -209,7 +210,8 @@ class GenVmImageCommandTest {
             output.toString(),
             "--overwrite");
     assertThat(replaced.exit()).as(replaced.err()).isZero();
-    assertThat(replaced.err()).contains("using cached base.qcow2");
+    assertThat(replaced.err())
+        .contains("one: using the cached base image " + cache.resolve("sha256"));
     assertThat(server.requests()).hasSize(requests);
     assertImage(output, 12 * MIB);
   }
@@ -446,6 +448,62 @@ class GenVmImageCommandTest {
     Process p = new ProcessBuilder("umount", at.toString()).redirectErrorStream(true).start();
     p.getInputStream().readAllBytes();
     p.waitFor();
+  }
+
+  @Test
+  void theDefaultOwnerIsQuietAndANamedOwnerMustExist() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 8, "1.1");
+    String sum = serve("/base.qcow2", qcow);
+    Path arch =
+        architecture(
+            "owner: our-team\nimages:\n"
+                + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M")
+                + image("two", server.uri("/base.qcow2").toString(), "sha256", sum, "4M"));
+    String[] common = {
+      "--architecture-path", arch.toString(), "--image-output-path", out.resolve("x").toString()
+    };
+
+    // a named user that does not exist: exit 2 before anything is fetched or built
+    Result wrong = run(concat(common, "--generated-image-owner", "no-such-user-here"));
+    assertThat(wrong.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(wrong.err())
+        .isEqualTo(
+            "gen-vm-image: error: --generated-image-owner: no such user 'no-such-user-here'"
+                + " (leave the option out to give the images to the distribution's QEMU user,"
+                + " qemu or libvirt-qemu)\n");
+    assertThat(run(concat(common, "--dry-run", "--generated-image-owner", "no-such-user-here")))
+        .extracting(Result::exit)
+        .isEqualTo(ExitCode.USAGE);
+    assertThat(server.requests()).isEmpty();
+    assertThat(out).doesNotExist();
+
+    // the default: the distribution's QEMU user where there is one, else the owner is left as it
+    // is; no warning either way, and with -v one note for the whole run
+    Result quiet = run(common);
+    assertThat(quiet.exit()).as(quiet.err()).isZero();
+    assertThat(quiet.err()).doesNotContain("warning").doesNotContain("owner");
+    String qemuUser =
+        ImageOwner.distributionDefault().user(); // null on a machine with neither user
+    for (String key : List.of("one", "two")) {
+      if (qemuUser != null && isRoot()) {
+        assertThat(Files.getOwner(out.resolve(key + ".qcow2")).getName()).isEqualTo(qemuUser);
+      }
+    }
+    Files.delete(out.resolve("one.qcow2"));
+    Files.delete(out.resolve("two.qcow2"));
+    Result verbose = run(concat(common, "-v"));
+    assertThat(verbose.exit()).as(verbose.err()).isZero();
+    assertThat(verbose.err()).doesNotContain("warning");
+    if (qemuUser == null) {
+      assertThat(verbose.err().lines().filter(l -> l.contains("keep the owner")))
+          .singleElement()
+          .asString()
+          .contains("neither a qemu nor a libvirt-qemu user exists here");
+    } else {
+      assertThat(verbose.err())
+          .contains("the images go to " + qemuUser + ", the distribution's QEMU user");
+    }
+    assertThat(verbose.err()).contains("the architecture file's owner is our-team");
   }
 
   @Test
@@ -798,7 +856,7 @@ class GenVmImageCommandTest {
         .contains("--architecture-path=ARCHITECTURE_PATH")
         .contains("Default: architecture.yml")
         .contains("generated-images/image.qcow2")
-        .contains("Default: qemu")
+        .contains("Default: qemu, the distribution's QEMU")
         .contains("1.gocd.yml")
         .contains("--generate-gocd-config")
         .contains("--gocd-build-branch")

@@ -271,7 +271,7 @@ class GenVmImageReportTest {
             "--image-output-path",
             output.toString(),
             "--generated-image-owner",
-            "no-such-user-here",
+            "nobody",
             "--generate-gocd-config",
             "--gocd-config-name",
             config.toString(),
@@ -290,7 +290,7 @@ class GenVmImageReportTest {
         .contains("b: would create " + out.resolve("b.qcow2"))
         .contains("sha256 " + sumB + " (read now from " + sums)
         .contains("download " + urlB)
-        .contains("no such user");
+        .contains("  owner     nobody\n");
     assertThat(blocked.err()).contains("a: " + out.resolve("a.qcow2") + ": exists");
 
     List<String> withOverwrite = new ArrayList<>(common);
@@ -329,8 +329,8 @@ class GenVmImageReportTest {
     assertThat(planA.at("/plan/source_path").asText()).isEqualTo(entryA.toString());
     assertThat(planA.at("/plan/source_format").asText()).isEqualTo("qcow2");
     assertThat(planA.at("/plan/source_virtual_size").asLong()).isEqualTo(MIB);
-    assertThat(planA.at("/plan/owner").asText()).isEqualTo("no-such-user-here");
-    assertThat(planA.at("/plan/owner_exists").asBoolean(true)).isFalse();
+    assertThat(planA.at("/plan/owner").asText()).isEqualTo("nobody");
+    assertThat(planA.at("/plan/owner_exists").asBoolean(false)).isTrue();
     String tempA = planA.at("/plan/temp_path").asText();
     assertThat(tempA).isEqualTo(out.resolve(".a.qcow2.<random>.tmp").toString());
     assertThat(commands(planA))
@@ -456,6 +456,7 @@ class GenVmImageReportTest {
 
     Result hit = run(GenVmImageCommandTest.concat(args, "--dry-run", "--output", "json"));
     assertThat(hit.exit()).as(hit.err()).isZero();
+    assertThat(hit.json().path("architecture_owner").asText()).isEqualTo("t");
     JsonNode image = hit.json().path("images").get(0);
     assertThat(image.at("/plan/action").asText()).isEqualTo("up_to_date");
     assertThat(image.path("cache_hit").asBoolean(false)).isTrue();
