@@ -127,6 +127,7 @@ public final class BuildPlanner {
     if (Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
       if (new CheckOutputStep(tools).isUpToDate(build)) {
         draft.action = ImagePlan.Action.UP_TO_DATE;
+        baseImageOnDisk(draft);
         return;
       }
       if (!tools.overwrite() && !Files.isDirectory(output)) {
@@ -194,8 +195,32 @@ public final class BuildPlanner {
     draft.commandLines = List.copyOf(lines);
 
     // as PublishStep
-    draft.owner = tools.owner() == null || tools.owner().isBlank() ? null : tools.owner();
+    draft.owner = tools.owner().user();
     draft.ownerExists = draft.owner == null ? null : userExists(draft.owner);
+  }
+
+  /**
+   * For an up-to-date output, which the build leaves alone without reading its base image: where
+   * that base image is when it is on disk (a cache entry or the local file), so that the plan says
+   * what is true about the cache; nothing when it is not (no download would happen either).
+   */
+  private void baseImageOnDisk(Draft draft) {
+    ImageSpec spec = draft.build.spec;
+    URI url = spec.source();
+    if ("file".equalsIgnoreCase(url.getScheme())) {
+      Path local = Path.of(url);
+      if (Files.isRegularFile(local)) {
+        draft.source = ImagePlan.Source.LOCAL_FILE;
+        draft.sourcePath = local;
+      }
+      return;
+    }
+    FetchPreview.CacheState cached =
+        preview.cacheState(spec.checksum().type(), draft.build.checksumHex);
+    if (cached.entry() != null) {
+      draft.source = ImagePlan.Source.CACHE;
+      draft.sourcePath = cached.entry();
+    }
   }
 
   /** The checks of CheckOutputStep on a folder that may not exist yet, creating nothing. */

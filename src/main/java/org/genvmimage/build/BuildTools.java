@@ -7,8 +7,8 @@ import org.genvmimage.qemu.QemuImg;
 /**
  * The collaborators and settings shared by every image build of one run.
  *
- * @param owner the user that published images are given to (a name or a numeric uid)
+ * @param owner who published images are given to
  * @param overwrite whether an existing output that differs may be replaced
  */
 public record BuildTools(
-    Downloader downloader, QemuImg qemuImg, Console console, String owner, boolean overwrite) {}
+    Downloader downloader, QemuImg qemuImg, Console console, ImageOwner owner, boolean overwrite) {}

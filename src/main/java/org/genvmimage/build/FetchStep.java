@@ -9,6 +9,7 @@ import org.genvmimage.console.Units;
 import org.genvmimage.core.Folders;
 import org.genvmimage.download.DownloadCopy;
 import org.genvmimage.download.DownloadListener;
+import org.genvmimage.download.FetchResult;
 
 /**
  * Downloads the base image into the cache, hashing it on the way (or finds it there). A download is
@@ -51,8 +52,21 @@ final class FetchStep implements Step<ImageBuild> {
       tools.console().done(task);
     }
     if (build.fetched.cacheHit()) {
-      tools.console().info(task + ": using cached " + build.spec.fileName());
+      tools.console().info(task + ": " + cacheHit(build.fetched));
     }
+  }
+
+  /**
+   * What a cache hit uses: the cache entry itself, and where it was downloaded from when that was
+   * another URL (the cache holds files by checksum, so any URL with the same checksum hits).
+   */
+  static String cacheHit(FetchResult fetched) {
+    URI from = fetched.cachedFrom();
+    String origin =
+        from != null && !from.equals(fetched.source())
+            ? " (downloaded earlier from " + from + ", same " + fetched.checksumType() + ")"
+            : "";
+    return "using the cached base image " + fetched.file() + origin;
   }
 
   @Override
@@ -71,6 +85,7 @@ final class FetchStep implements Step<ImageBuild> {
     private final String task;
     private long startNanos;
     private long startBytes;
+    private String verb = "downloading";
 
     Listener(String task) {
       this.task = task;
@@ -81,6 +96,12 @@ final class FetchStep implements Step<ImageBuild> {
       startNanos = System.nanoTime();
       startBytes = alreadyHave;
       String size = totalBytes >= 0 ? " (" + Units.bytes(totalBytes) + ")" : "";
+      if ("file".equalsIgnoreCase(source.getScheme())) {
+        // a local base image is read in place, to check its checksum: nothing is downloaded
+        verb = "reading";
+        tools.console().info(task + ": reading the local file " + Path.of(source) + size);
+        return;
+      }
       String resume = alreadyHave > 0 ? ", resuming at " + Units.bytes(alreadyHave) : "";
       tools.console().info(task + ": downloading " + source + size + resume);
     }
@@ -93,12 +114,13 @@ final class FetchStep implements Step<ImageBuild> {
           totalBytes > 0
               ? String.format(
                   java.util.Locale.ROOT,
-                  "downloading %3d%% %s of %s%s",
+                  "%s %3d%% %s of %s%s",
+                  verb,
                   bytesSoFar * 100 / totalBytes,
                   Units.bytes(bytesSoFar),
                   Units.bytes(totalBytes),
                   rate)
-              : "downloading " + Units.bytes(bytesSoFar) + rate;
+              : verb + " " + Units.bytes(bytesSoFar) + rate;
       tools.console().progress(task, text);
     }
 

@@ -1,18 +1,13 @@
 package org.genvmimage.build;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
-import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.genvmimage.console.Console;
 import org.genvmimage.core.FileSync;
 import org.genvmimage.core.Folders;
-import org.genvmimage.core.IoErrors;
 
 /**
  * Makes the new image durable, gives it to the configured owner, renames it over the output in one
@@ -35,7 +30,7 @@ final class PublishStep implements Step<ImageBuild> {
   @Override
   public void run(ImageBuild build) throws IOException {
     Files.setPosixFilePermissions(build.temp, PosixFilePermissions.fromString("rw-r--r--"));
-    setOwner(build.temp, tools.owner(), build.spec.key(), tools.console());
+    tools.owner().apply(build.temp, build.spec.key(), tools.console());
     FileSync.force(build.temp);
     Path previous = keepPrevious(build.output);
     try {
@@ -86,30 +81,6 @@ final class PublishStep implements Step<ImageBuild> {
       return link;
     } catch (IOException | UnsupportedOperationException e) {
       return null;
-    }
-  }
-
-  /**
-   * Gives a file to a user (name or numeric uid). A user that does not exist, or a run without the
-   * right to change owners, is a warning: the image itself is fine.
-   */
-  static void setOwner(Path file, String owner, String task, Console console) {
-    if (owner == null || owner.isBlank()) {
-      return;
-    }
-    try {
-      UserPrincipal user =
-          FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(owner);
-      Files.setOwner(file, user);
-    } catch (UserPrincipalNotFoundException e) {
-      console.warn(
-          task
-              + ": user '"
-              + owner
-              + "' does not exist; the image keeps its current owner (set"
-              + " --generated-image-owner)");
-    } catch (IOException e) {
-      console.warn(task + ": cannot give the image to '" + owner + "': " + IoErrors.reason(e));
     }
   }
 }

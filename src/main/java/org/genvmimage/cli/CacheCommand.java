@@ -96,7 +96,8 @@ public final class CacheCommand implements Callable<Integer> {
     public final Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      try (Console console = new Console(GenVmImageCommand.NAME, err, verbosity(), false)) {
+      try (Console console =
+          new Console(GenVmImageCommand.NAME, err, verbosity(), false, stacktrace())) {
         Thread worker = Thread.currentThread();
         DownloadCache cache = cache();
         return Interruptible.run(
@@ -138,6 +139,10 @@ public final class CacheCommand implements Callable<Integer> {
         return output.verbosity();
       }
       return root().output.verbosity();
+    }
+
+    private boolean stacktrace() {
+      return output.stacktrace || (root() != null && root().output.stacktrace);
     }
 
     private GenVmImageCommand root() {
@@ -441,7 +446,8 @@ public final class CacheCommand implements Callable<Integer> {
         names = "--max-age",
         paramLabel = "DURATION",
         converter = Converters.DurationConverter.class,
-        description = "Delete what was not used for this long (30d, 12h, 1d12h).")
+        description =
+            "Delete what was not used for this long (30d, 12h, 1d12h; 0: everything not in use).")
     Duration maxAge;
 
     @Option(names = "--dry-run", description = "Print what would be deleted, delete nothing.")
@@ -466,7 +472,8 @@ public final class CacheCommand implements Callable<Integer> {
       if (maxAge != null) {
         Instant cutoff = now.minus(maxAge);
         for (CacheEntry e : entries) {
-          if (e.lastUsed() == null || e.lastUsed().isBefore(cutoff)) {
+          // 0 means every entry, whatever its clock said
+          if (maxAge.isZero() || e.lastUsed() == null || e.lastUsed().isBefore(cutoff)) {
             String why = "unused for " + ago(e, now);
             long bytes = prune(cache, e, why, out, console);
             handled.put(e, bytes >= 0);

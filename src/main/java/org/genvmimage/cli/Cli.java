@@ -19,6 +19,7 @@ public final class Cli {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    registerEnumConverters(cl, cl);
     // an option value may be a subcommand's name: --cache-dir cache, --image cache
     cl.setAllowSubcommandsAsOptionParameters(true);
     cl.setUsageHelpAutoWidth(true);
@@ -67,6 +68,41 @@ public final class Cli {
           return code;
         });
     return cl;
+  }
+
+  /**
+   * For every option with fixed values (an enum) in the command and its subcommands: a converter
+   * that accepts the values as help and completion show them (the constants' {@code toString()}:
+   * {@code auto}, {@code lockOnFailure}), in any case, and lists them so when a value is wrong.
+   */
+  private static void registerEnumConverters(CommandLine root, CommandLine cl) {
+    for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
+      if (o.type().isEnum()) {
+        registerEnumConverter(root, o.type());
+      }
+    }
+    cl.getSubcommands().values().forEach(sub -> registerEnumConverters(root, sub));
+  }
+
+  private static <E extends Enum<E>> void registerEnumConverter(CommandLine root, Class<?> type) {
+    @SuppressWarnings("unchecked")
+    Class<E> enumType = (Class<E>) type;
+    E[] constants = enumType.getEnumConstants();
+    root.registerConverter(
+        enumType,
+        value -> {
+          for (E e : constants) {
+            if (e.toString().equalsIgnoreCase(value) || e.name().equalsIgnoreCase(value)) {
+              return e;
+            }
+          }
+          throw new CommandLine.TypeConversionException(
+              "expected one of "
+                  + java.util.Arrays.toString(constants)
+                  + " (case-insensitive) but was '"
+                  + value
+                  + "'");
+        });
   }
 
   /**

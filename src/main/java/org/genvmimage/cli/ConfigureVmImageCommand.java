@@ -144,7 +144,7 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
       names = "--timeout",
       paramLabel = "DURATION",
       defaultValue = "30m",
-      converter = Converters.DurationConverter.class,
+      converter = Converters.PositiveDurationConverter.class,
       description =
           "Give up when the whole configure takes longer (seconds, or e.g. 90s, 30m, 1h)."
               + " The VM is stopped and the image left as it was.")
@@ -232,7 +232,8 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
     }
     ConfigureSettings settings = settings();
     try (Console console =
-        new Console(NAME, err, output.verbosity(), Console.isInteractiveTerminal())) {
+        new Console(
+            NAME, err, output.verbosity(), Console.isInteractiveTerminal(), output.stacktrace)) {
       configurator = new Configurator(settings, console);
       if (dryRun) {
         plan = configurator.plan();

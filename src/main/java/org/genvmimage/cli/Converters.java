@@ -20,9 +20,10 @@ final class Converters {
 
   /**
    * Seconds when no unit is given; else any sequence of {@code <n>d}, {@code <n>h}, {@code <n>m},
-   * {@code <n>s}.
+   * {@code <n>s}. Zero ({@code 0}, {@code 0s}, {@code 0d}) is a duration too: for {@code cache
+   * prune --max-age} it means "everything", as {@code --max-size 0} does.
    */
-  static final class DurationConverter implements ITypeConverter<Duration> {
+  static class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       String text = value.trim().toLowerCase(Locale.ROOT);
@@ -42,11 +43,24 @@ final class Converters {
         end = m.end();
         m.region(end, text.length());
       }
-      if (text.isEmpty() || end != text.length() || total.isZero()) {
+      if (text.isEmpty() || end != text.length()) {
         throw new TypeConversionException(
             "'" + value + "' is not a duration (e.g. 1800, 90s, 30m, 1h30m, 30d)");
       }
       return total;
+    }
+  }
+
+  /** A {@link DurationConverter duration} that must be longer than zero (a timeout). */
+  static final class PositiveDurationConverter extends DurationConverter {
+    @Override
+    public Duration convert(String value) {
+      Duration d = super.convert(value);
+      if (d.isZero()) {
+        throw new TypeConversionException(
+            "'" + value + "' is no time at all; give a duration above 0 (e.g. 90s, 30m, 1h)");
+      }
+      return d;
     }
   }
 

@@ -60,7 +60,9 @@ final class DryRunText {
                 + " if the base image is smaller)");
       }
       if (p.owner() != null) {
-        out.println("  owner     " + p.owner() + owner(p));
+        out.println("  owner     " + p.owner());
+      } else if (!p.commands().isEmpty()) {
+        out.println("  owner     unchanged (no qemu or libvirt-qemu user here)");
       }
       if (p.failed()) {
         out.println("  error     " + p.error().getMessage() + " (exit " + p.exitCode() + ")");
@@ -98,6 +100,11 @@ final class DryRunText {
   }
 
   private static String source(ImagePlan p) {
+    if (p.action() == ImagePlan.Action.UP_TO_DATE) {
+      return (p.source() == ImagePlan.Source.CACHE ? "in the cache: " : "local file ")
+          + p.sourcePath()
+          + " (not read: the output is up to date)";
+    }
     return switch (p.source()) {
       case CACHE -> "cache hit: " + p.sourcePath();
       case DOWNLOAD ->
@@ -110,12 +117,5 @@ final class DryRunText {
                   : "");
       case LOCAL_FILE -> "local file " + p.sourcePath() + ", hashed in place by the build";
     };
-  }
-
-  private static String owner(ImagePlan p) {
-    if (p.ownerExists() == null) {
-      return "";
-    }
-    return p.ownerExists() ? "" : " (no such user: the image would keep its owner)";
   }
 }

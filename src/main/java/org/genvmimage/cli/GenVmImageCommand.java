@@ -13,6 +13,7 @@ import org.genvmimage.architecture.ArchitectureLoader;
 import org.genvmimage.build.BuildPlanner;
 import org.genvmimage.build.BuildTools;
 import org.genvmimage.build.ImageBuilder;
+import org.genvmimage.build.ImageOwner;
 import org.genvmimage.build.ImagePlan;
 import org.genvmimage.build.ImageResult;
 import org.genvmimage.build.OutputPaths;
@@ -97,10 +98,15 @@ public final class GenVmImageCommand implements Callable<Integer> {
   @Option(
       names = "--generated-image-owner",
       paramLabel = "GENERATED_IMAGE_OWNER",
+      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
       description =
-          "Set the uid owner of the generated image (a user name or numeric uid; a missing"
-              + " user is a warning).")
-  String generatedImageOwner = "qemu";
+          "Set the uid owner of the generated image (a user name or numeric uid). A user that"
+              + " does not exist is a usage error; failing to give an image to it fails that"
+              + " image. Default: qemu, the distribution's QEMU user (libvirt-qemu on Debian and"
+              + " Ubuntu); without one, or when the run may not change owners, the images keep"
+              + " their owner (-v says so). The architecture file's owner: is not a user account"
+              + " and does not set this.")
+  String generatedImageOwner;
 
   @Option(
       names = "--generate-gocd-config",
@@ -234,6 +240,9 @@ public final class GenVmImageCommand implements Callable<Integer> {
 
   private BuildReport.GocdConfig gocdReport;
 
+  /** The architecture file's {@code owner:}, once it is read. */
+  private String architectureOwner;
+
   /** Runs the command; the exit code is returned, not passed to System.exit. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     return Cli.run(new GenVmImageCommand(), out, err, args);
@@ -271,6 +280,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
   private void writeJson(int exitCode, String error) {
     Map<String, Object> document = JsonReport.document(NAME, exitCode, dryRun, error);
     document.put("architecture_path", architecturePath.toAbsolutePath().normalize().toString());
+    document.put("architecture_owner", architectureOwner);
     document.put("gocd_config", gocdReport);
     document.put("images", imageReports);
     JsonReport.write(spec.commandLine().getOut(), document);
@@ -286,6 +296,13 @@ public final class GenVmImageCommand implements Callable<Integer> {
     if (retries < 1 || stallTimeoutSeconds < 1) {
       throw new GenVmException(ExitCode.USAGE, "--retries and --stall-timeout must be at least 1");
     }
+    // checked before anything is built; the GoCD config alone needs no owner
+    ImageOwner owner =
+        gocdConfigOnly
+            ? null
+            : generatedImageOwner != null
+                ? ImageOwner.named(generatedImageOwner)
+                : ImageOwner.distributionDefault();
     if (!Files.exists(architecturePath) && architecturePath.equals(DEFAULT_ARCHITECTURE)) {
       throw new GenVmException(
           ExitCode.INVALID_INPUT,
@@ -293,11 +310,13 @@ public final class GenVmImageCommand implements Callable<Integer> {
               architecturePath.toAbsolutePath(), examplesDir(System.getProperty(EXAMPLES))));
     }
     Architecture architecture = ArchitectureLoader.load(architecturePath);
+    architectureOwner = architecture.owner();
     Map<String, java.nio.file.Path> outputs =
         OutputPaths.plan(architecture, images, outputPathAsWritten());
 
     try (Console console =
-        new Console(NAME, err, output.verbosity(), Console.isInteractiveTerminal())) {
+        new Console(
+            NAME, err, output.verbosity(), Console.isInteractiveTerminal(), output.stacktrace)) {
       if (generateGocdConfig || gocdConfigOnly) {
         Path config = writeGocdConfig(architecture, console, !dryRun);
         gocdReport = new BuildReport.GocdConfig(config.toString(), !dryRun);
@@ -325,8 +344,15 @@ public final class GenVmImageCommand implements Callable<Integer> {
               downloader,
               new RealQemuImg(new ProcessRunner(), RealQemuImg.executableFromEnvironment()),
               console,
-              generatedImageOwner,
+              owner,
               overwrite);
+      console.debug("the architecture file's owner is " + architecture.owner());
+      if (owner.user() != null) {
+        console.debug(
+            "the images go to "
+                + owner.user()
+                + (owner.explicit() ? "" : ", the distribution's QEMU user"));
+      }
       if (dryRun) {
         try {
           return plan(architecture, outputs, tools, text ? out : null, console);
@@ -345,7 +371,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
       for (ImageResult r : results) {
         imageReports.add(BuildReport.of(architecture.images().get(r.key()), r));
       }
-      return report(results, text ? out : null, console);
+      return report(architecture, results, text ? out : null, console);
     }
   }
 
@@ -379,7 +405,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
     for (ImagePlan p : plans) {
       imageReports.add(BuildReport.of(architecture.images().get(p.key()), p));
       if (p.failed()) {
-        console.error(p.key() + ": " + p.error().getMessage());
+        console.error(p.key() + ": " + p.error().getMessage(), p.error());
         if (exit == ExitCode.OK) {
           exit = p.exitCode();
         }
@@ -505,14 +531,15 @@ public final class GenVmImageCommand implements Callable<Integer> {
    * One line per image on stdout (none when out is null), errors on stderr; the exit code of the
    * first failure.
    */
-  private static int report(List<ImageResult> results, PrintWriter out, Console console) {
+  private static int report(
+      Architecture architecture, List<ImageResult> results, PrintWriter out, Console console) {
     int exit = ExitCode.OK;
     int width = results.stream().mapToInt(r -> r.key().length()).max().orElse(0);
     for (ImageResult r : results) {
       String key = String.format("%-" + width + "s", r.key());
       if (r.failed()) {
         if (r.outcome() != org.genvmimage.build.ImageBuild.Outcome.SKIPPED) {
-          console.error(r.key() + ": " + r.error().getMessage());
+          console.error(r.key() + ": " + r.error().getMessage(), r.error());
         }
         if (exit == ExitCode.OK) {
           exit = r.exitCode();
@@ -528,8 +555,12 @@ public final class GenVmImageCommand implements Callable<Integer> {
       } else if (r.outcome() == org.genvmimage.build.ImageBuild.Outcome.UP_TO_DATE) {
         out.println(key + "  up to date  " + r.output());
       } else {
+        boolean local =
+            "file".equalsIgnoreCase(architecture.images().get(r.key()).source().getScheme());
         String how =
-            r.cacheHit() ? "cached source" : "downloaded " + Units.bytes(r.bytesDownloaded());
+            r.cacheHit()
+                ? "cached source"
+                : local ? "local source" : "downloaded " + Units.bytes(r.bytesDownloaded());
         out.println(
             key
                 + "  built       "

@@ -322,7 +322,7 @@ public final class Configurator {
     @Override
     public void run(Run run) throws IOException {
       inspect(run, true);
-      console.info(run.acceleration.reason());
+      console.info(run.acceleration.describe());
     }
 
     @Override

@@ -94,14 +94,7 @@ public record ConfigurePlan(
             + ", virtual size "
             + Units.bytes(imageInfo.virtualSize())
             + ")");
-    lines.add(
-        "accelerator:  "
-            + acceleration.accelerator().name()
-            + ", CPU model "
-            + acceleration.cpuModel()
-            + " ("
-            + acceleration.reason()
-            + ")");
+    lines.add("accelerator:  " + acceleration.describe());
     lines.add("emulator:     " + emulator);
     lines.add(
         "seed:         "

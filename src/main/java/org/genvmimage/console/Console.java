@@ -28,16 +28,27 @@ public final class Console implements AutoCloseable {
   private final Verbosity verbosity;
   private final boolean animated;
   private final String program;
+  private final boolean stacktrace;
   private final Map<String, String> tasks = new LinkedHashMap<>();
   private final Map<String, String> lastPrinted = new LinkedHashMap<>();
   private ScheduledExecutorService ticker;
   private boolean lineShown;
 
   public Console(String program, PrintWriter err, Verbosity verbosity, boolean animated) {
+    this(program, err, verbosity, animated, false);
+  }
+
+  /**
+   * A console that, when {@code stacktrace} is set ({@code --stacktrace}), follows each error given
+   * with its cause by the cause's stack trace.
+   */
+  public Console(
+      String program, PrintWriter err, Verbosity verbosity, boolean animated, boolean stacktrace) {
     this.program = program;
     this.err = err;
     this.verbosity = verbosity;
     this.animated = animated;
+    this.stacktrace = stacktrace;
   }
 
   /** True when stderr is most likely an interactive terminal (and TERM is not "dumb"). */
@@ -74,6 +85,18 @@ public final class Console implements AutoCloseable {
   public synchronized void error(String message) {
     for (String line : message.split("\n")) {
       println(program + ": error: " + line);
+    }
+  }
+
+  /**
+   * An error, and with {@code --stacktrace} the stack trace of what caused it (a failed image in a
+   * run that goes on with the others never reaches the command's own error handler).
+   */
+  public synchronized void error(String message, Throwable cause) {
+    error(message);
+    if (stacktrace && cause != null) {
+      cause.printStackTrace(err);
+      err.flush();
     }
   }
 

@@ -21,6 +21,7 @@ import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.FileSync;
 import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
+import org.genvmimage.core.IoErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -413,7 +414,16 @@ public final class Downloader {
     } catch (InterruptedException e) {
       throw HttpTransfer.interrupted();
     } catch (IOException e) {
-      throw new GenVmException(ExitCode.DOWNLOAD_FAILED, lockPath + ": " + e.getMessage(), e);
+      // the cache's file system failed: name the file it failed on (the lock, an entry's record)
+      Path file =
+          e instanceof java.nio.file.FileSystemException f && f.getFile() != null
+              ? Path.of(f.getFile())
+              : lockPath;
+      String message =
+          e.getMessage() != null && e.getMessage().startsWith(cache.dir() + "/")
+              ? e.getMessage()
+              : IoErrors.withFile(file, e);
+      throw new GenVmException(ExitCode.TOOL_FAILED, message, e);
     }
   }
 
@@ -472,14 +482,19 @@ public final class Downloader {
           Files.deleteIfExists(file);
           Files.deleteIfExists(cache.infoPath(type, hex));
         } catch (IOException e) {
-          throw new GenVmException(ExitCode.DOWNLOAD_FAILED, file + ": " + e.getMessage(), e);
+          String message =
+              e.getMessage() != null && e.getMessage().startsWith(cache.dir() + "/")
+                  ? e.getMessage()
+                  : IoErrors.withFile(file, e);
+          throw new GenVmException(ExitCode.TOOL_FAILED, message, e);
         }
       }
       return Optional.empty();
     }
     log.debug("{}: in the cache as {}", source, file);
     cache.touch(type, hex, info, size, source);
-    return Optional.of(new FetchResult(file, type, hex, true, 0, source));
+    URI first = info.map(DownloadCache.EntryInfo::source).orElse(null);
+    return Optional.of(new FetchResult(file, type, hex, true, 0, source, first));
   }
 
   private FetchResult download(
@@ -492,10 +507,17 @@ public final class Downloader {
       String actual = null;
       try {
         if (sink.resumedBytes() > 0) {
-          log.info("{}: resuming after {} bytes from an earlier run", source, sink.resumedBytes());
+          // the listener's start says it to the user ("resuming at ..."), once
+          log.debug("{}: resuming after {} bytes from an earlier run", source, sink.resumedBytes());
         }
         network += transfer.run(source, sink, listener);
-        actual = sink.finish();
+        try {
+          actual = sink.finish();
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+          throw e;
+        } catch (IOException e) {
+          throw sink.failure(e, -1);
+        }
       } finally {
         closeQuietly(sink);
         if (actual == null && sink.size() == 0) {

@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * @param bytesDownloaded bytes received over the network by this fetch (0 for a hit or a local
  *     file; less than the file size when an earlier partial download was resumed)
  * @param source the requested source
+ * @param cachedFrom for a cache hit, the URL the entry was first downloaded from (which may be
+ *     another URL with the same checksum), when the cache recorded it; else null
  */
 public record FetchResult(
     Path file,
@@ -20,4 +22,17 @@ public record FetchResult(
     String checksumHex,
     boolean cacheHit,
     long bytesDownloaded,
-    URI source) {}
+    URI source,
+    URI cachedFrom) {
+
+  /** A result that is not a cache hit, or one whose first URL is unknown. */
+  public FetchResult(
+      Path file,
+      String checksumType,
+      String checksumHex,
+      boolean cacheHit,
+      long bytesDownloaded,
+      URI source) {
+    this(file, checksumType, checksumHex, cacheHit, bytesDownloaded, source, null);
+  }
+}

@@ -7,8 +7,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.genvmimage.console.Units;
 import org.genvmimage.core.DirectWriter;
+import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.Folders;
+import org.genvmimage.core.GenVmException;
+import org.genvmimage.core.IoErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -246,6 +250,42 @@ final class FileSink implements Sink, AutoCloseable {
       dropCopy();
     }
     return hasher.hexDigest();
+  }
+
+  /**
+   * A failure to write the partial download, as the file system's failure (exit 6): the file named
+   * once, and for a full file system how much more free space the download needs ({@code
+   * totalBytes}, the length of the whole file, minus what it holds and what is free), when the
+   * length is known.
+   */
+  GenVmException failure(IOException e, long totalBytes) {
+    String message = IoErrors.withFile(part, e);
+    if (IoErrors.noSpace(e)) {
+      message += spaceNeeded(totalBytes >= 0 ? totalBytes : knownTotal());
+    }
+    return new GenVmException(ExitCode.TOOL_FAILED, message, e);
+  }
+
+  private String spaceNeeded(long totalBytes) {
+    Path dir = part.toAbsolutePath().getParent();
+    try {
+      long free = Files.getFileStore(dir).getUsableSpace();
+      long held = Files.exists(part) ? Files.size(part) : 0;
+      if (totalBytes > 0 && totalBytes - held - free > 0) {
+        return "; the download needs "
+            + Units.bytes(totalBytes - held - free)
+            + " more free space in "
+            + dir
+            + " ("
+            + Units.bytes(totalBytes)
+            + " in all, "
+            + Units.bytes(held + free)
+            + " available)";
+      }
+      return "; free some space in " + dir + " (" + Units.bytes(free) + " free)";
+    } catch (IOException | RuntimeException e) {
+      return "; free some space in " + dir;
+    }
   }
 
   /** Whether the copy received every byte of the finished file and was forced to disk. */

@@ -471,8 +471,11 @@ final class HttpTransfer {
       if (e instanceof ClosedByInterruptException) {
         return interrupted();
       }
-      String where = sink instanceof FileSink f ? f.part().toString() : uri.toString();
-      return new GenVmException(ExitCode.DOWNLOAD_FAILED, where + ": " + e.getMessage(), e);
+      if (sink instanceof FileSink f) {
+        // the cache's file system failed (a full disk, permissions), not the download
+        return f.failure(e, total);
+      }
+      return new GenVmException(ExitCode.DOWNLOAD_FAILED, uri + ": " + e.getMessage(), e);
     }
 
     /** Tells the listener how far the body got; at most every 100 ms unless {@code now}. */

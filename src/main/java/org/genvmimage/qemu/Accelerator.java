@@ -20,6 +20,15 @@ public enum Accelerator {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * The lowercase name, as users type it ({@code --accel tcg}) and as help, completion and error
+   * messages show it.
+   */
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
   /** Parses {@code auto}, {@code kvm} or {@code tcg}, in any case. */
   public static Accelerator parse(String text) {
     try {

@@ -18,4 +18,13 @@ public record AcceleratorChoice(Accelerator accelerator, String cpuModel, String
       throw new IllegalArgumentException("a choice is KVM or TCG, not AUTO");
     }
   }
+
+  /**
+   * The accelerator, why, and the CPU model, each said once: the reason, followed by the CPU model
+   * unless the reason already names it ("using TCG: ...; CPU model max instead of host").
+   */
+  public String describe() {
+    String cpu = "CPU model " + cpuModel;
+    return reason.contains(cpu) ? reason : reason + "; " + cpu;
+  }
 }

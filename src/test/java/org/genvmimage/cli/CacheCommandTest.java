@@ -430,6 +430,39 @@ class CacheCommandTest {
         .isEqualTo("freed 0 B (0 entries); the cache holds " + Units.bytes(kept) + "\n");
   }
 
+  @Test
+  void pruneWithMaxAgeZeroDeletesEverythingWithOrWithoutAUnit() throws Exception {
+    for (String zero : List.of("0", "0s", "0d", "0h0m")) {
+      Base a = base("a-" + zero + ".img", zero.length());
+      built(a);
+      Base part = partial("p-" + zero + ".img", 10 + zero.length());
+
+      Result r = cacheCommand("prune", "--max-age", zero);
+      assertThat(r.exit()).as(zero + ": " + r.err()).isZero();
+      assertThat(r.out())
+          .as(zero)
+          .contains("pruned  sha256 " + a.shortHex())
+          .contains("pruned  sha256 " + part.shortHex() + " (partial)")
+          .endsWith("; the cache holds 0 B\n");
+      assertThat(entry(a)).doesNotExist();
+      assertThat(sibling(part, ".part")).doesNotExist();
+    }
+    Result notADuration = cacheCommand("prune", "--max-age", "0x");
+    assertThat(notADuration.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(notADuration.err()).contains("'0x' is not a duration");
+  }
+
+  @Test
+  void aTimeoutOfZeroIsStillRefused() {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int code =
+        ConfigureVmImageCommand.run(
+            new PrintWriter(o), new PrintWriter(e), "--timeout", "0s", "--dry-run");
+    assertThat(code).isEqualTo(ExitCode.USAGE);
+    assertThat(e.toString()).contains("'0s' is no time at all");
+  }
+
   // ---- locking
 
   @Test

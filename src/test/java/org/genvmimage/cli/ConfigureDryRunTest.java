@@ -107,14 +107,29 @@ class ConfigureDryRunTest {
             "commit:       " + image + " (replaced in one atomic rename)")
         .anyMatch(
             l ->
-                l.startsWith("accelerator:  TCG, CPU model max (using TCG: ")
-                    || l.startsWith("accelerator:  KVM, CPU model host (using KVM"))
+                l.matches(
+                        "accelerator:  using TCG: .*; CPU model max instead of host \\(KVM only\\)")
+                    || l.matches("accelerator:  using KVM: .*; CPU model host"))
         .anyMatch(
             l ->
                 l.startsWith("reset:        LIBGUESTFS_BACKEND=direct ")
                     && l.contains(" virt-sysprep --format qcow2 -a " + overlay))
         .anyMatch(l -> l.startsWith("  operations (") && l.contains("machine-id"));
     assertThat(r.out()).contains("-drive file=" + overlay + ",if=virtio,format=qcow2,cache=unsafe");
+  }
+
+  @Test
+  void theAcceleratorLineNamesTheCpuModelOnce() throws Exception {
+    Result tcg = dryRun("--accel", "tcg");
+    assertThat(tcg.exit()).as(tcg.err()).isZero();
+    assertThat(tcg.out().lines())
+        .contains("accelerator:  using TCG (as asked); CPU model max instead of host (KVM only)");
+    Result chosen = dryRun("--accel", "tcg", "--qemu-cpu-model", "qemu64");
+    assertThat(chosen.out().lines())
+        .contains("accelerator:  using TCG (as asked); CPU model qemu64");
+    for (Result r : List.of(tcg, chosen)) {
+      assertThat(r.out().split("CPU model", -1)).hasSize(2);
+    }
   }
 
   @Test

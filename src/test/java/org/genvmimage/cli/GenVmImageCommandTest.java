@@ -11,10 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.genvmimage.build.ImageOwner;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.download.TestHttpServer;
 import org.genvmimage.testing.TestImages;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -208,7 +210,8 @@ class GenVmImageCommandTest {
             output.toString(),
             "--overwrite");
     assertThat(replaced.exit()).as(replaced.err()).isZero();
-    assertThat(replaced.err()).contains("using cached base.qcow2");
+    assertThat(replaced.err())
+        .contains("one: using the cached base image " + cache.resolve("sha256"));
     assertThat(server.requests()).hasSize(requests);
     assertImage(output, 12 * MIB);
   }
@@ -260,6 +263,247 @@ class GenVmImageCommandTest {
     assertThat(server.requests("/missing.qcow2")).hasSize(1);
     assertImage(out.resolve("good.qcow2"), 2 * MIB);
     assertThat(out.resolve("bad.qcow2")).doesNotExist();
+  }
+
+  @Test
+  void stacktraceShowsTheTraceOfEachFailedImageInARunAndADryRun() throws Exception {
+    server.status("/missing.qcow2", 404);
+    Path arch =
+        architecture(
+            "owner: t\nimages:\n"
+                + image(
+                    "bad", server.uri("/missing.qcow2").toString(), "sha256", "1".repeat(64), "2M")
+                + image(
+                    "gone",
+                    dir.resolve("no-such.qcow2").toUri().toString(),
+                    "sha256",
+                    "2".repeat(64),
+                    "2M"));
+    String[] common = {
+      "--architecture-path", arch.toString(), "--image-output-path", out.resolve("x").toString()
+    };
+
+    Result plain = run(common);
+    assertThat(plain.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(plain.err()).contains("bad: ").doesNotContain("\tat org.genvmimage.");
+
+    Result traced = run(concat(common, "--stacktrace"));
+    assertThat(traced.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(traced.err())
+        .containsPattern("error: bad: .*404[^\n]*\norg\\.genvmimage\\.core\\.GenVmException: ")
+        .containsPattern("error: gone: [^\n]*\norg\\.genvmimage\\.core\\.GenVmException: ")
+        .contains("\tat org.genvmimage.download.");
+
+    Result dryRun = run(concat(common, "--dry-run", "--stacktrace"));
+    assertThat(dryRun.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(dryRun.err())
+        .containsPattern("error: gone: [^\n]*\norg\\.genvmimage\\.core\\.GenVmException: ")
+        .contains("\tat org.genvmimage.");
+    assertThat(run(concat(common, "--dry-run")).err()).doesNotContain("\tat org.genvmimage.");
+
+    StringWriter err = new StringWriter();
+    int code =
+        ConfigureVmImageCommand.run(
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err),
+            "--image-input-path",
+            dir.resolve("none.qcow2").toString(),
+            "--stacktrace");
+    assertThat(code).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(err.toString())
+        .contains("no such image")
+        .contains("\tat org.genvmimage.configure.Configurator");
+  }
+
+  static String[] concat(String[] first, String... more) {
+    List<String> all = new ArrayList<>(List.of(first));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  @Test
+  void messagesNameWhatIsReallyUsed() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 7, "1.1");
+    String sum = serve("/first/base.qcow2", qcow);
+    serve("/mirror/other-name.qcow2", qcow);
+
+    // a local file is read in place, not downloaded
+    Path local =
+        architecture(
+            "owner: t\nimages:\n" + image("local", qcow.toUri().toString(), "sha256", sum, "2M"));
+    Result l =
+        run(
+            "--architecture-path",
+            local.toString(),
+            "--image-output-path",
+            out.resolve("local.qcow2").toString());
+    assertThat(l.exit()).as(l.err()).isZero();
+    assertThat(l.err())
+        .contains("local: reading the local file " + qcow)
+        .doesNotContain("download");
+    assertThat(l.out()).contains("(local source, ").doesNotContain("downloaded");
+
+    // downloaded through one URL, then a hit through another with the same checksum
+    Path first =
+        architecture(
+            "owner: t\nimages:\n"
+                + image("a", server.uri("/first/base.qcow2").toString(), "sha256", sum, "2M"));
+    Result a =
+        run(
+            "--architecture-path",
+            first.toString(),
+            "--image-output-path",
+            out.resolve("a.qcow2").toString());
+    assertThat(a.exit()).as(a.err()).isZero();
+    Path mirror =
+        architecture(
+            "owner: t\nimages:\n"
+                + image(
+                    "b", server.uri("/mirror/other-name.qcow2").toString(), "sha256", sum, "2M"));
+    Result b =
+        run(
+            "--architecture-path",
+            mirror.toString(),
+            "--image-output-path",
+            out.resolve("b.qcow2").toString());
+    assertThat(b.exit()).as(b.err()).isZero();
+    Path entry = cache.resolve("sha256").resolve(sum);
+    assertThat(b.err())
+        .contains(
+            "b: using the cached base image "
+                + entry
+                + " (downloaded earlier from "
+                + server.uri("/first/base.qcow2")
+                + ", same sha256)")
+        .doesNotContain("other-name.qcow2");
+    assertThat(server.requests("/mirror/other-name.qcow2")).isEmpty();
+  }
+
+  /**
+   * A cache on a full file system: the file system's failure (exit 6), said once, with how much
+   * more space the download needs. Needs root for the small tmpfs (CI runs as root).
+   */
+  @Test
+  void aFullCacheFileSystemIsTheFileSystemsFailureWithTheSpaceNeeded() throws Exception {
+    Assumptions.assumeTrue(isRoot(), "mounting a tmpfs needs root");
+    Path small = Files.createDirectories(dir.resolve("small"));
+    mount(small, "2m");
+    try {
+      byte[] bytes = Files.readAllBytes(TestImages.raw(dir, "big.img", (int) (5 * MIB), 9));
+      server.serve("/big.img", bytes);
+      Path arch =
+          architecture(
+              "owner: t\nimages:\n"
+                  + image(
+                      "big",
+                      server.uri("/big.img").toString(),
+                      "sha256",
+                      TestHttpServer.sha256(bytes),
+                      "8M"));
+      Path smallCache = small.resolve("cache");
+      StringWriter o = new StringWriter();
+      StringWriter e = new StringWriter();
+      int code =
+          GenVmImageCommand.run(
+              new PrintWriter(o),
+              new PrintWriter(e),
+              "--cache-dir",
+              smallCache.toString(),
+              "--retries",
+              "1",
+              "--architecture-path",
+              arch.toString(),
+              "--image-output-path",
+              out.resolve("big.qcow2").toString());
+      String err = e.toString();
+      assertThat(code).as(err).isEqualTo(ExitCode.TOOL_FAILED);
+      assertThat(o.toString()).containsPattern("big +failed .*\\(exit 6\\)");
+      String part = smallCache.resolve("sha256").resolve(TestHttpServer.sha256(bytes)) + ".part";
+      List<String> errors = err.lines().filter(l -> l.contains("error:")).toList();
+      assertThat(errors).as(err).hasSize(1);
+      String line = errors.get(0);
+      assertThat(line)
+          .startsWith("gen-vm-image: error: big: " + part + ": No space left on device; ")
+          .containsPattern(
+              "the download needs [0-9.]+ [KM]iB more free space in "
+                  + java.util.regex.Pattern.quote(part.substring(0, part.lastIndexOf('/')))
+                  + " \\(5 MiB in all, [0-9.]+ [KM]iB available\\)");
+      assertThat(line.split(java.util.regex.Pattern.quote(part), -1)).hasSize(2);
+      assertThat(out.resolve("big.qcow2")).doesNotExist();
+    } finally {
+      unmount(small);
+    }
+  }
+
+  private static void mount(Path at, String size) throws Exception {
+    Process p =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("mount: " + output).isZero();
+  }
+
+  private static void unmount(Path at) throws Exception {
+    Process p = new ProcessBuilder("umount", at.toString()).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    p.waitFor();
+  }
+
+  @Test
+  void theDefaultOwnerIsQuietAndANamedOwnerMustExist() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 8, "1.1");
+    String sum = serve("/base.qcow2", qcow);
+    Path arch =
+        architecture(
+            "owner: our-team\nimages:\n"
+                + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M")
+                + image("two", server.uri("/base.qcow2").toString(), "sha256", sum, "4M"));
+    String[] common = {
+      "--architecture-path", arch.toString(), "--image-output-path", out.resolve("x").toString()
+    };
+
+    // a named user that does not exist: exit 2 before anything is fetched or built
+    Result wrong = run(concat(common, "--generated-image-owner", "no-such-user-here"));
+    assertThat(wrong.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(wrong.err())
+        .isEqualTo(
+            "gen-vm-image: error: --generated-image-owner: no such user 'no-such-user-here'"
+                + " (leave the option out to give the images to the distribution's QEMU user,"
+                + " qemu or libvirt-qemu)\n");
+    assertThat(run(concat(common, "--dry-run", "--generated-image-owner", "no-such-user-here")))
+        .extracting(Result::exit)
+        .isEqualTo(ExitCode.USAGE);
+    assertThat(server.requests()).isEmpty();
+    assertThat(out).doesNotExist();
+
+    // the default: the distribution's QEMU user where there is one, else the owner is left as it
+    // is; no warning either way, and with -v one note for the whole run
+    Result quiet = run(common);
+    assertThat(quiet.exit()).as(quiet.err()).isZero();
+    assertThat(quiet.err()).doesNotContain("warning").doesNotContain("owner");
+    String qemuUser =
+        ImageOwner.distributionDefault().user(); // null on a machine with neither user
+    for (String key : List.of("one", "two")) {
+      if (qemuUser != null && isRoot()) {
+        assertThat(Files.getOwner(out.resolve(key + ".qcow2")).getName()).isEqualTo(qemuUser);
+      }
+    }
+    Files.delete(out.resolve("one.qcow2"));
+    Files.delete(out.resolve("two.qcow2"));
+    Result verbose = run(concat(common, "-v"));
+    assertThat(verbose.exit()).as(verbose.err()).isZero();
+    assertThat(verbose.err()).doesNotContain("warning");
+    if (qemuUser == null) {
+      assertThat(verbose.err().lines().filter(l -> l.contains("keep the owner")))
+          .singleElement()
+          .asString()
+          .contains("neither a qemu nor a libvirt-qemu user exists here");
+    } else {
+      assertThat(verbose.err())
+          .contains("the images go to " + qemuUser + ", the distribution's QEMU user");
+    }
+    assertThat(verbose.err()).contains("the architecture file's owner is our-team");
   }
 
   @Test
@@ -612,7 +856,7 @@ class GenVmImageCommandTest {
         .contains("--architecture-path=ARCHITECTURE_PATH")
         .contains("Default: architecture.yml")
         .contains("generated-images/image.qcow2")
-        .contains("Default: qemu")
+        .contains("Default: qemu, the distribution's QEMU")
         .contains("1.gocd.yml")
         .contains("--generate-gocd-config")
         .contains("--gocd-build-branch")

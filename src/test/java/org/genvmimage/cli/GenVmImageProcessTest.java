@@ -63,6 +63,32 @@ class GenVmImageProcessTest {
   }
 
   @Test
+  void aResumedDownloadIsAnnouncedOnce() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", 4 << 20, 13, "1.1");
+    byte[] bytes = Files.readAllBytes(qcow);
+    server.serve("/base.qcow2", bytes).throttle(32 * 1024, Duration.ofMillis(100));
+    Path arch = architecture(TestHttpServer.sha256(bytes));
+    Process first = start(arch, Map.of());
+    waitFor(() -> partBytes() > 0, first);
+    signal(first, "INT");
+    assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(partBytes()).isPositive();
+
+    server.serve("/base.qcow2", bytes);
+    Process again = start(arch, Map.of());
+    assertThat(again.waitFor(60, TimeUnit.SECONDS)).as(output(again)).isTrue();
+    assertThat(again.exitValue()).as(output(again)).isZero();
+    assertThat(output(again).lines().filter(l -> l.contains("resum")).toList())
+        .as(output(again))
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l)
+                    .startsWith("one: downloading " + server.uri("/base.qcow2"))
+                    .contains(", resuming at "));
+  }
+
+  @Test
   void ctrlCDuringConversionKillsQemuImgAndRemovesTheTemporaryImage() throws Exception {
     // compat 0.10 needs qemu-img convert (a qcow2 v3 file would just be copied)
     Path qcow = TestImages.qcow2(dir, "base.qcow2", 1 << 20, 12, "0.10");

@@ -271,7 +271,7 @@ class GenVmImageReportTest {
             "--image-output-path",
             output.toString(),
             "--generated-image-owner",
-            "no-such-user-here",
+            "nobody",
             "--generate-gocd-config",
             "--gocd-config-name",
             config.toString(),
@@ -290,7 +290,7 @@ class GenVmImageReportTest {
         .contains("b: would create " + out.resolve("b.qcow2"))
         .contains("sha256 " + sumB + " (read now from " + sums)
         .contains("download " + urlB)
-        .contains("no such user");
+        .contains("  owner     nobody\n");
     assertThat(blocked.err()).contains("a: " + out.resolve("a.qcow2") + ": exists");
 
     List<String> withOverwrite = new ArrayList<>(common);
@@ -329,8 +329,8 @@ class GenVmImageReportTest {
     assertThat(planA.at("/plan/source_path").asText()).isEqualTo(entryA.toString());
     assertThat(planA.at("/plan/source_format").asText()).isEqualTo("qcow2");
     assertThat(planA.at("/plan/source_virtual_size").asLong()).isEqualTo(MIB);
-    assertThat(planA.at("/plan/owner").asText()).isEqualTo("no-such-user-here");
-    assertThat(planA.at("/plan/owner_exists").asBoolean(true)).isFalse();
+    assertThat(planA.at("/plan/owner").asText()).isEqualTo("nobody");
+    assertThat(planA.at("/plan/owner_exists").asBoolean(false)).isTrue();
     String tempA = planA.at("/plan/temp_path").asText();
     assertThat(tempA).isEqualTo(out.resolve(".a.qcow2.<random>.tmp").toString());
     assertThat(commands(planA))
@@ -419,7 +419,57 @@ class GenVmImageReportTest {
     assertThat(planOffline.at("/plan/checksum_recorded_at").asText()).isNotEmpty();
     assertThat(planOffline.path("checksum").path("value").asText()).isEqualTo(sumB);
     assertThat(planOffline.path("virtual_size").asLong()).isEqualTo(3 * MIB);
+    // up to date, and its base image is in the cache: the plan says so
+    assertThat(planOffline.path("cache_hit").asBoolean(false)).isTrue();
+    assertThat(planOffline.at("/plan/source").asText()).isEqualTo("cache");
+    assertThat(planOffline.at("/plan/source_path").asText()).startsWith(cache.toString());
+    Result offlineText =
+        run(
+            "--architecture-path",
+            arch.toString(),
+            "--image-output-path",
+            output.toString(),
+            "--image",
+            "b",
+            "--dry-run");
+    assertThat(offlineText.out())
+        .contains("  source    in the cache: " + cache)
+        .contains("(not read: the output is up to date)");
     assertThat(snapshot(dir)).isEqualTo(afterBuild);
+  }
+
+  @Test
+  void aDryRunOfAnUpToDateImageSaysWhetherTheCacheHoldsItsBaseImage() throws Exception {
+    Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 21, "1.1");
+    byte[] bytes = Files.readAllBytes(qcow);
+    server.serve("/base.qcow2", bytes);
+    String sum = TestHttpServer.sha256(bytes);
+    Path arch =
+        architecture(
+            "owner: t\nimages:\n"
+                + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M"));
+    Path output = out.resolve("one.qcow2");
+    String[] args = {
+      "--architecture-path", arch.toString(), "--image-output-path", output.toString()
+    };
+    assertThat(run(args).exit()).isZero();
+
+    Result hit = run(GenVmImageCommandTest.concat(args, "--dry-run", "--output", "json"));
+    assertThat(hit.exit()).as(hit.err()).isZero();
+    assertThat(hit.json().path("architecture_owner").asText()).isEqualTo("t");
+    JsonNode image = hit.json().path("images").get(0);
+    assertThat(image.at("/plan/action").asText()).isEqualTo("up_to_date");
+    assertThat(image.path("cache_hit").asBoolean(false)).isTrue();
+
+    // the cache emptied: still up to date, and the plan no longer claims the base image
+    assertThat(run("cache", "prune", "--max-size", "0", "--cache-dir", cache.toString()).exit())
+        .isZero();
+    Result gone = run(GenVmImageCommandTest.concat(args, "--dry-run", "--output", "json"));
+    JsonNode after = gone.json().path("images").get(0);
+    assertThat(after.at("/plan/action").asText()).isEqualTo("up_to_date");
+    assertThat(after.path("cache_hit").asBoolean(true)).isFalse();
+    assertThat(after.at("/plan/source").isNull()).isTrue();
+    assertThat(run(GenVmImageCommandTest.concat(args, "--dry-run")).out()).doesNotContain("source");
   }
 
   @Test

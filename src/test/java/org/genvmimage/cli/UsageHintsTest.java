@@ -84,8 +84,8 @@ class UsageHintsTest {
     assertThat(accel.exit()).isEqualTo(ExitCode.USAGE);
     assertThat(accel.err())
         .startsWith(
-            "configure-vm-image: Invalid value for option '--accel': expected one of [AUTO, KVM,"
-                + " TCG] (case-insensitive) but was 'kvmm'\n")
+            "configure-vm-image: Invalid value for option '--accel': expected one of [auto, kvm,"
+                + " tcg] (case-insensitive) but was 'kvmm'\n")
         .endsWith("Try 'configure-vm-image --help' for more information.\n");
     assertThat(configure("--network", "nat").err())
         .contains("expected one of [user, none] (case-insensitive) but was 'nat'");
@@ -93,6 +93,63 @@ class UsageHintsTest {
         .contains(
             "expected one of [lockOnFailure, unlockWhenFinished, none] (case-insensitive) but was"
                 + " 'always'");
+  }
+
+  /**
+   * Every option with fixed values, in both commands and their subcommands: its help shows the
+   * default as users type it (never an upper-case constant such as AUTO), and each value that help
+   * and completion offer is accepted as it is written.
+   */
+  @Test
+  void everyEnumOptionShowsAndAcceptsTheValuesAsTyped() {
+    List<picocli.CommandLine> commands = new java.util.ArrayList<>();
+    collect(
+        Cli.commandLine(
+            new GenVmImageCommand(),
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter())),
+        commands);
+    collect(
+        Cli.commandLine(
+            new ConfigureVmImageCommand(),
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter())),
+        commands);
+    int enums = 0;
+    for (picocli.CommandLine cl : commands) {
+      String help = cl.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+      for (picocli.CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
+        if (!o.type().isEnum()) {
+          continue;
+        }
+        enums++;
+        String where = cl.getCommandSpec().qualifiedName() + " " + o.longestName();
+        List<String> values = new java.util.ArrayList<>();
+        o.completionCandidates().forEach(values::add);
+        assertThat(values).as(where).isNotEmpty();
+        for (String v : values) {
+          assertThat(v).as(where).isNotEqualTo(v.toUpperCase(java.util.Locale.ROOT));
+        }
+        String shown = o.defaultValueString();
+        if (shown != null) {
+          assertThat(values).as(where + " default").contains(shown);
+          assertThat(help).as(where).contains("Default: " + shown);
+        }
+        assertThat(help).as(where).doesNotContainPattern("Default: [A-Z]{2,}\\b");
+      }
+    }
+    assertThat(enums).as("enum options found").isGreaterThanOrEqualTo(6);
+    for (String accel : List.of("auto", "kvm", "tcg")) {
+      ConfigureVmImageCommand c = new ConfigureVmImageCommand();
+      Cli.commandLine(c, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
+          .parseArgs("--accel", accel);
+      assertThat(c.accel.toString()).isEqualTo(accel);
+    }
+  }
+
+  private static void collect(picocli.CommandLine cl, List<picocli.CommandLine> into) {
+    into.add(cl);
+    cl.getSubcommands().values().forEach(sub -> collect(sub, into));
   }
 
   @Test

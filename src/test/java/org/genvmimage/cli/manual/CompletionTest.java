@@ -47,7 +47,7 @@ class CompletionTest {
   void bashCompletesOptionsAndEnumValues() throws Exception {
     assertThat(complete("gen-vm-image", "--archi")).containsExactly("--architecture-path");
     assertThat(complete("gen-vm-image", "--image-o")).containsExactly("--image-output-path");
-    assertThat(complete("configure-vm-image", "--accel", "")).containsExactly("AUTO", "KVM", "TCG");
+    assertThat(complete("configure-vm-image", "--accel", "")).containsExactly("auto", "kvm", "tcg");
     assertThat(complete("configure-vm-image", "--network", "n")).containsExactly("none");
   }
 
