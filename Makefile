@@ -14,9 +14,13 @@
 #                        share/gen-vm-image/examples (scripts/install.sh)
 #   make uninstall       remove exactly what make install added, leaving $(PREFIX) as it was
 #
+# The image flows from build to configure: a path named on one side only is used on both, so
+# --image-input-path in CONFIGURE_ARGS is also where make build writes the image, and
+# --image-output-path in BUILD_ARGS is also what make configure reads.
+#
 # Example:
 #   make BUILD_ARGS="--architecture-path examples/architecture.yml" \
-#        CONFIGURE_ARGS="--image-input-path generated-images/image.qcow2"
+#        CONFIGURE_ARGS="--image-input-path output-images/image.qcow2"
 
 BUILD_ARGS ?=
 CONFIGURE_ARGS ?=
@@ -47,11 +51,19 @@ $(JSA): $(JAR) src/cds/make-archive.sh bin/gen-vm-image
 
 jar: $(JAR) $(DOCS) $(JSA)
 
+# $(call option_value,--flag,WORDS): the value of --flag VALUE or --flag=VALUE in WORDS, if any.
+option_value = $(firstword $(patsubst $(1)=%,%,$(filter $(1)=%,$(2))) $(call word_after,$(1),$(2)))
+word_after = $(if $(filter $(1),$(firstword $(2))),$(word 2,$(2)),$(if $(word 2,$(2)),$(call word_after,$(1),$(wordlist 2,$(words $(2)),$(2)))))
+BUILD_OUTPUT := $(call option_value,--image-output-path,$(BUILD_ARGS))
+CONFIGURE_INPUT := $(call option_value,--image-input-path,$(CONFIGURE_ARGS))
+BUILD_FLOW := $(if $(BUILD_OUTPUT),,$(if $(CONFIGURE_INPUT),--image-output-path '$(CONFIGURE_INPUT)'))
+CONFIGURE_FLOW := $(if $(CONFIGURE_INPUT),,$(if $(BUILD_OUTPUT),--image-input-path '$(BUILD_OUTPUT)'))
+
 build: $(JAR) $(JSA)
-	bin/gen-vm-image $(BUILD_ARGS)
+	bin/gen-vm-image $(BUILD_ARGS) $(BUILD_FLOW)
 
 configure: $(JAR) $(JSA)
-	bin/configure-vm-image $(CONFIGURE_ARGS)
+	bin/configure-vm-image $(CONFIGURE_ARGS) $(CONFIGURE_FLOW)
 
 test:
 	$(MVN) -B verify

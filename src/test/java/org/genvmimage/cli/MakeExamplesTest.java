@@ -3,10 +3,10 @@ package org.genvmimage.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -61,10 +61,15 @@ class MakeExamplesTest {
   @Test
   void theExamplesOfTheReadmeAndTheMakefileRunAsWritten() throws Exception {
     List<Example> examples = new ArrayList<>();
-    examples.add(new Example("make with the defaults", List.of(), List.of()));
+    examples.add(example("make with the defaults", "", ""));
     examples.addAll(examples("README.rst"));
     examples.addAll(examples("Makefile"));
-    assertThat(examples).hasSizeGreaterThan(2);
+    examples.add(
+        example(
+            "the original tool's README",
+            "--architecture-path examples/architecture.yml",
+            "--image-input-path output-images/image.qcow2"));
+    assertThat(examples).hasSizeGreaterThan(3);
     // the swap below keeps the example's meaning only for a file with one image
     assertThat(ArchitectureLoader.load(Path.of("examples", "architecture.yml")).images())
         .hasSize(1);
@@ -92,7 +97,7 @@ class MakeExamplesTest {
   }
 
   /** The BUILD_ARGS and CONFIGURE_ARGS pairs of a file, in order. */
-  private static List<Example> examples(String file) throws IOException {
+  private static List<Example> examples(String file) throws Exception {
     String text = Files.readString(Path.of(file));
     Matcher build = BUILD.matcher(text);
     Matcher configure = CONFIGURE.matcher(text);
@@ -101,15 +106,52 @@ class MakeExamplesTest {
       assertThat(configure.find(build.end()))
           .as(file + ": CONFIGURE_ARGS after BUILD_ARGS")
           .isTrue();
-      found.add(
-          new Example(
-              file + ": " + build.group(0), words(build.group(1)), words(configure.group(1))));
+      found.add(example(file + ": " + build.group(0), build.group(1), configure.group(1)));
     }
     return found;
   }
 
-  private static List<String> words(String args) {
-    return args.isBlank() ? List.of() : Arrays.asList(args.trim().split("\\s+"));
+  /**
+   * The arguments that make itself passes to the two commands for these BUILD_ARGS and
+   * CONFIGURE_ARGS (from {@code make -n}, so the Makefile's own rules are what is tested).
+   */
+  private static Example example(String where, String buildArgs, String configureArgs)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(
+                "make",
+                "-n",
+                "build",
+                "configure",
+                "BUILD_ARGS=" + buildArgs,
+                "CONFIGURE_ARGS=" + configureArgs)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    List<String> build = null;
+    List<String> configure = null;
+    for (String line : out.split("\n")) {
+      if (line.startsWith("bin/gen-vm-image ")) {
+        build = words(line.substring("bin/gen-vm-image ".length()));
+      } else if (line.startsWith("bin/configure-vm-image ")) {
+        configure = words(line.substring("bin/configure-vm-image ".length()));
+      }
+    }
+    assertThat(build).as(where + ": make -n printed\n" + out).isNotNull();
+    assertThat(configure).as(where + ": make -n printed\n" + out).isNotNull();
+    return new Example(where, build, configure);
+  }
+
+  /** Shell words of a recipe line: split on blanks, single quotes kept together and removed. */
+  private static List<String> words(String line) {
+    List<String> words = new ArrayList<>();
+    Matcher m = Pattern.compile("'([^']*)'|(\\S+)").matcher(line);
+    while (m.find()) {
+      words.add(m.group(1) != null ? m.group(1) : m.group(2));
+    }
+    return words;
   }
 
   /** Exit code, a newline, then the output; the process runs in {@link #work}. */
