@@ -6,7 +6,9 @@
 #   make jar             only the jar, target/gen-vm-image.jar, with the man pages (target/man/man1)
 #                        and bash/zsh completion (target/completion) generated beside it
 #   make test            the whole test suite: unit tests, then integration tests (*IT) against the
-#                        packaged jar (needs dep/debian.sh or dep/rhel.sh first)
+#                        packaged jar (needs dep/debian.sh or dep/rhel.sh first); it first checks
+#                        the formatting and never changes a source file
+#   make format          format the Java sources (google-java-format, via spotless:apply)
 #   make bench           benchmarks on loopback HTTP (bench/run.sh; BENCH_RUNS=5), see docs/BENCHMARKS.md
 #   make install         install into $(PREFIX) (default /usr/local; DESTDIR for staging): the jar in
 #                        lib/gen-vm-image, the launchers in bin, man pages in share/man/man1, completion
@@ -35,7 +37,7 @@ DOCS := target/man/man1/gen-vm-image.1
 JSA := target/gen-vm-image.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: all build configure jar test bench install uninstall clean
+.PHONY: all build configure jar test format bench install uninstall clean
 
 all: build configure
 
@@ -65,8 +67,15 @@ build: $(JAR) $(JSA)
 configure: $(JAR) $(JSA)
 	bin/configure-vm-image $(CONFIGURE_ARGS) $(CONFIGURE_FLOW)
 
+# The build itself checks the formatting (spotless:check, before compiling); checked first here
+# too, so that the failure says what to do.
 test:
+	@$(MVN) $(MVN_FLAGS) spotless:check || \
+	  { echo "make test: the Java sources are not formatted; run 'make format', then 'make test' again" >&2; exit 1; }
 	$(MVN) -B verify
+
+format:
+	$(MVN) $(MVN_FLAGS) spotless:apply
 
 bench: $(JAR) $(JSA)
 	bench/run.sh

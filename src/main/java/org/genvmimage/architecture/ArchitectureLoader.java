@@ -19,22 +19,21 @@ import java.util.List;
 import java.util.Optional;
 import org.genvmimage.core.Folders;
 import org.genvmimage.core.IoErrors;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.ReaderException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.genvmimage.yaml.YamlComposer;
+import org.genvmimage.yaml.YamlSyntaxException;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * Reads and validates an architecture file.
  *
  * <p>Every problem is reported on one line, {@code file:line:column: key.path: what is wrong (what
- * is expected)}, and all of a file's problems are reported together. The YAML is read with
- * snakeyaml-engine's defaults: JSON schema (so {@code 0755} and {@code yes} stay strings), at most
- * 50 aliases to mappings and sequences (a "billion laughs" file fails at once), one document. The
- * file must be UTF-8 (a UTF-16 file with a byte order mark is read too) and at most 3 MiB.
+ * is expected)}, and all of a file's problems are reported together; a problem with the file as a
+ * whole (missing, a directory, too large, binary) is reported at {@code 1:1} or where the file goes
+ * wrong, so every line has the same shape. The YAML is read by {@link YamlComposer}: JSON schema
+ * (so {@code 0755} and {@code yes} stay strings), one document, at most 100 lists and mappings
+ * nested in each other and 50 aliases to them (a "billion laughs" file fails at once), syntax
+ * errors with a hint. The file must be UTF-8 (a UTF-16 file with a byte order mark is read too) and
+ * at most 3 MiB.
  *
  * <p>Beyond the shape of the file: unknown keys are errors (with the nearest known key as a hint);
  * image keys are safe file names; {@code checksum.type} is a hashlib name in any case; {@code
@@ -60,7 +59,7 @@ public final class ArchitectureLoader {
    */
   public static Architecture load(Path file) {
     String label = file.toString();
-    String text = decode(label, read(file));
+    String text = decode(label, read(label, file));
     Node root =
         compose(label, text)
             .orElseThrow(
@@ -68,22 +67,56 @@ public final class ArchitectureLoader {
     return new ArchitectureValidator(label, Folders.of(file)).validate(file, root);
   }
 
-  private static byte[] read(Path file) {
-    String name = "architecture file '" + file + "'";
+  /** The file's bytes: at most 3 MiB, and text (no NUL byte) unless it is UTF-16. */
+  private static byte[] read(String label, Path file) {
     if (Files.isDirectory(file)) {
-      throw failure(name + " is a directory (expected a YAML file)", null);
+      throw failure(label + ":1:1: is a directory (expected a YAML file)", null);
     }
+    byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-      if (bytes.length > MAX_BYTES) {
-        throw failure(name + " is larger than 3 MiB (expected a small YAML file)", null);
-      }
-      return bytes;
+      bytes = in.readNBytes(MAX_BYTES + 1);
     } catch (NoSuchFileException e) {
-      throw failure(name + " not found", e);
+      throw failure(label + ":1:1: architecture file not found", e);
     } catch (IOException e) {
-      throw failure(name + " cannot be read: " + IoErrors.reason(e), e);
+      throw failure(label + ":1:1: cannot be read: " + IoErrors.reason(e), e);
     }
+    if (bytes.length > MAX_BYTES) {
+      throw failure(
+          label
+              + ":"
+              + bytePosition(bytes, MAX_BYTES)
+              + ": the file is larger than 3 MiB, and goes past the limit here (expected a small"
+              + " YAML file)",
+          null);
+    }
+    boolean utf16 = startsWith(bytes, 0xfe, 0xff) || startsWith(bytes, 0xff, 0xfe);
+    for (int i = 0; i < bytes.length && !utf16; i++) {
+      if (bytes[i] == 0) {
+        throw failure(
+            label
+                + ":"
+                + bytePosition(bytes, i)
+                + ": a NUL byte: this is a binary file, not YAML text (expected an architecture"
+                + " file)",
+            null);
+      }
+    }
+    return bytes;
+  }
+
+  /** The {@code line:column} of the byte at {@code index} of UTF-8 text. */
+  private static String bytePosition(byte[] bytes, int index) {
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < index; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+        column = 1;
+      } else if ((bytes[i] & 0xc0) != 0x80) {
+        column++;
+      }
+    }
+    return line + ":" + column;
   }
 
   /** Decodes strictly, so a stray byte is reported at its line and column. */
@@ -139,50 +172,11 @@ public final class ArchitectureLoader {
   }
 
   private static Optional<Node> compose(String label, String text) {
-    LoadSettings settings = LoadSettings.builder().setLabel(label).build();
     try {
-      return new Compose(settings).composeString(text);
-    } catch (MarkedYamlEngineException e) {
-      throw failure(describe(label, e), e);
-    } catch (ReaderException e) {
-      throw failure(
-          label
-              + ":"
-              + position(text, e.getPosition())
-              + ": "
-              + e.getMessage()
-              + String.format(" (U+%04X)", e.getCodePoint()),
-          e);
-    } catch (YamlEngineException e) {
-      String message = ArchitectureValidator.oneLine(String.valueOf(e.getMessage()));
-      if (message.contains("aliases")) {
-        message += " (aliases are limited to guard against 'billion laughs' files)";
-      }
-      throw failure(label + ": " + message, e);
+      return YamlComposer.compose(label, text, MAX_BYTES);
+    } catch (YamlSyntaxException e) {
+      throw failure(e.getMessage(), e);
     }
-  }
-
-  /** {@code file:line:column: problem (context at line:column)}, from snakeyaml's parts. */
-  private static String describe(String label, MarkedYamlEngineException e) {
-    Optional<Mark> problemMark = e.getProblemMark();
-    Optional<Mark> contextMark = e.getContextMark();
-    String problem = e.getProblem() == null ? "" : e.getProblem().replaceFirst("^but ", "");
-    String context = e.getContext() == null ? "" : e.getContext();
-    StringBuilder line = new StringBuilder(label);
-    problemMark.or(() -> contextMark).ifPresent(mark -> line.append(':').append(position(mark)));
-    line.append(": ").append(problem.isEmpty() ? context : problem);
-    if (!problem.isEmpty() && !context.isEmpty() && contextMark.isPresent()) {
-      line.append(" (").append(context);
-      contextMark
-          .filter(mark -> problemMark.isEmpty() || mark.getIndex() != problemMark.get().getIndex())
-          .ifPresent(mark -> line.append(" at ").append(position(mark)));
-      line.append(')');
-    }
-    return ArchitectureValidator.oneLine(line.toString());
-  }
-
-  private static String position(Mark mark) {
-    return (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
   }
 
   /** The {@code line:column} of the code point at {@code index} in {@code text}. */

@@ -290,7 +290,10 @@ final class ArchitectureValidator {
       String keyPath = join(path, key);
       Node first = seen.putIfAbsent(key, keyNode);
       if (first != null) {
-        problem(keyNode, keyPath, "duplicate key (first defined at " + position(first) + ")");
+        problem(
+            keyNode,
+            keyPath,
+            "duplicate key (first defined at " + position(first) + "); remove or rename one");
       } else if (known != null && !known.contains(key)) {
         String closest = closest(key, known);
         problem(
@@ -398,8 +401,10 @@ final class ArchitectureValidator {
     return out.toString();
   }
 
+  /** The path to a key; a key too long to show is shortened. */
   private static String join(String path, String key) {
-    return path.isEmpty() ? key : path + "." + key;
+    String shown = key.length() <= MAX_QUOTED ? key : key.substring(0, MAX_QUOTED - 3) + "...";
+    return path.isEmpty() ? shown : path + "." + shown;
   }
 
   private static String position(Node node) {

@@ -115,13 +115,17 @@ public final class SeedBuilder {
   private static byte[] read(String name, Source source, List<String> problems) {
     Path file = source.path();
     if (Files.isDirectory(file)) {
-      problems.add(file + " is a folder (expected the cloud-init " + name + " file)");
+      problems.add(file + ":1:1: is a folder (expected the cloud-init " + name + " file)");
       return null;
     }
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes(IsoWriter.MAX_FILE_BYTES + 1);
       if (bytes.length > IsoWriter.MAX_FILE_BYTES) {
-        problems.add(file + " is larger than " + IsoWriter.MAX_FILE_BYTES / (1024 * 1024) + " MiB");
+        problems.add(
+            file
+                + ":1:1: is larger than "
+                + IsoWriter.MAX_FILE_BYTES / (1024 * 1024)
+                + " MiB, the most a seed file may hold");
         return null;
       }
       return bytes;

@@ -16,13 +16,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.genvmimage.yaml.YamlComposer;
+import org.genvmimage.yaml.YamlSyntaxException;
 import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -36,9 +33,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *
  * <p>User data and vendor data follow cloud-init's own detection: gzip data is accepted as is; a
  * {@code MIME-Version:} header in the first 4096 bytes makes a MIME multipart message; otherwise
- * the first line, ignoring case and leading white space, picks the format. YAML is read by
- * snakeyaml-engine; duplicate keys in a mapping are problems, because cloud-init would silently
- * keep only the last one.
+ * the first line, ignoring case and leading white space, picks the format. YAML is read by {@link
+ * YamlComposer} (one document, limits on nesting and aliases, syntax errors with a hint); duplicate
+ * keys in a mapping are problems, because cloud-init would silently keep only the last one.
  */
 final class SeedFormats {
   private static final String INVALID = "invalid";
@@ -225,32 +222,23 @@ final class SeedFormats {
   /** The root node of the one YAML document in {@code text}, or null when it is empty or null. */
   private Node yaml(String text) {
     try {
-      Node root = new Compose(settings()).composeString(text).orElse(null);
+      Node root = YamlComposer.compose(label, text, IsoWriter.MAX_FILE_BYTES).orElse(null);
       if (root == null || isNull(root)) {
         return null;
       }
       checkDuplicateKeys(root);
       return root;
-    } catch (MarkedYamlEngineException e) {
-      throw invalid(describe(e));
-    } catch (YamlEngineException e) {
-      throw invalid(label + ": " + oneLine(String.valueOf(e.getMessage())));
+    } catch (YamlSyntaxException e) {
+      throw invalid(e.getMessage());
     }
   }
 
   private Node quietlyComposes(String text) {
     try {
-      return new Compose(settings()).composeString(text).orElse(null);
-    } catch (YamlEngineException e) {
+      return YamlComposer.compose(label, text, IsoWriter.MAX_FILE_BYTES).orElse(null);
+    } catch (YamlSyntaxException e) {
       return null;
     }
-  }
-
-  private LoadSettings settings() {
-    return LoadSettings.builder()
-        .setLabel(label)
-        .setCodePointLimit(IsoWriter.MAX_FILE_BYTES)
-        .build();
   }
 
   /** Reports duplicate keys in every mapping, in file order; aliases may make the graph cyclic. */
@@ -288,7 +276,7 @@ final class SeedFormats {
                         + key.getValue()
                         + "' (first at "
                         + position(duplicates.get(key).getStartMark().orElse(null))
-                        + "); cloud-init would keep only the last one"));
+                        + "); cloud-init would keep only the last one: remove or merge one"));
   }
 
   /** Accepts a mapping or nothing (an empty document). */
@@ -344,28 +332,5 @@ final class SeedFormats {
 
   private static String position(Mark mark) {
     return mark == null ? "1:1" : (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
-  }
-
-  /** {@code file:line:column: problem (context at line:column)}, from snakeyaml's parts. */
-  private String describe(MarkedYamlEngineException e) {
-    Optional<Mark> problemMark = e.getProblemMark();
-    Optional<Mark> contextMark = e.getContextMark();
-    String problem = e.getProblem() == null ? "" : e.getProblem().replaceFirst("^but ", "");
-    String context = e.getContext() == null ? "" : e.getContext();
-    StringBuilder line = new StringBuilder(label).append(':');
-    line.append(position(problemMark.or(() -> contextMark).orElse(null)));
-    line.append(": ").append(problem.isEmpty() ? context : problem);
-    if (!problem.isEmpty() && !context.isEmpty()) {
-      line.append(" (").append(context);
-      contextMark
-          .filter(mark -> problemMark.isEmpty() || mark.getIndex() != problemMark.get().getIndex())
-          .ifPresent(mark -> line.append(" at ").append(position(mark)));
-      line.append(')');
-    }
-    return oneLine(line.toString());
-  }
-
-  private static String oneLine(String s) {
-    return s.replaceAll("\\s*\\R\\s*", " ").strip();
   }
 }

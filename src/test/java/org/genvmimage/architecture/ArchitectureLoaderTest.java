@@ -360,7 +360,8 @@ class ArchitectureLoaderTest {
         invalid(
             "    version: '9.3'",
             "    version: '9.3'\n    name: Again",
-            "6:5: images.rocky.name: duplicate key (first defined at line 4, column 5)"),
+            "6:5: images.rocky.name: duplicate key (first defined at line 4, column 5); remove or"
+                + " rename one"),
         invalid(
             "    version: '9.3'\n",
             "",
@@ -427,7 +428,7 @@ class ArchitectureLoaderTest {
         invalid(
             "owner: acme",
             "owner: acme\nowner: other",
-            "2:1: owner: duplicate key (first defined at line 1, column 1)"));
+            "2:1: owner: duplicate key (first defined at line 1, column 1); remove or rename one"));
   }
 
   private static Arguments invalid(String find, String replace, String... problems) {
@@ -526,7 +527,9 @@ class ArchitectureLoaderTest {
     Path file = write("owner: [acme\nimages: {}\n");
     assertThat(problems(file))
         .containsExactly(
-            file + ":2:7: expected ',' or ']', but got : (while parsing a flow sequence at 1:8)");
+            file
+                + ":2:7: expected ',' or ']', but got : (while parsing a flow sequence at 1:8);"
+                + " close the '[' at 1:8 with ']', or separate items with ','");
   }
 
   @Test
@@ -534,9 +537,7 @@ class ArchitectureLoaderTest {
     Path file = write("owner: acme\nimages:\n\trocky:\n");
     assertThat(problems(file))
         .containsExactly(
-            file
-                + ":3:1: found character '\\t(TAB)' that cannot start any token. (Do not use"
-                + " \\t(TAB) for indentation)");
+            file + ":3:1: found a tab character; YAML indents with spaces only: replace the tab");
   }
 
   @Test
@@ -546,13 +547,17 @@ class ArchitectureLoaderTest {
         .containsExactly(
             file
                 + ":11:1: found another document (expected a single document in the stream at"
-                + " 1:1)");
+                + " 1:1); the file holds one document: remove this '---' and what follows it");
   }
 
   @Test
   void reportsAnUndefinedAlias() throws IOException {
     Path file = write(VALID.replace("owner: acme", "owner: *team"));
-    assertThat(problems(file)).containsExactly(file + ":1:8: found undefined alias team");
+    assertThat(problems(file))
+        .containsExactly(
+            file
+                + ":1:8: found undefined alias team; define the anchor '&team' before its alias"
+                + " '*team'");
   }
 
   @Test
@@ -588,8 +593,8 @@ class ArchitectureLoaderTest {
     assertThat(problems)
         .containsExactly(
             file
-                + ": Number of aliases for non-scalar nodes exceeds the specified max=50"
-                + " (aliases are limited to guard against 'billion laughs' files)");
+                + ":7:14: more than 50 aliases to lists and mappings (a limit against 'billion"
+                + " laughs' files); write the repeated values out");
   }
 
   @Test
@@ -631,20 +636,18 @@ class ArchitectureLoaderTest {
   void reportsAMissingFileAsTheUserNamedIt() {
     Path file = Path.of("no-such-dir", "architecture.yml");
     assertThat(problems(file))
-        .containsExactly("architecture file 'no-such-dir/architecture.yml' not found");
+        .containsExactly("no-such-dir/architecture.yml:1:1: architecture file not found");
   }
 
   @Test
   void reportsADirectory() {
-    assertThat(problems(dir))
-        .containsExactly("architecture file '" + dir + "' is a directory (expected a YAML file)");
+    assertThat(problems(dir)).containsExactly(dir + ":1:1: is a directory (expected a YAML file)");
   }
 
   @Test
   void reportsAPathThroughARegularFile() throws IOException {
     Path file = write(VALID).resolve("arch.yml");
-    assertThat(problems(file))
-        .containsExactly("architecture file '" + file + "' cannot be read: Not a directory");
+    assertThat(problems(file)).containsExactly(file + ":1:1: cannot be read: Not a directory");
   }
 
   @Test
@@ -665,7 +668,11 @@ class ArchitectureLoaderTest {
     Path file = write(VALID + "#".repeat(3 * 1024 * 1024) + "\n");
     assertThat(problems(file))
         .containsExactly(
-            "architecture file '" + file + "' is larger than 3 MiB (expected a small YAML file)");
+            file
+                + ":11:"
+                + (3 * 1024 * 1024 - VALID.length() + 1)
+                + ": the file is larger than 3 MiB, and goes past the limit here (expected a small"
+                + " YAML file)");
   }
 
   @Test
@@ -685,7 +692,10 @@ class ArchitectureLoaderTest {
   void reportsAControlCharacterAtItsPosition() throws IOException {
     Path file = write(VALID.replace("Rocky Linux", "Rocky\u0007Linux"));
     assertThat(problems(file))
-        .containsExactly(file + ":4:16: special characters are not allowed (U+0007)");
+        .containsExactly(
+            file
+                + ":4:16: special characters are not allowed (U+0007); remove it, or write it as"
+                + " an escape in a double-quoted string");
   }
 
   @Test

@@ -215,6 +215,7 @@ class ConfigureDryRunTest {
     assertThat(pattern.err()).contains("--finished-pattern");
   }
 
+  @SuppressWarnings("try") // the resource is held for the body, never used in it
   @Test
   void anImageThatAnotherRunIsConfiguringIsReported() throws Exception {
     Path lockFile = image.resolveSibling(".image.qcow2.configure.lock");

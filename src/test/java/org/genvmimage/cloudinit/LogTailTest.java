@@ -120,6 +120,7 @@ class LogTailTest {
     }
   }
 
+  @SuppressWarnings("try") // the resource is held for the body, never used in it
   @Test
   void veryLongLinesComeInPieces() throws Exception {
     Path log = dir.resolve("serial.log");

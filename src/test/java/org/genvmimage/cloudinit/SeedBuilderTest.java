@@ -120,7 +120,8 @@ class SeedBuilderTest {
 
     assertThat(problems(builder))
         .containsExactly(
-            dir.resolve("meta-data") + " is a folder (expected the cloud-init meta-data file)");
+            dir.resolve("meta-data")
+                + ":1:1: is a folder (expected the cloud-init meta-data file)");
   }
 
   @Test
@@ -152,7 +153,7 @@ class SeedBuilderTest {
         .containsExactly(
             dir.resolve("user-data")
                 + ":4:1: duplicate key 'runcmd' (first at 2:1); cloud-init would keep only the last"
-                + " one");
+                + " one: remove or merge one");
   }
 
   @Test
@@ -165,10 +166,10 @@ class SeedBuilderTest {
         .containsExactly(
             dir.resolve("user-data")
                 + ":5:5: duplicate key 'name' (first at 4:5); cloud-init would keep only the last"
-                + " one",
+                + " one: remove or merge one",
             dir.resolve("user-data")
                 + ":8:5: duplicate key 'path' (first at 7:5); cloud-init would keep only the last"
-                + " one");
+                + " one: remove or merge one");
   }
 
   @ParameterizedTest
@@ -380,5 +381,52 @@ class SeedBuilderTest {
                 CLOUD_CONFIG.length() + " B",
                 "#cloud-config",
                 dir.resolve("user-data")));
+  }
+
+  @Test
+  void aDepthBombInUserDataIsOneLineWithItsPosition() throws IOException {
+    String userData = "#cloud-config\nusers: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n";
+    assertThat(problems(builder(userData, META_DATA)))
+        .containsExactly(
+            dir.resolve("user-data")
+                + ":2:107: more than 100 lists and mappings nested in each other (a limit against"
+                + " files made to exhaust the reader); flatten the structure");
+  }
+
+  @Test
+  void anAliasBombInMetaDataIsOneLineWithItsPosition() throws IOException {
+    StringBuilder metaData = new StringBuilder("instance-id: a\nx0: &a0 [lol, lol, lol]\n");
+    for (int level = 1; level <= 12; level++) {
+      String previous = "*a" + (level - 1);
+      metaData.append("x").append(level).append(": &a").append(level).append(" [");
+      metaData.append(String.join(", ", java.util.Collections.nCopies(10, previous)));
+      metaData.append("]\n");
+    }
+    assertThat(problems(builder(CLOUD_CONFIG, metaData.toString())))
+        .containsExactly(
+            dir.resolve("meta-data")
+                + ":8:10: more than 50 aliases to lists and mappings (a limit against 'billion"
+                + " laughs' files); write the repeated values out");
+  }
+
+  @Test
+  void aSyntaxErrorInUserDataSaysWhatToDo() throws IOException {
+    String userData = "#cloud-config\nusers:\n  - name: ops\n   shell: /bin/bash\n";
+    assertThat(problems(builder(userData, META_DATA)))
+        .containsExactly(
+            dir.resolve("user-data")
+                + ":4:4: expected <block end>, but found '<block mapping start>' (while parsing"
+                + " a block collection at 3:3); check the indentation: this line is deeper than"
+                + " the items of the list at 3:3, but not in line with the keys of the item above"
+                + " it");
+  }
+
+  @Test
+  void aControlCharacterInMetaDataHasItsPosition() throws IOException {
+    assertThat(problems(builder(CLOUD_CONFIG, "instance-id: a\nlocal-hostname: b\u0007\n")))
+        .containsExactly(
+            dir.resolve("meta-data")
+                + ":2:18: special characters are not allowed (U+0007); remove it, or write it as"
+                + " an escape in a double-quoted string");
   }
 }

@@ -90,6 +90,7 @@ class DirectWriterTest {
     assertThat(Files.readAllBytes(file)).isEqualTo(b);
   }
 
+  @SuppressWarnings("try") // the resource is held for the body, never used in it
   @Test
   void aWriteErrorIsReportedWithTheFileName() throws IOException {
     Path file = dir.resolve("gone");

@@ -84,6 +84,7 @@ class DownloadCacheLockTest {
     reading.close();
     reading.close(); // a second close does nothing
     try (EntryLock lock = remover.get(10, TimeUnit.SECONDS)) {
+      assertThat(lock.shared()).isFalse();
       assertThat(cache.tryLockExclusive("sha256", HEX)).isEmpty();
     }
     assertThat(told).hasValue(1);
@@ -121,7 +122,7 @@ class DownloadCacheLockTest {
             () -> {
               waiting.countDown();
               try (EntryLock lock = cache.lockShared("sha256", HEX)) {
-                return Files.exists(cache.lockPath("sha256", HEX));
+                return lock.shared() && Files.exists(cache.lockPath("sha256", HEX));
               }
             });
     waiting.await();
@@ -135,6 +136,7 @@ class DownloadCacheLockTest {
     assertThat(cache.lockPath("sha256", HEX)).doesNotExist();
   }
 
+  @SuppressWarnings("try") // the resource is held for the body, never used in it
   @Test
   void anUnusedLockFileGoesOnlyWhenNobodyHoldsOrWaitsForIt() throws Exception {
     String other = "cd".repeat(32);
@@ -206,6 +208,7 @@ class DownloadCacheLockTest {
     }
   }
 
+  @SuppressWarnings("try") // the resource is held for the body, never used in it
   @Test
   void staleLockFilesOfEntriesInUseAreKept() throws Exception {
     Path other = cache.lockPath("sha256", "cd".repeat(32));

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 public final class EntryHolder {
   private EntryHolder() {}
 
+  @SuppressWarnings("try") // the resource is held for the body, never used in it
   public static void main(String[] args) throws Exception {
     try (EntryLock lock = new DownloadCache(Path.of(args[0])).lockShared(args[1], args[2])) {
       System.out.println("locked");

@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 public final class LockHolder {
   private LockHolder() {}
 
+  @SuppressWarnings("try") // the resource is held for the body, never used in it
   public static void main(String[] args) throws Exception {
     try (FileChannel channel =
             FileChannel.open(

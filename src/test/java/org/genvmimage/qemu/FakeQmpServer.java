@@ -29,6 +29,7 @@ final class FakeQmpServer implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final Path socket;
   private final ServerSocketChannel server;
   private final Thread thread;
   private final BiConsumer<FakeQmpServer, JsonNode> script;
@@ -37,6 +38,7 @@ final class FakeQmpServer implements AutoCloseable {
 
   private FakeQmpServer(Path socket, BiConsumer<FakeQmpServer, JsonNode> script)
       throws IOException {
+    this.socket = socket;
     this.script = script;
     this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
@@ -48,6 +50,11 @@ final class FakeQmpServer implements AutoCloseable {
   static FakeQmpServer start(Path socket, BiConsumer<FakeQmpServer, JsonNode> script)
       throws IOException {
     return new FakeQmpServer(socket, script);
+  }
+
+  /** The socket the server listens on. */
+  Path socket() {
+    return socket;
   }
 
   /** Writes raw text to the client. */

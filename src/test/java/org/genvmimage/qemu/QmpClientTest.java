@@ -39,7 +39,7 @@ class QmpClientTest {
     try (FakeQmpServer server =
             FakeQmpServer.start(
                 socket(), (s, c) -> s.reply(c, "{\"status\": \"running\", \"running\": true}"));
-        QmpClient qmp = QmpClient.connect(socket(), SHORT)) {
+        QmpClient qmp = QmpClient.connect(server.socket(), SHORT)) {
       assertThat(qmp.greeting().path("QMP").path("version").path("qemu").path("major").asInt())
           .isEqualTo(7);
       assertThat(qmp.queryStatus()).isEqualTo("running");
@@ -70,7 +70,7 @@ class QmpClientTest {
                     s.send(all.toString());
                   }
                 });
-        QmpClient qmp = QmpClient.connect(socket(), SHORT)) {
+        QmpClient qmp = QmpClient.connect(server.socket(), SHORT)) {
       List<CompletableFuture<JsonNode>> replies =
           List.of(
               qmp.send("echo", JSON.valueToTree(Map.of("n", 1))),
@@ -99,7 +99,7 @@ class QmpClientTest {
                     s.send(all.substring(i, Math.min(all.length(), i + 7)));
                   }
                 });
-        QmpClient qmp = QmpClient.connect(socket(), SHORT)) {
+        QmpClient qmp = QmpClient.connect(server.socket(), SHORT)) {
       assertThat(qmp.execute("stop").path("ok").asText()).isEqualTo("a\nb");
       QmpEvent stop = qmp.awaitEvent("STOP", SHORT).orElseThrow();
       assertThat(stop.timestamp().getEpochSecond()).isEqualTo(1700000000L);
@@ -119,7 +119,7 @@ class QmpClientTest {
                             + c.get("id")
                             + ", \"error\": {\"class\": \"CommandNotFound\","
                             + " \"desc\": \"The command nope has not been found\"}}\r\n"));
-        QmpClient qmp = QmpClient.connect(socket(), SHORT)) {
+        QmpClient qmp = QmpClient.connect(server.socket(), SHORT)) {
       QmpException e = catchThrowableOfType(QmpException.class, () -> qmp.execute("nope"));
 
       assertThat(e.getMessage()).isEqualTo("QMP nope failed: The command nope has not been found");
@@ -133,7 +133,7 @@ class QmpClientTest {
   @Test
   void noReplyInTimeFails() throws IOException {
     try (FakeQmpServer server = FakeQmpServer.start(socket(), (s, c) -> {});
-        QmpClient qmp = QmpClient.connect(socket(), SHORT)) {
+        QmpClient qmp = QmpClient.connect(server.socket(), SHORT)) {
       QmpException e =
           catchThrowableOfType(
               QmpException.class, () -> qmp.execute("slow", Duration.ofMillis(200)));
@@ -153,7 +153,7 @@ class QmpClientTest {
                     s.hangUp();
                   }
                 });
-        QmpClient qmp = QmpClient.connect(socket(), SHORT)) {
+        QmpClient qmp = QmpClient.connect(server.socket(), SHORT)) {
       CompletableFuture<JsonNode> pending = qmp.send("never-answered", null);
       long start = System.nanoTime();
       qmp.send("hang-up", null);
@@ -185,7 +185,7 @@ class QmpClientTest {
   @Test
   void quitCountsAHangUpAsSuccess() throws IOException {
     try (FakeQmpServer server = FakeQmpServer.start(socket(), (s, c) -> s.hangUp());
-        QmpClient qmp = QmpClient.connect(socket(), SHORT)) {
+        QmpClient qmp = QmpClient.connect(server.socket(), SHORT)) {
       qmp.quit(SHORT);
 
       assertThat(qmp.isOpen()).isFalse();
@@ -209,7 +209,7 @@ class QmpClientTest {
                       "{\"event\": \"STOP\", \"timestamp\": {\"seconds\": 3, \"microseconds\": 0}}\r\n");
                   s.reply(c, "{}");
                 });
-        QmpClient qmp = QmpClient.connect(socket(), SHORT)) {
+        QmpClient qmp = QmpClient.connect(server.socket(), SHORT)) {
       qmp.onEvent(e -> heard.add(e.name()));
       qmp.execute("go");
 
@@ -283,7 +283,7 @@ class QmpClientTest {
                       "{\"event\": \"TICK\", \"timestamp\": {\"seconds\": 1, \"microseconds\": 0}}\r\n");
                   s.reply(c, "{\"n\": " + c.path("arguments").path("n") + "}");
                 });
-        QmpClient qmp = QmpClient.connect(socket(), SHORT)) {
+        QmpClient qmp = QmpClient.connect(server.socket(), SHORT)) {
       java.util.concurrent.ExecutorService pool =
           java.util.concurrent.Executors.newFixedThreadPool(4);
       List<CompletableFuture<Void>> workers = new java.util.ArrayList<>();

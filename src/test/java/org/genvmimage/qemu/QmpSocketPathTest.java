@@ -88,6 +88,7 @@ class QmpSocketPathTest {
     }
     assertThat(Files.exists(shortPath)).isTrue(); // a socket left behind
     try (QmpSocketPath socket = QmpSocketPath.prepare(shortPath, dir)) {
+      assertThat(socket.socket()).isEqualTo(shortPath);
       assertThat(Files.exists(shortPath)).isFalse();
     }
   }

@@ -255,7 +255,7 @@ public final class ManPage {
   }
 
   private static void argumentText(CommandSpec spec, ArgSpec arg, StringBuilder out) {
-    List<String> text = paragraphs(arg.renderedDescription());
+    List<String> text = paragraphs(arg.description());
     if (text.isEmpty()) {
       text = List.of("");
     }
