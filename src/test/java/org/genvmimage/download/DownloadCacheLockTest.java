@@ -177,6 +177,7 @@ class DownloadCacheLockTest {
     assertThat(cache.typeDir("sha256")).as("still holds the verified entry").isDirectory();
   }
 
+  @SuppressWarnings("try") // the resource is held for the body, never used in it
   @Test
   void theLastUnusedLockFileTakesItsEmptyTypeFolderWithIt() throws Exception {
     String other = "cd".repeat(32);
@@ -191,6 +192,7 @@ class DownloadCacheLockTest {
     }
   }
 
+  @SuppressWarnings("try") // the resource is held for the body, never used in it
   @Test
   void twoSpellingsOfOneCacheFolderShareTheirLocks() throws Exception {
     Path alias = Files.createSymbolicLink(tmp.resolveSibling(tmp.getFileName() + "-alias"), tmp);
