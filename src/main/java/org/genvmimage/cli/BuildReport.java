@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.genvmimage.architecture.ImageSpec;
-import org.genvmimage.build.ImageBuild;
-import org.genvmimage.build.ImagePlan;
-import org.genvmimage.build.ImageResult;
+import org.genvmimage.image.ImageBuild;
+import org.genvmimage.image.ImagePlan;
+import org.genvmimage.image.ImageResult;
 import org.genvmimage.qemu.ImageInfo;
 
 /** The per-image parts of {@code gen-vm-image --output json} (see the README for each field). */

@@ -2,8 +2,8 @@ package org.genvmimage.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
-import org.genvmimage.build.ImagePlan;
 import org.genvmimage.console.Units;
+import org.genvmimage.image.ImagePlan;
 import org.genvmimage.process.Commands;
 
 /** The human-readable plan of {@code gen-vm-image --dry-run}, for stdout. */

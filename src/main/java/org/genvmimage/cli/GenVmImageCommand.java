@@ -10,13 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.genvmimage.architecture.Architecture;
 import org.genvmimage.architecture.ArchitectureLoader;
-import org.genvmimage.build.BuildPlanner;
-import org.genvmimage.build.BuildTools;
-import org.genvmimage.build.ImageBuilder;
-import org.genvmimage.build.ImageOwner;
-import org.genvmimage.build.ImagePlan;
-import org.genvmimage.build.ImageResult;
-import org.genvmimage.build.OutputPaths;
 import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
@@ -32,6 +25,13 @@ import org.genvmimage.gocd.GocdYaml;
 import org.genvmimage.gocd.LockBehavior;
 import org.genvmimage.gocd.MaterialUrls;
 import org.genvmimage.gocd.SecretRef;
+import org.genvmimage.image.BuildPlanner;
+import org.genvmimage.image.BuildTools;
+import org.genvmimage.image.ImageBuilder;
+import org.genvmimage.image.ImageOwner;
+import org.genvmimage.image.ImagePlan;
+import org.genvmimage.image.ImageResult;
+import org.genvmimage.image.OutputPaths;
 import org.genvmimage.process.ProcessRunner;
 import org.genvmimage.qemu.QemuImgCommands;
 import org.genvmimage.qemu.RealQemuImg;
@@ -538,7 +538,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
     for (ImageResult r : results) {
       String key = String.format("%-" + width + "s", r.key());
       if (r.failed()) {
-        if (r.outcome() != org.genvmimage.build.ImageBuild.Outcome.SKIPPED) {
+        if (r.outcome() != org.genvmimage.image.ImageBuild.Outcome.SKIPPED) {
           console.error(r.key() + ": " + r.error().getMessage(), r.error());
         }
         if (exit == ExitCode.OK) {
@@ -548,11 +548,11 @@ public final class GenVmImageCommand implements Callable<Integer> {
       if (out == null) {
         continue;
       }
-      if (r.outcome() == org.genvmimage.build.ImageBuild.Outcome.SKIPPED) {
+      if (r.outcome() == org.genvmimage.image.ImageBuild.Outcome.SKIPPED) {
         out.println(key + "  skipped     " + r.output() + "  (interrupted before it started)");
       } else if (r.failed()) {
         out.println(key + "  failed      " + r.output() + "  (exit " + r.exitCode() + ")");
-      } else if (r.outcome() == org.genvmimage.build.ImageBuild.Outcome.UP_TO_DATE) {
+      } else if (r.outcome() == org.genvmimage.image.ImageBuild.Outcome.UP_TO_DATE) {
         out.println(key + "  up to date  " + r.output());
       } else {
         boolean local =

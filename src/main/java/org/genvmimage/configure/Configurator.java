@@ -22,8 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
-import org.genvmimage.build.Step;
-import org.genvmimage.build.StepRunner;
 import org.genvmimage.cloudinit.CloudInitWatcher;
 import org.genvmimage.cloudinit.LogTail;
 import org.genvmimage.cloudinit.Seed;
@@ -47,6 +45,8 @@ import org.genvmimage.qemu.QemuSystemCommand;
 import org.genvmimage.qemu.QemuVm;
 import org.genvmimage.qemu.QmpSocketPath;
 import org.genvmimage.qemu.RealQemuImg;
+import org.genvmimage.step.Step;
+import org.genvmimage.step.StepRunner;
 
 /**
  * Configures one image, in steps: Inspect -> Seed -> Overlay -> Boot -> AwaitCloudInit -> PowerOff

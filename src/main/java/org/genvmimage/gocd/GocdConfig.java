@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.genvmimage.architecture.Architecture;
 import org.genvmimage.architecture.ImageSpec;
-import org.genvmimage.build.OutputPaths;
+import org.genvmimage.image.OutputPaths;
 import org.genvmimage.process.Commands;
 
 /**

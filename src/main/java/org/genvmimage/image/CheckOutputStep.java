@@ -1,4 +1,4 @@
-package org.genvmimage.build;
+package org.genvmimage.image;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +9,7 @@ import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.core.IoErrors;
 import org.genvmimage.qemu.ImageInfo;
+import org.genvmimage.step.Step;
 
 /**
  * Before any download: resolves the expected checksum, decides whether the output is already up to

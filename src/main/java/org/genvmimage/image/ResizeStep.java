@@ -1,6 +1,7 @@
-package org.genvmimage.build;
+package org.genvmimage.image;
 
 import org.genvmimage.console.Units;
+import org.genvmimage.step.Step;
 
 /**
  * Grows the new image to the requested size (never shrinks: {@link InspectStep} refused that).

@@ -1,9 +1,10 @@
-package org.genvmimage.build;
+package org.genvmimage.image;
 
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.qemu.CheckResult;
+import org.genvmimage.step.Step;
 
 /**
  * Checks the new image with {@code qemu-img check} and confirms its format and virtual size.

@@ -1,9 +1,10 @@
-package org.genvmimage.build;
+package org.genvmimage.image;
 
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.qemu.DiskImageSniffer;
+import org.genvmimage.step.Step;
 
 /**
  * Finds the base image's format from its content ({@code qemu-img info}, never the file name),

@@ -1,4 +1,4 @@
-package org.genvmimage.build;
+package org.genvmimage.image;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,6 +10,7 @@ import org.genvmimage.core.Folders;
 import org.genvmimage.download.DownloadCopy;
 import org.genvmimage.download.DownloadListener;
 import org.genvmimage.download.FetchResult;
+import org.genvmimage.step.Step;
 
 /**
  * Downloads the base image into the cache, hashing it on the way (or finds it there). A download is

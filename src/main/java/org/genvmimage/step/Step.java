@@ -1,4 +1,4 @@
-package org.genvmimage.build;
+package org.genvmimage.step;
 
 /**
  * One small part of a build. A step reads what earlier steps left in the context and records what

@@ -1,4 +1,4 @@
-package org.genvmimage.build;
+package org.genvmimage.image;
 
 import org.genvmimage.architecture.ImageSpec;
 import org.genvmimage.download.FetchRequest;

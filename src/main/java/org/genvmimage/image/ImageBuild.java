@@ -1,4 +1,4 @@
-package org.genvmimage.build;
+package org.genvmimage.image;
 
 import java.nio.file.Path;
 import org.genvmimage.architecture.ImageSpec;
@@ -6,6 +6,7 @@ import org.genvmimage.download.DownloadCopy;
 import org.genvmimage.download.FetchLease;
 import org.genvmimage.download.FetchResult;
 import org.genvmimage.qemu.ImageInfo;
+import org.genvmimage.step.StepRunner;
 
 /** The state of one image's build, filled in by the steps in order. */
 public final class ImageBuild implements StepRunner.Stoppable {

@@ -1,4 +1,4 @@
-package org.genvmimage.build;
+package org.genvmimage.image;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.genvmimage.core.FileSync;
 import org.genvmimage.core.Folders;
+import org.genvmimage.step.Step;
 
 /**
  * Makes the new image durable, gives it to the configured owner, renames it over the output in one

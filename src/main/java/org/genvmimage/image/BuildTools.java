@@ -1,4 +1,4 @@
-package org.genvmimage.build;
+package org.genvmimage.image;
 
 import org.genvmimage.console.Console;
 import org.genvmimage.download.Downloader;

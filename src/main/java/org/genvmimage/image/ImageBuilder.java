@@ -1,4 +1,4 @@
-package org.genvmimage.build;
+package org.genvmimage.image;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +17,8 @@ import org.genvmimage.core.DaemonThreads;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.core.IoErrors;
+import org.genvmimage.step.Step;
+import org.genvmimage.step.StepRunner;
 
 /**
  * Builds the images of an architecture file, in parallel up to a number of jobs. One failing image

@@ -1,4 +1,4 @@
-package org.genvmimage.build;
+package org.genvmimage.image;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -11,6 +11,7 @@ import org.genvmimage.core.DirectWriter;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.qemu.ImageInfo;
+import org.genvmimage.step.Step;
 
 /**
  * Writes the base image as qcow2 (compat 1.1) into a temporary file beside the output, so the

@@ -1,4 +1,4 @@
-package org.genvmimage.build;
+package org.genvmimage.step;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

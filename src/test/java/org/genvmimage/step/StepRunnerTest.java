@@ -1,4 +1,4 @@
-package org.genvmimage.build;
+package org.genvmimage.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
