@@ -13,18 +13,11 @@ import org.genvmimage.architecture.ArchitectureLoader;
 import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
-import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.download.DownloadCache;
 import org.genvmimage.download.DownloadSettings;
 import org.genvmimage.download.Downloader;
-import org.genvmimage.gocd.GitRepository;
-import org.genvmimage.gocd.GocdConfig;
-import org.genvmimage.gocd.GocdSettings;
-import org.genvmimage.gocd.GocdYaml;
-import org.genvmimage.gocd.LockBehavior;
-import org.genvmimage.gocd.MaterialUrls;
-import org.genvmimage.gocd.SecretRef;
+import org.genvmimage.gocd.GocdWriter;
 import org.genvmimage.image.BuildPlanner;
 import org.genvmimage.image.BuildTools;
 import org.genvmimage.image.ImageBuilder;
@@ -35,6 +28,7 @@ import org.genvmimage.image.OutputPaths;
 import org.genvmimage.process.ProcessRunner;
 import org.genvmimage.qemu.QemuImgCommands;
 import org.genvmimage.qemu.RealQemuImg;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -113,75 +107,8 @@ public final class GenVmImageCommand implements Callable<Integer> {
       description = "Generate a GoCD config based on the architecture file.")
   boolean generateGocdConfig;
 
-  @Option(
-      names = "--gocd-config-name",
-      paramLabel = "GOCD_CONFIG_NAME",
-      description = "Name of the generated gocd config file.")
-  String gocdConfigName = GocdSettings.DEFAULT_CONFIG_NAME;
-
-  @Option(
-      names = "--gocd-build-branch",
-      paramLabel = "GOCD_BUILD_BRANCH",
-      description = "The branch that GoCD should use to build images.")
-  String gocdBuildBranch = GocdSettings.DEFAULT_BRANCH;
-
-  @Option(
-      names = "--gocd-config-only",
-      description =
-          "Write the GoCD config and exit without building any image (implies"
-              + " --generate-gocd-config).")
-  boolean gocdConfigOnly;
-
-  @Option(
-      names = "--gocd-material-url",
-      paramLabel = "URL",
-      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
-      description =
-          "The git URL that GoCD clones. Default: the URL of the remote 'origin' (else the only"
-              + " remote) of the repository that holds the architecture file, without"
-              + " credentials.")
-  String gocdMaterialUrl;
-
-  @Option(
-      names = "--gocd-material-username",
-      paramLabel = "USER",
-      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
-      description = "The user name GoCD clones with (written as it is). Default: none.")
-  String gocdMaterialUsername;
-
-  @Option(
-      names = "--gocd-material-password-secret",
-      paramLabel = "CONFIG_ID:KEY",
-      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
-      description =
-          "The password or token GoCD clones with, as a reference to the secret KEY in the"
-              + " GoCD secret config CONFIG_ID: {{SECRET:[CONFIG_ID][KEY]}}. Default: none.")
-  String gocdMaterialPasswordSecret;
-
-  @Option(
-      names = "--gocd-group",
-      paramLabel = "NAME",
-      description = "The pipeline group, also the environment that lists the pipelines.")
-  String gocdGroup = GocdSettings.DEFAULT_GROUP;
-
-  @Option(
-      names = "--gocd-template",
-      paramLabel = "NAME",
-      description = "The template each pipeline uses; it must exist on the GoCD server.")
-  String gocdTemplate = GocdSettings.DEFAULT_TEMPLATE;
-
-  @Option(
-      names = "--gocd-inline-stages",
-      description =
-          "Give each pipeline its own stage that builds the image with this tool and keeps it as"
-              + " an artifact, instead of naming --gocd-template.")
-  boolean gocdInlineStages;
-
-  @Option(
-      names = "--gocd-lock-behavior",
-      paramLabel = "BEHAVIOR",
-      description = "Each pipeline's lock_behavior: ${COMPLETION-CANDIDATES}.")
-  LockBehavior gocdLockBehavior = LockBehavior.none;
+  @ArgGroup(exclusive = false, order = 1)
+  GocdOptions gocd = new GocdOptions();
 
   @Option(
       names = "--image",
@@ -298,7 +225,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
     }
     // checked before anything is built; the GoCD config alone needs no owner
     ImageOwner owner =
-        gocdConfigOnly
+        gocd.configOnly
             ? null
             : generatedImageOwner != null
                 ? ImageOwner.named(generatedImageOwner)
@@ -317,14 +244,16 @@ public final class GenVmImageCommand implements Callable<Integer> {
     try (Console console =
         new Console(
             NAME, err, output.verbosity(), Console.isInteractiveTerminal(), output.stacktrace)) {
-      if (generateGocdConfig || gocdConfigOnly) {
-        Path config = writeGocdConfig(architecture, console, !dryRun);
+      if (generateGocdConfig || gocd.configOnly) {
+        Path config =
+            new GocdWriter(new ProcessRunner(), console)
+                .write(architecture, images, gocd.toWriterOptions(), !dryRun);
         gocdReport = new BuildReport.GocdConfig(config.toString(), !dryRun);
         if (text) {
           out.println(dryRun ? "would write the GoCD config " + config : config);
           out.flush();
         }
-        if (gocdConfigOnly) {
+        if (gocd.configOnly) {
           return ExitCode.OK;
         }
       }
@@ -442,89 +371,6 @@ public final class GenVmImageCommand implements Callable<Integer> {
     }
     Path dir = Path.of(property).toAbsolutePath().normalize();
     return Files.isRegularFile(dir.resolve("architecture.yml")) ? dir : null;
-  }
-
-  /**
-   * Writes the GoCD config for the selected images to {@code --gocd-config-name} (relative to the
-   * current folder) and returns its path.
-   */
-  private Path writeGocdConfig(Architecture architecture, Console console, boolean write) {
-    SecretRef password = null;
-    if (gocdMaterialPasswordSecret != null) {
-      try {
-        password = SecretRef.parse(gocdMaterialPasswordSecret);
-      } catch (IllegalArgumentException e) {
-        throw new GenVmException(
-            ExitCode.USAGE, "--gocd-material-password-secret: " + e.getMessage());
-      }
-    }
-    Path file = architecture.file().toAbsolutePath().normalize();
-    GitRepository git = new GitRepository(new ProcessRunner(), Folders.of(file));
-    String url = gocdMaterialUrl;
-    if (url == null) {
-      MaterialUrls.Cleaned remote = MaterialUrls.clean(git.remoteUrl());
-      url = remote.url();
-      if (remote.changed()) {
-        console.warn(
-            "the git remote's URL holds credentials; they are left out of the GoCD config (use"
-                + " --gocd-material-username and --gocd-material-password-secret): "
-                + url);
-      }
-      if (!MaterialUrls.isRemote(url)) {
-        console.warn(
-            "the git remote '"
-                + url
-                + "' is not a network URL that a GoCD server can clone; pass --gocd-material-url");
-      }
-    }
-    GocdSettings settings =
-        new GocdSettings(
-            url,
-            gocdBuildBranch,
-            gocdGroup,
-            gocdTemplate,
-            gocdInlineStages,
-            gocdLockBehavior,
-            gocdMaterialUsername,
-            password,
-            pathInRepository(file, git, console));
-    Path config = Path.of(gocdConfigName);
-    String yaml = GocdYaml.render(GocdConfig.build(architecture, images, settings));
-    if (write) {
-      GocdYaml.write(config, yaml);
-      console.debug("wrote the GoCD config " + config);
-    }
-    return config;
-  }
-
-  /**
-   * The architecture file's path from the top of its git repository, or else from the current
-   * folder, or else its name alone (with a warning), with '/' between the parts.
-   */
-  private static String pathInRepository(Path file, GitRepository git, Console console) {
-    Path top = git.topLevel().orElse(null);
-    Path base = top != null ? top : Path.of("").toAbsolutePath();
-    Path relative;
-    try {
-      relative = base.toRealPath().relativize(file.toRealPath());
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      relative = base.relativize(file);
-    }
-    if (relative.startsWith("..") || relative.toString().isEmpty()) {
-      relative = file.getFileName();
-      console.warn(
-          "the architecture file "
-              + file
-              + " is neither in a git repository nor under the current folder; the pipelines"
-              + " expect it as "
-              + relative
-              + " at the top of the repository they clone");
-    }
-    return String.join(
-        "/",
-        java.util.stream.StreamSupport.stream(relative.spliterator(), false)
-            .map(Path::toString)
-            .toList());
   }
 
   /**
