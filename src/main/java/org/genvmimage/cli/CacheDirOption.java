@@ -14,9 +14,11 @@ public final class CacheDirOption {
               + " $XDG_CACHE_HOME/gen-vm-image, else ~/.cache/gen-vm-image.")
   Path cacheDir;
 
-  /** The folder given, or {@code null}. */
-  Path given() {
-    return cacheDir;
+  /** Takes the parent command's folder when this command was given none. */
+  void inheritFrom(CacheDirOption parent) {
+    if (cacheDir == null) {
+      cacheDir = parent.cacheDir;
+    }
   }
 
   /** The folder given, else the default one ({@link DownloadCache#defaultDir}). */

@@ -15,7 +15,30 @@ public final class Cli {
 
   /** A command line for a command object, printing to the given writers. */
   public static CommandLine commandLine(Object command, PrintWriter out, PrintWriter err) {
+    return commandLine(command, out, err, false);
+  }
+
+  /**
+   * A command line for a command object, printing to the given writers; with {@code logging}, the
+   * library's logging is set up to the verbosity asked for, once the arguments are parsed.
+   */
+  static CommandLine commandLine(
+      Object command, PrintWriter out, PrintWriter err, boolean logging) {
     CommandLine cl = new CommandLine(command);
+    setExitCodeLists(cl);
+    cl.setExecutionStrategy(
+        parseResult -> {
+          List<CommandLine> chain = parseResult.asCommandLineList();
+          inheritSharedOptions(chain);
+          if (logging) {
+            OutputOptions output = mixin(chain.get(chain.size() - 1), OutputOptions.class);
+            Logging.configure(
+                output != null
+                    ? output.verbosity()
+                    : org.genvmimage.console.Console.Verbosity.NORMAL);
+          }
+          return new CommandLine.RunLast().execute(parseResult);
+        });
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -37,7 +60,7 @@ public final class Cli {
           }
           w.println("Try '" + name + " --help' for more information.");
           w.flush();
-          return ExitCode.USAGE;
+          return ExitCode.USAGE.code();
         });
     cl.setExecutionExceptionHandler(
         (ex, line, parseResult) -> {
@@ -59,7 +82,7 @@ public final class Cli {
                     + ": error: unexpected "
                     + ex
                     + (stacktrace ? "" : " (run with --stacktrace for details, and report it)"));
-            code = ExitCode.INTERNAL;
+            code = ExitCode.INTERNAL.code();
           }
           if (stacktrace) {
             ex.printStackTrace(w);
@@ -68,6 +91,52 @@ public final class Cli {
           return code;
         });
     return cl;
+  }
+
+  /** Each command's exit code list, from the codes it declares and their meanings. */
+  private static void setExitCodeLists(CommandLine cl) {
+    if (cl.getCommand() instanceof CommandBase command) {
+      cl.getCommandSpec()
+          .usageMessage()
+          .exitCodeList(CommandBase.exitCodeList(command.exitCodes()));
+    }
+    cl.getSubcommands().values().forEach(Cli::setExitCodeLists);
+  }
+
+  /**
+   * The shared options ({@link OutputOptions}, {@link CacheDirOption}) that a subcommand was not
+   * given are its parent's: {@code gen-vm-image -v --cache-dir DIR cache list}.
+   */
+  static void inheritSharedOptions(List<CommandLine> chain) {
+    for (int i = 1; i < chain.size(); i++) {
+      CommandLine child = chain.get(i);
+      for (int j = i - 1; j >= 0; j--) {
+        OutputOptions parent = mixin(chain.get(j), OutputOptions.class);
+        OutputOptions own = mixin(child, OutputOptions.class);
+        if (parent != null && own != null) {
+          own.inheritFrom(parent);
+          break;
+        }
+      }
+      for (int j = i - 1; j >= 0; j--) {
+        CacheDirOption parent = mixin(chain.get(j), CacheDirOption.class);
+        CacheDirOption own = mixin(child, CacheDirOption.class);
+        if (parent != null && own != null) {
+          own.inheritFrom(parent);
+          break;
+        }
+      }
+    }
+  }
+
+  /** A command's mixin of this type, or null. */
+  private static <T> T mixin(CommandLine cl, Class<T> type) {
+    for (CommandSpec m : cl.getCommandSpec().mixins().values()) {
+      if (type.isInstance(m.userObject())) {
+        return type.cast(m.userObject());
+      }
+    }
+    return null;
   }
 
   /**
@@ -135,6 +204,18 @@ public final class Cli {
         + (!near.isEmpty()
             ? "; did you mean " + Suggestions.alternatives(near) + "?"
             : what.equals("command") ? "; the commands are: " + String.join(", ", names) : "");
+  }
+
+  /** Runs a command as the process's main: logging set up, on stdout and stderr. */
+  static int main(Object command, String... args) {
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    try {
+      return commandLine(command, out, err, true).execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
   }
 
   /** Runs a command with arguments and returns its exit code. */

@@ -3,6 +3,8 @@ package org.genvmimage.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.genvmimage.configure.Configurator;
 import org.genvmimage.configure.ConfigurePlan;
@@ -21,31 +23,29 @@ import picocli.CommandLine.Spec;
 /** {@code configure-vm-image}: a built image plus cloud-init files in, a configured image out. */
 @Command(
     name = "configure-vm-image",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    sortOptions = false,
     showDefaultValues = true,
-    usageHelpWidth = 100,
     description = {
       "Configures a built image with cloud-init: writes a NoCloud seed (ISO, label cidata) from"
           + " the cloud-init files, boots the image under QEMU on a temporary overlay, waits until"
           + " cloud-init has finished, powers the VM off, generalises it with virt-sysprep and"
           + " only then replaces the image, in one atomic step.",
       ""
-    },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:done",
-      "1:unexpected internal error",
-      "2:usage error",
-      "3:invalid input (image, cloud-init files)",
-      "6:an external tool failed (qemu-img, qemu, virt-sysprep)",
-      "7:a required tool is missing",
-      "9:configure timed out, or the guest failed",
-      "130:interrupted"
     })
-public final class ConfigureVmImageCommand implements Callable<Integer> {
+public final class ConfigureVmImageCommand extends CommandBase implements Callable<Integer> {
   static final String NAME = "configure-vm-image";
+
+  @Override
+  Set<ExitCode> exitCodes() {
+    return EnumSet.of(
+        ExitCode.OK,
+        ExitCode.INTERNAL,
+        ExitCode.USAGE,
+        ExitCode.INVALID_INPUT,
+        ExitCode.TOOL_FAILED,
+        ExitCode.TOOL_MISSING,
+        ExitCode.CONFIGURE_FAILED,
+        ExitCode.INTERRUPTED);
+  }
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -203,8 +203,7 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    Logging.configure(Logging.fromArgs(args));
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    System.exit(Cli.main(new ConfigureVmImageCommand(), args));
   }
 
   private Configurator configurator;
@@ -219,7 +218,7 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
       report(e.exitCode(), e.getMessage());
       throw e;
     } catch (RuntimeException e) {
-      report(ExitCode.INTERNAL, "unexpected " + e);
+      report(ExitCode.INTERNAL.code(), "unexpected " + e);
       throw e;
     }
   }
@@ -241,8 +240,8 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
           plan.describe().forEach(out::println);
           out.flush();
         }
-        report(ExitCode.OK, null);
-        return ExitCode.OK;
+        report(ExitCode.OK.code(), null);
+        return ExitCode.OK.code();
       }
       ConfigureResult result =
           Interruptible.run(
@@ -250,7 +249,7 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
                 // reported inside, so that the document is out before Ctrl-C ends the JVM
                 try {
                   ConfigureResult done = configurator.run();
-                  report(ExitCode.OK, null);
+                  report(ExitCode.OK.code(), null);
                   return done;
                 } catch (GenVmException e) {
                   report(e.exitCode(), e.getMessage());
@@ -262,7 +261,7 @@ public final class ConfigureVmImageCommand implements Callable<Integer> {
         out.println(result.summary());
         out.flush();
       }
-      return ExitCode.OK;
+      return ExitCode.OK.code();
     }
   }
 

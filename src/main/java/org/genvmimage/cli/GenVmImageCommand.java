@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.genvmimage.architecture.Architecture;
 import org.genvmimage.architecture.ArchitectureLoader;
@@ -37,33 +39,31 @@ import picocli.CommandLine.Spec;
 /** {@code gen-vm-image}: architecture file in, verified and resized disk images out. */
 @Command(
     name = "gen-vm-image",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    sortOptions = false,
     showDefaultValues = true,
-    usageHelpWidth = 100,
     subcommands = CacheCommand.class,
     description = {
       "Builds the virtual machine images that an architecture file describes: downloads each"
           + " base image (into a verified cache), checks its checksum, converts it to qcow2,"
           + " resizes it and publishes it atomically.",
       ""
-    },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:done, or already up to date",
-      "1:unexpected internal error",
-      "2:usage error",
-      "3:invalid input (architecture file, size, output folder)",
-      "4:download failed",
-      "5:checksum mismatch",
-      "6:an external tool or the file system failed",
-      "7:a required tool is missing",
-      "8:output exists and differs (pass --overwrite)",
-      "130:interrupted"
     })
-public final class GenVmImageCommand implements Callable<Integer> {
+public final class GenVmImageCommand extends CommandBase implements Callable<Integer> {
   static final String NAME = "gen-vm-image";
+
+  @Override
+  Set<ExitCode> exitCodes() {
+    return EnumSet.of(
+        ExitCode.OK,
+        ExitCode.INTERNAL,
+        ExitCode.USAGE,
+        ExitCode.INVALID_INPUT,
+        ExitCode.DOWNLOAD_FAILED,
+        ExitCode.CHECKSUM_MISMATCH,
+        ExitCode.TOOL_FAILED,
+        ExitCode.TOOL_MISSING,
+        ExitCode.OUTPUT_EXISTS,
+        ExitCode.INTERRUPTED);
+  }
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -176,8 +176,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    Logging.configure(Logging.fromArgs(args));
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    System.exit(Cli.main(new GenVmImageCommand(), args));
   }
 
   @Override
@@ -199,7 +198,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
       writeJson(e.exitCode(), JsonReport.oneLine(e.getMessage()));
       throw e;
     } catch (RuntimeException | Error e) {
-      writeJson(ExitCode.INTERNAL, "unexpected " + e);
+      writeJson(ExitCode.INTERNAL.code(), "unexpected " + e);
       throw e;
     }
   }
@@ -254,7 +253,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
           out.flush();
         }
         if (gocd.configOnly) {
-          return ExitCode.OK;
+          return ExitCode.OK.code();
         }
       }
       DownloadSettings defaults = DownloadSettings.defaults();
@@ -330,12 +329,12 @@ public final class GenVmImageCommand implements Callable<Integer> {
     Thread planning = Thread.currentThread();
     List<ImagePlan> plans =
         Interruptible.run(() -> planner.plan(architecture, outputs), planning::interrupt);
-    int exit = ExitCode.OK;
+    int exit = ExitCode.OK.code();
     for (ImagePlan p : plans) {
       imageReports.add(BuildReport.of(architecture.images().get(p.key()), p));
       if (p.failed()) {
         console.error(p.key() + ": " + p.error().getMessage(), p.error());
-        if (exit == ExitCode.OK) {
+        if (exit == ExitCode.OK.code()) {
           exit = p.exitCode();
         }
       }
@@ -379,7 +378,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
    */
   private static int report(
       Architecture architecture, List<ImageResult> results, PrintWriter out, Console console) {
-    int exit = ExitCode.OK;
+    int exit = ExitCode.OK.code();
     int width = results.stream().mapToInt(r -> r.key().length()).max().orElse(0);
     for (ImageResult r : results) {
       String key = String.format("%-" + width + "s", r.key());
@@ -387,7 +386,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
         if (r.outcome() != org.genvmimage.image.ImageBuild.Outcome.SKIPPED) {
           console.error(r.key() + ": " + r.error().getMessage(), r.error());
         }
-        if (exit == ExitCode.OK) {
+        if (exit == ExitCode.OK.code()) {
           exit = r.exitCode();
         }
       }

@@ -57,11 +57,10 @@ public final class JsonReport {
 
   /** "ok" for exit code 0, "interrupted" for 130, else "failed". */
   public static String status(int exitCode) {
-    return switch (exitCode) {
-      case ExitCode.OK -> "ok";
-      case ExitCode.INTERRUPTED -> "interrupted";
-      default -> "failed";
-    };
+    if (exitCode == ExitCode.OK.code()) {
+      return "ok";
+    }
+    return exitCode == ExitCode.INTERRUPTED.code() ? "interrupted" : "failed";
   }
 
   /** A message on one line: its lines joined with "; ". */

@@ -27,17 +27,4 @@ final class Logging {
       System.setProperty(key, value);
     }
   }
-
-  /** The verbosity asked for on a command line, read before picocli parses it. */
-  static Console.Verbosity fromArgs(String[] args) {
-    Console.Verbosity v = Console.Verbosity.NORMAL;
-    for (String a : args) {
-      if (a.equals("-q") || a.equals("--quiet")) {
-        v = Console.Verbosity.QUIET;
-      } else if (a.equals("-v") || a.equals("--verbose")) {
-        v = Console.Verbosity.VERBOSE;
-      }
-    }
-    return v;
-  }
 }

@@ -1,19 +1,29 @@
 package org.genvmimage.cli;
 
 import org.genvmimage.console.Console;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** Verbosity and error-detail options shared by both commands. */
+/**
+ * {@code -v}/{@code -q} (one or the other) and {@code --stacktrace}, shared by every command. A
+ * subcommand that gives none of them takes its parent's ({@link Cli} passes them on).
+ */
 public final class OutputOptions {
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Say more: every step, and the commands that are run.")
-  boolean verbose;
+  /** The two verbosity options, mutually exclusive. */
+  static final class Level {
+    @Option(
+        names = {"-v", "--verbose"},
+        description = "Say more: every step, and the commands that are run.")
+    boolean verbose;
 
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "Say only warnings and errors (results still go to stdout).")
-  boolean quiet;
+    @Option(
+        names = {"-q", "--quiet"},
+        description = "Say only warnings and errors (results still go to stdout).")
+    boolean quiet;
+  }
+
+  @ArgGroup(exclusive = true)
+  Level level;
 
   @Option(
       names = "--stacktrace",
@@ -21,9 +31,20 @@ public final class OutputOptions {
   boolean stacktrace;
 
   Console.Verbosity verbosity() {
-    if (quiet) {
+    if (level == null) {
+      return Console.Verbosity.NORMAL;
+    }
+    if (level.quiet) {
       return Console.Verbosity.QUIET;
     }
-    return verbose ? Console.Verbosity.VERBOSE : Console.Verbosity.NORMAL;
+    return level.verbose ? Console.Verbosity.VERBOSE : Console.Verbosity.NORMAL;
+  }
+
+  /** Takes the parent command's choices where this command made none. */
+  void inheritFrom(OutputOptions parent) {
+    if (level == null) {
+      level = parent.level;
+    }
+    stacktrace |= parent.stacktrace;
   }
 }

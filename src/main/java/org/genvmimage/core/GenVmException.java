@@ -14,6 +14,14 @@ public class GenVmException extends RuntimeException {
     this.exitCode = exitCode;
   }
 
+  public GenVmException(ExitCode exitCode, String message) {
+    this(exitCode.code(), message);
+  }
+
+  public GenVmException(ExitCode exitCode, String message, Throwable cause) {
+    this(exitCode.code(), message, cause);
+  }
+
   public GenVmException(int exitCode, String message, Throwable cause) {
     super(message, cause);
     this.exitCode = exitCode;

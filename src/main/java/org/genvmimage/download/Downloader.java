@@ -152,7 +152,7 @@ public final class Downloader {
     try {
       return doFetch(request, listener == null ? DownloadListener.NONE : listener, copy);
     } catch (GenVmException e) {
-      if (e.exitCode() == ExitCode.INTERRUPTED) {
+      if (e.exitCode() == ExitCode.INTERRUPTED.code()) {
         Thread.currentThread().interrupt();
       }
       throw e;
@@ -254,7 +254,7 @@ public final class Downloader {
     try {
       bytes = readSmall(sums, listener);
     } catch (GenVmException e) {
-      if (e.exitCode() == ExitCode.INTERRUPTED) {
+      if (e.exitCode() == ExitCode.INTERRUPTED.code()) {
         throw e;
       }
       Optional<DownloadCache.SumsRecord> last = cache.lastResolved(type, sums, name);

@@ -73,7 +73,7 @@ public final class FetchPreview {
     try {
       bytes = sumsFile(sums);
     } catch (GenVmException e) {
-      if (e.exitCode() == ExitCode.INTERRUPTED) {
+      if (e.exitCode() == ExitCode.INTERRUPTED.code()) {
         throw e;
       }
       Optional<DownloadCache.SumsRecord> last = downloader.cache().lastResolved(type, sums, name);

@@ -96,7 +96,7 @@ public final class GitRepository {
     try {
       return runner.run(spec);
     } catch (GenVmException e) {
-      if (e.exitCode() == ExitCode.TOOL_MISSING) {
+      if (e.exitCode() == ExitCode.TOOL_MISSING.code()) {
         throw new GenVmException(ExitCode.USAGE, e.getMessage(), e);
       }
       throw e;

@@ -147,7 +147,7 @@ public final class ImageBuilder {
 
   private GenVmException classify(Throwable e) {
     if (e instanceof GenVmException g) {
-      return cancelled && g.exitCode() != ExitCode.INTERRUPTED ? interrupted(g) : g;
+      return cancelled && g.exitCode() != ExitCode.INTERRUPTED.code() ? interrupted(g) : g;
     }
     if (e instanceof InterruptedException || cancelled) {
       return interrupted();

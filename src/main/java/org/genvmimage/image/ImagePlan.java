@@ -86,6 +86,6 @@ public record ImagePlan(
   }
 
   public int exitCode() {
-    return error == null ? ExitCode.OK : error.exitCode();
+    return error == null ? ExitCode.OK.code() : error.exitCode();
   }
 }

@@ -30,6 +30,6 @@ public record ImageResult(
   }
 
   public int exitCode() {
-    return error == null ? ExitCode.OK : error.exitCode();
+    return error == null ? ExitCode.OK.code() : error.exitCode();
   }
 }

@@ -107,7 +107,7 @@ public final class QemuVm implements AutoCloseable {
       return new QemuVm(effective, socket, process, qmp);
     } catch (GenVmException e) {
       try {
-        if (e.exitCode() != ExitCode.INTERRUPTED && process.waitFor(EXIT_WAIT)) {
+        if (e.exitCode() != ExitCode.INTERRUPTED.code() && process.waitFor(EXIT_WAIT)) {
           throw exited(effective.arguments(), process, e);
         }
         throw e;
@@ -224,7 +224,7 @@ public final class QemuVm implements AutoCloseable {
       process.terminate(TERM_GRACE);
       return new PowerOff(Ending.KILLED, process.exitCode().orElseThrow(), shutdownReason());
     } catch (GenVmException e) {
-      if (e.exitCode() == ExitCode.INTERRUPTED) {
+      if (e.exitCode() == ExitCode.INTERRUPTED.code()) {
         process.kill();
       }
       throw e;

@@ -226,7 +226,7 @@ class ArchitectureLimitsTest {
     ArchitectureException failure =
         catchThrowableOfType(ArchitectureException.class, () -> ArchitectureLoader.load(file));
     assertThat(failure).as("load must fail").isNotNull();
-    assertThat(failure.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(failure.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code());
     return failure.problems();
   }
 }

@@ -492,7 +492,7 @@ class ArchitectureLoaderTest {
     ArchitectureException failure =
         catchThrowableOfType(ArchitectureException.class, () -> ArchitectureLoader.load(file));
 
-    assertThat(failure.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(failure.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(failure.problems())
         .extracting(p -> p.substring(file.toString().length() + 1, p.indexOf(": ")))
         .containsExactly("6:14", "8:13", "10:11", "11:3", "12:11", "15:37", "16:5");
@@ -727,7 +727,7 @@ class ArchitectureLoaderTest {
     ArchitectureException failure =
         catchThrowableOfType(ArchitectureException.class, () -> ArchitectureLoader.load(file));
     assertThat(failure).as("load must fail").isNotNull();
-    assertThat(failure.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(failure.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code());
     return failure.problems();
   }
 }

@@ -86,7 +86,7 @@ class RecordsTest {
     ArchitectureException failure =
         new ArchitectureException(List.of("a.yml:1:1: x", "a.yml:2:1: y"));
     assertThat(failure).isInstanceOf(GenVmException.class);
-    assertThat(failure.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(failure.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(failure.problems()).containsExactly("a.yml:1:1: x", "a.yml:2:1: y");
     assertThat(failure).hasMessage("a.yml:1:1: x\na.yml:2:1: y");
   }

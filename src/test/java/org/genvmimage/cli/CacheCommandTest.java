@@ -144,7 +144,7 @@ class CacheCommandTest {
     Base b = base(name, seed);
     server.serve(b.path(), Files.readAllBytes(dir.resolve(name))).cutAfter(300_000, 100);
     Result r = build(image("cut", b));
-    assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.DOWNLOAD_FAILED.code());
     assertThat(sibling(b, ".part")).exists();
     return b;
   }
@@ -284,18 +284,19 @@ class CacheCommandTest {
             .orElseThrow();
 
     Result ambiguous = cacheCommand("delete", first.hex().substring(0, 1));
-    assertThat(ambiguous.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(ambiguous.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(ambiguous.err())
         .contains("gen-vm-image cache delete: error: '" + first.hex().charAt(0) + "' matches 2")
         .contains(first.shortHex())
         .contains(second.shortHex());
     Result unknownValue = cacheCommand("delete", first.hex(), unknown + "0");
-    assertThat(unknownValue.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(unknownValue.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(unknownValue.err())
         .contains("no cache entry matches '" + unknown + "0' in " + cache);
-    assertThat(cacheCommand("delete", "xyz").exit()).isEqualTo(ExitCode.USAGE);
-    assertThat(cacheCommand("delete").exit()).isEqualTo(ExitCode.USAGE);
-    assertThat(cacheCommand("delete", "--all", first.hex()).exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(cacheCommand("delete", "xyz").exit()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(cacheCommand("delete").exit()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(cacheCommand("delete", "--all", first.hex()).exit())
+        .isEqualTo(ExitCode.USAGE.code());
     assertThat(entry(first)).as("nothing deleted on errors").exists();
     assertThat(entry(second)).exists();
 
@@ -382,8 +383,8 @@ class CacheCommandTest {
     assertThat(entry(c)).doesNotExist();
     assertThat(entry(a)).exists();
 
-    assertThat(cacheCommand("prune").exit()).isEqualTo(ExitCode.USAGE);
-    assertThat(cacheCommand("prune", "--max-age", "soon").exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(cacheCommand("prune").exit()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(cacheCommand("prune", "--max-age", "soon").exit()).isEqualTo(ExitCode.USAGE.code());
   }
 
   @Test
@@ -448,7 +449,7 @@ class CacheCommandTest {
       assertThat(sibling(part, ".part")).doesNotExist();
     }
     Result notADuration = cacheCommand("prune", "--max-age", "0x");
-    assertThat(notADuration.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(notADuration.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(notADuration.err()).contains("'0x' is not a duration");
   }
 
@@ -459,7 +460,7 @@ class CacheCommandTest {
     int code =
         ConfigureVmImageCommand.run(
             new PrintWriter(o), new PrintWriter(e), "--timeout", "0s", "--dry-run");
-    assertThat(code).isEqualTo(ExitCode.USAGE);
+    assertThat(code).isEqualTo(ExitCode.USAGE.code());
     assertThat(e.toString()).contains("'0s' is no time at all");
   }
 

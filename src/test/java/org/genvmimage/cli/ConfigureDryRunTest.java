@@ -184,7 +184,7 @@ class ConfigureDryRunTest {
 
     Result r = dryRun("--output", "json");
 
-    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(r.err()).contains(image + ": no such image");
     JsonNode doc = new ObjectMapper().readTree(r.out());
     assertThat(doc.get("status").asText()).isEqualTo("failed");
@@ -199,7 +199,7 @@ class ConfigureDryRunTest {
 
     Result r = dryRun();
 
-    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(r.err()).contains(config.resolve("user-data") + ":3:");
     assertThat(r.out()).isEmpty();
   }
@@ -207,11 +207,11 @@ class ConfigureDryRunTest {
   @Test
   void unknownResetOperationsAndABadFinishedPatternAreUsageErrors() throws Exception {
     Result ops = dryRun("--reset-operations", "defaults,machine-ids");
-    assertThat(ops.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(ops.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(ops.err()).contains("'machine-ids'");
 
     Result pattern = dryRun("--finished-pattern", "(unclosed");
-    assertThat(pattern.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(pattern.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(pattern.err()).contains("--finished-pattern");
   }
 
@@ -224,7 +224,7 @@ class ConfigureDryRunTest {
         FileLock lock = channel.lock()) {
       Result r = dryRun();
 
-      assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+      assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
       assertThat(r.err()).contains("another configure-vm-image is working on it");
     }
   }
@@ -247,7 +247,7 @@ class ConfigureDryRunTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-    assertThat(p.exitValue()).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(p.exitValue()).isEqualTo(ExitCode.TOOL_MISSING.code());
     JsonNode doc = new ObjectMapper().readTree(out);
     assertThat(doc.get("exit_code").asInt()).isEqualTo(7);
     assertThat(doc.get("error").asText()).contains("qemu-system-x86");

@@ -63,7 +63,7 @@ class ConfigureJsonTest {
   @Test
   void aSuccessfulRun() throws Exception {
     JsonNode doc =
-        written(ConfigureJson.document(IMAGE, LOG, false, DONE, null, ExitCode.OK, null));
+        written(ConfigureJson.document(IMAGE, LOG, false, DONE, null, ExitCode.OK.code(), null));
 
     assertThat(fieldNames(doc))
         .containsExactly(
@@ -139,7 +139,7 @@ class ConfigureJsonTest {
                 false,
                 partial,
                 null,
-                ExitCode.CONFIGURE_FAILED,
+                ExitCode.CONFIGURE_FAILED.code(),
                 "timed out after 25 s (--timeout); the image is unchanged; the guest console ("
                     + LOG
                     + ") ends with:\n  [    3.2] EXT4-fs (vda1): mounted"));
@@ -163,7 +163,7 @@ class ConfigureJsonTest {
     JsonNode doc =
         written(
             ConfigureJson.document(
-                IMAGE, LOG, false, null, null, ExitCode.INVALID_INPUT, "no such image"));
+                IMAGE, LOG, false, null, null, ExitCode.INVALID_INPUT.code(), "no such image"));
 
     assertThat(doc.get("status").asText()).isEqualTo("failed");
     assertThat(doc.get("error").asText()).isEqualTo("no such image");
@@ -176,10 +176,10 @@ class ConfigureJsonTest {
 
   @Test
   void statusFollowsTheExitCode() {
-    assertThat(JsonReport.status(ExitCode.OK)).isEqualTo("ok");
-    assertThat(JsonReport.status(ExitCode.INTERRUPTED)).isEqualTo("interrupted");
-    assertThat(JsonReport.status(ExitCode.TOOL_MISSING)).isEqualTo("failed");
-    assertThat(JsonReport.status(ExitCode.INTERNAL)).isEqualTo("failed");
+    assertThat(JsonReport.status(ExitCode.OK.code())).isEqualTo("ok");
+    assertThat(JsonReport.status(ExitCode.INTERRUPTED.code())).isEqualTo("interrupted");
+    assertThat(JsonReport.status(ExitCode.TOOL_MISSING.code())).isEqualTo("failed");
+    assertThat(JsonReport.status(ExitCode.INTERNAL.code())).isEqualTo("failed");
   }
 
   @Test
@@ -215,7 +215,8 @@ class ConfigureJsonTest {
                 List.of("machine-id", "ssh-hostkeys")),
             IMAGE);
 
-    JsonNode doc = written(ConfigureJson.document(IMAGE, LOG, true, null, plan, ExitCode.OK, null));
+    JsonNode doc =
+        written(ConfigureJson.document(IMAGE, LOG, true, null, plan, ExitCode.OK.code(), null));
 
     assertThat(doc.get("dry_run").asBoolean()).isTrue();
     assertThat(doc.get("status").asText()).isEqualTo("ok");

@@ -203,7 +203,7 @@ class ConfigureVmImageTest {
 
     Result r = configure("--timeout", "25s");
 
-    assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.CONFIGURE_FAILED);
+    assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.CONFIGURE_FAILED.code());
     assertThat(r.err()).contains("timed out after 25 s").contains("console.log");
     assertThat(sha256(image)).isEqualTo(before);
     assertThat(TestImages.listFiles(image.getParent())).containsExactly("image.qcow2");
@@ -242,7 +242,7 @@ class ConfigureVmImageTest {
         .waitFor();
 
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(output)).isEqualTo(ExitCode.INTERRUPTED);
+    assertThat(p.exitValue()).as(Files.readString(output)).isEqualTo(ExitCode.INTERRUPTED.code());
     assertThat(sha256(image)).isEqualTo(before);
     assertThat(TestImages.listFiles(image.getParent())).containsExactly("image.qcow2");
     assertNoQemuFor(dir);
@@ -255,7 +255,7 @@ class ConfigureVmImageTest {
 
     Result r = configure();
 
-    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(r.err()).contains(config.resolve("user-data") + ":");
     assertThat(sha256(image)).isEqualTo(before);
     assertThat(dir.resolve("image-config/console.log")).doesNotExist();
@@ -268,7 +268,7 @@ class ConfigureVmImageTest {
 
     Result r = configure();
 
-    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(r.err()).contains(image + ": no such image").contains("gen-vm-image");
   }
 

@@ -197,7 +197,7 @@ class GenVmImageCommandTest {
     architecture("owner: t\nimages:\n" + image("one", url, "sha256", sum, "12M"));
     Result refused =
         run("--architecture-path", arch.toString(), "--image-output-path", output.toString());
-    assertThat(refused.exit()).isEqualTo(ExitCode.OUTPUT_EXISTS);
+    assertThat(refused.exit()).isEqualTo(ExitCode.OUTPUT_EXISTS.code());
     assertThat(refused.err()).contains(output + ": exists").contains("--overwrite");
     assertThat(Files.readAllBytes(output)).isEqualTo(built);
 
@@ -229,7 +229,7 @@ class GenVmImageCommandTest {
                 + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M"));
     Result r =
         run("--architecture-path", arch.toString(), "--image-output-path", output.toString());
-    assertThat(r.exit()).isEqualTo(ExitCode.OUTPUT_EXISTS);
+    assertThat(r.exit()).isEqualTo(ExitCode.OUTPUT_EXISTS.code());
     assertThat(Files.readString(output)).isEqualTo("precious");
     assertThat(server.requests()).isEmpty();
   }
@@ -255,7 +255,7 @@ class GenVmImageCommandTest {
             arch.toString(),
             "--image-output-path",
             out.resolve("x.qcow2").toString());
-    assertThat(r.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(r.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED.code());
     assertThat(r.out())
         .containsPattern("good +built")
         .containsPattern("bad +failed .*\\(exit 4\\)");
@@ -284,18 +284,18 @@ class GenVmImageCommandTest {
     };
 
     Result plain = run(common);
-    assertThat(plain.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(plain.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED.code());
     assertThat(plain.err()).contains("bad: ").doesNotContain("\tat org.genvmimage.");
 
     Result traced = run(concat(common, "--stacktrace"));
-    assertThat(traced.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(traced.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED.code());
     assertThat(traced.err())
         .containsPattern("error: bad: .*404[^\n]*\norg\\.genvmimage\\.core\\.GenVmException: ")
         .containsPattern("error: gone: [^\n]*\norg\\.genvmimage\\.core\\.GenVmException: ")
         .contains("\tat org.genvmimage.download.");
 
     Result dryRun = run(concat(common, "--dry-run", "--stacktrace"));
-    assertThat(dryRun.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(dryRun.exit()).isEqualTo(ExitCode.DOWNLOAD_FAILED.code());
     assertThat(dryRun.err())
         .containsPattern("error: gone: [^\n]*\norg\\.genvmimage\\.core\\.GenVmException: ")
         .contains("\tat org.genvmimage.");
@@ -309,7 +309,7 @@ class GenVmImageCommandTest {
             "--image-input-path",
             dir.resolve("none.qcow2").toString(),
             "--stacktrace");
-    assertThat(code).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(code).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(err.toString())
         .contains("no such image")
         .contains("\tat org.genvmimage.configure.Configurator");
@@ -416,7 +416,7 @@ class GenVmImageCommandTest {
               "--image-output-path",
               out.resolve("big.qcow2").toString());
       String err = e.toString();
-      assertThat(code).as(err).isEqualTo(ExitCode.TOOL_FAILED);
+      assertThat(code).as(err).isEqualTo(ExitCode.TOOL_FAILED.code());
       assertThat(o.toString()).containsPattern("big +failed .*\\(exit 6\\)");
       String part = smallCache.resolve("sha256").resolve(TestHttpServer.sha256(bytes)) + ".part";
       List<String> errors = err.lines().filter(l -> l.contains("error:")).toList();
@@ -465,7 +465,7 @@ class GenVmImageCommandTest {
 
     // a named user that does not exist: exit 2 before anything is fetched or built
     Result wrong = run(concat(common, "--generated-image-owner", "no-such-user-here"));
-    assertThat(wrong.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(wrong.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(wrong.err())
         .isEqualTo(
             "gen-vm-image: error: --generated-image-owner: no such user 'no-such-user-here'"
@@ -473,7 +473,7 @@ class GenVmImageCommandTest {
                 + " qemu or libvirt-qemu)\n");
     assertThat(run(concat(common, "--dry-run", "--generated-image-owner", "no-such-user-here")))
         .extracting(Result::exit)
-        .isEqualTo(ExitCode.USAGE);
+        .isEqualTo(ExitCode.USAGE.code());
     assertThat(server.requests()).isEmpty();
     assertThat(out).doesNotExist();
 
@@ -526,44 +526,49 @@ class GenVmImageCommandTest {
                 server.uri("/nothing.qcow2").toString(),
                 sum,
                 "2M",
-                ExitCode.DOWNLOAD_FAILED,
+                ExitCode.DOWNLOAD_FAILED.code(),
                 "404"),
             new Fault(
                 "http500",
                 server.uri("/error.qcow2").toString(),
                 sum,
                 "2M",
-                ExitCode.DOWNLOAD_FAILED,
+                ExitCode.DOWNLOAD_FAILED.code(),
                 "500"),
             new Fault(
-                "refused", closed, "c".repeat(64), "2M", ExitCode.DOWNLOAD_FAILED, "127.0.0.1"),
+                "refused",
+                closed,
+                "c".repeat(64),
+                "2M",
+                ExitCode.DOWNLOAD_FAILED.code(),
+                "127.0.0.1"),
             new Fault(
                 "stalled",
                 server.uri("/stall.qcow2").toString(),
                 sum,
                 "2M",
-                ExitCode.DOWNLOAD_FAILED,
+                ExitCode.DOWNLOAD_FAILED.code(),
                 "stall"),
             new Fault(
                 "mismatch",
                 server.uri("/base.qcow2").toString(),
                 wrongSum,
                 "2M",
-                ExitCode.CHECKSUM_MISMATCH,
+                ExitCode.CHECKSUM_MISMATCH.code(),
                 "checksum mismatch"),
             new Fault(
                 "archive",
                 server.uri("/image.tar.gz").toString(),
                 TestHttpServer.sha256(gzip),
                 "2M",
-                ExitCode.TOOL_FAILED,
+                ExitCode.TOOL_FAILED.code(),
                 "gzip"),
             new Fault(
                 "shrink",
                 server.uri("/base.qcow2").toString(),
                 sum,
                 "512K",
-                ExitCode.INVALID_INPUT,
+                ExitCode.INVALID_INPUT.code(),
                 "smaller than the base image's virtual size"));
     for (Fault f : faults) {
       Path arch =
@@ -612,7 +617,7 @@ class GenVmImageCommandTest {
             arch.toString(),
             "--image-output-path",
             out.resolve("i.qcow2").toString());
-    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(r.err())
         .contains(arch + ":8:")
         .contains("images.ok.checksum.type")
@@ -631,14 +636,14 @@ class GenVmImageCommandTest {
     if (Files.exists(Path.of("architecture.yml"))) {
       return; // a real architecture.yml in the working folder: nothing to check here
     }
-    assertThat(code).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(code).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(e.toString()).contains("examples/architecture.yml");
   }
 
   @Test
   void usageErrors() throws Exception {
     Result unknown = run("--architecure-path", "x.yml");
-    assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(unknown.err()).contains("--architecture-path").contains("--help");
 
     Path qcow = TestImages.qcow2(dir, "base.qcow2", (int) MIB, 7, "1.1");
@@ -648,7 +653,7 @@ class GenVmImageCommandTest {
             "owner: t\nimages:\n"
                 + image("one", server.uri("/base.qcow2").toString(), "sha256", sum, "2M"));
     Result noSuchImage = run("--architecture-path", arch.toString(), "--image", "two");
-    assertThat(noSuchImage.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(noSuchImage.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(noSuchImage.err()).contains("--image two").contains("one");
   }
 
@@ -668,7 +673,7 @@ class GenVmImageCommandTest {
             arch.toString(),
             "--image-output-path",
             blocker.resolve("sub/image.qcow2").toString());
-    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(r.err()).contains("cannot create the output folder");
     assertThat(server.requests()).isEmpty();
   }
@@ -787,7 +792,7 @@ class GenVmImageCommandTest {
             "--generate-gocd-config",
             "--gocd-config-name",
             config.toString());
-    assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(r.err()).contains("not in a git repository; pass --gocd-material-url URL");
     assertThat(config).doesNotExist();
@@ -802,7 +807,7 @@ class GenVmImageCommandTest {
             config.toString(),
             "--gocd-material-url",
             "https://user:pw@example.org/r.git");
-    assertThat(plain.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(plain.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(plain.err()).contains("must not hold credentials");
     Result badSecret =
         run(
@@ -815,7 +820,7 @@ class GenVmImageCommandTest {
             "https://example.org/r.git",
             "--gocd-material-password-secret",
             "hunter2");
-    assertThat(badSecret.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(badSecret.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(badSecret.err()).contains("expected CONFIG_ID:KEY").doesNotContain("hunter2 ");
     assertThat(config).doesNotExist();
   }

@@ -56,7 +56,7 @@ class GenVmImageProcessTest {
     signal(p, "INT");
 
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits promptly").isTrue();
-    assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.INTERRUPTED);
+    assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.INTERRUPTED.code());
     assertThat(out).as("the output folder that the run created").doesNotExist();
     assertThat(TestImages.listFiles(cache))
         .allMatch(f -> f.contains(".part") || f.endsWith(".json") || f.equals(".lock"));
@@ -115,7 +115,7 @@ class GenVmImageProcessTest {
     signal(p, "INT");
 
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits promptly").isTrue();
-    assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.INTERRUPTED);
+    assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.INTERRUPTED.code());
     assertThat(out).as("the output folder that the run created").doesNotExist();
     Thread.sleep(200);
     assertThat(
@@ -138,7 +138,7 @@ class GenVmImageProcessTest {
         start(arch, Map.of("GEN_VM_IMAGE_QEMU_IMG", dir.resolve("no-such-qemu-img").toString()));
 
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.TOOL_MISSING.code());
     assertThat(output(p))
         .containsPattern(
             "error: one: .*no-such-qemu-img.* not found: "
@@ -157,7 +157,7 @@ class GenVmImageProcessTest {
     Process p = start(arch, Map.of("PATH", emptyBin.toString()), "GEN_VM_IMAGE_QEMU_IMG");
 
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(p.exitValue()).as(output(p)).isEqualTo(ExitCode.TOOL_MISSING.code());
     String osRelease = Files.readString(Path.of("/etc/os-release"));
     assertThat(output(p))
         .contains(

@@ -194,14 +194,14 @@ class GenVmImageReportTest {
             "--architecture-path", arch.toString(),
             "--image-output-path", out.resolve("i.qcow2").toString(),
             "--output", "json");
-    assertThat(r.exit()).isEqualTo(ExitCode.CHECKSUM_MISMATCH);
+    assertThat(r.exit()).isEqualTo(ExitCode.CHECKSUM_MISMATCH.code());
     JsonNode doc = r.json();
     assertThat(doc.path("status").asText()).isEqualTo("failed");
-    assertThat(doc.path("exit_code").asInt()).isEqualTo(ExitCode.CHECKSUM_MISMATCH);
+    assertThat(doc.path("exit_code").asInt()).isEqualTo(ExitCode.CHECKSUM_MISMATCH.code());
     assertThat(doc.path("error").isNull()).isTrue();
     JsonNode img = doc.path("images").get(0);
     assertThat(img.path("status").asText()).isEqualTo("failed");
-    assertThat(img.path("exit_code").asInt()).isEqualTo(ExitCode.CHECKSUM_MISMATCH);
+    assertThat(img.path("exit_code").asInt()).isEqualTo(ExitCode.CHECKSUM_MISMATCH.code());
     assertThat(img.path("error").asText()).contains("checksum mismatch").contains(url);
     assertThat(img.path("format").isNull()).isTrue();
     assertThat(img.path("virtual_size").isNull()).isTrue();
@@ -217,10 +217,10 @@ class GenVmImageReportTest {
                 + "    checksum:\n      type: sha257\n      value: abc\n    size: 10X\n");
     for (String dryRun : List.of("--verbose", "--dry-run")) {
       Result r = run("--architecture-path", arch.toString(), "--output", "json", dryRun);
-      assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+      assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
       JsonNode doc = r.json();
       assertThat(doc.path("status").asText()).isEqualTo("failed");
-      assertThat(doc.path("exit_code").asInt()).isEqualTo(ExitCode.INVALID_INPUT);
+      assertThat(doc.path("exit_code").asInt()).isEqualTo(ExitCode.INVALID_INPUT.code());
       assertThat(doc.path("dry_run").asBoolean()).isEqualTo(dryRun.equals("--dry-run"));
       assertThat(doc.path("error").asText())
           .contains("images.ok.checksum.type")
@@ -230,7 +230,7 @@ class GenVmImageReportTest {
       assertThat(r.err()).contains(arch + ":8:");
     }
     Result usage = run("--output", "yaml");
-    assertThat(usage.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(usage.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(usage.out()).isEmpty();
     assertThat(usage.err()).contains("--output");
   }
@@ -283,7 +283,7 @@ class GenVmImageReportTest {
 
     // without --overwrite: a is blocked (exit 8), b is planned
     Result blocked = run(common.toArray(String[]::new));
-    assertThat(blocked.exit()).as(blocked.err()).isEqualTo(ExitCode.OUTPUT_EXISTS);
+    assertThat(blocked.exit()).as(blocked.err()).isEqualTo(ExitCode.OUTPUT_EXISTS.code());
     assertThat(blocked.out())
         .contains("would write the GoCD config " + config)
         .contains("a: blocked (exists and differs; pass --overwrite) " + out.resolve("a.qcow2"))
@@ -518,10 +518,10 @@ class GenVmImageReportTest {
             "--dry-run",
             "--output",
             "json");
-    assertThat(blocked.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(blocked.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
     JsonNode img = blocked.json().path("images").get(0);
     assertThat(img.path("status").asText()).isEqualTo("failed");
-    assertThat(img.path("exit_code").asInt()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(img.path("exit_code").asInt()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(img.path("error").asText()).contains("cannot create the output folder");
     assertThat(freshCache).doesNotExist();
   }
@@ -546,25 +546,25 @@ class GenVmImageReportTest {
                 "missing",
                 image("missing", dir.resolve("nope.qcow2").toUri().toString(), "sha256", sum, "4M"),
                 out.resolve("missing.qcow2"),
-                ExitCode.DOWNLOAD_FAILED,
+                ExitCode.DOWNLOAD_FAILED.code(),
                 "no such file"),
             new Case(
                 "unlisted",
                 image("unlisted", local, "sha256", "file:" + server.uri("/SHA256SUMS"), "4M"),
                 out.resolve("unlisted.qcow2"),
-                ExitCode.DOWNLOAD_FAILED,
+                ExitCode.DOWNLOAD_FAILED.code(),
                 "no checksum for 'base.qcow2'"),
             new Case(
                 "gone",
                 image("gone", local, "sha256", "file:" + server.uri("/gone/SHA256SUMS"), "4M"),
                 out.resolve("gone.qcow2"),
-                ExitCode.DOWNLOAD_FAILED,
+                ExitCode.DOWNLOAD_FAILED.code(),
                 "404"),
             new Case(
                 "shrink",
                 image("shrink", local, "sha256", sum, "1M"),
                 out.resolve("shrink.qcow2"),
-                ExitCode.INVALID_INPUT,
+                ExitCode.INVALID_INPUT.code(),
                 "smaller than the base image's virtual size"),
             new Case(
                 "archive",
@@ -575,14 +575,14 @@ class GenVmImageReportTest {
                     TestHttpServer.sha256(gzip),
                     "4M"),
                 out.resolve("archive.qcow2"),
-                ExitCode.TOOL_FAILED,
+                ExitCode.TOOL_FAILED.code(),
                 "gzip"),
             new Case(
                 "folder",
                 image("folder", local, "sha256", sum, "4M"),
                 // a folder to write into, where image.qcow2 is a folder too
                 folderOutput,
-                ExitCode.INVALID_INPUT,
+                ExitCode.INVALID_INPUT.code(),
                 "is a folder"));
     for (Case c : cases) {
       Path arch = architecture("owner: t\nimages:\n" + c.image());
@@ -656,13 +656,13 @@ class GenVmImageReportTest {
     new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
 
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits promptly").isTrue();
-    assertThat(p.exitValue()).as(Files.readString(stderr)).isEqualTo(ExitCode.INTERRUPTED);
+    assertThat(p.exitValue()).as(Files.readString(stderr)).isEqualTo(ExitCode.INTERRUPTED.code());
     JsonNode doc = new Result(p.exitValue(), Files.readString(stdout), "").json();
     assertThat(doc.path("status").asText()).isEqualTo("interrupted");
-    assertThat(doc.path("exit_code").asInt()).isEqualTo(ExitCode.INTERRUPTED);
+    assertThat(doc.path("exit_code").asInt()).isEqualTo(ExitCode.INTERRUPTED.code());
     JsonNode img = doc.path("images").get(0);
     assertThat(img.path("status").asText()).isEqualTo("failed");
-    assertThat(img.path("exit_code").asInt()).isEqualTo(ExitCode.INTERRUPTED);
+    assertThat(img.path("exit_code").asInt()).isEqualTo(ExitCode.INTERRUPTED.code());
     assertThat(img.path("error").asText()).isEqualTo("interrupted");
     assertThat(TestImages.listFiles(out)).isEmpty();
   }

@@ -95,7 +95,7 @@ class InputFileLimitsTest {
     assertThat(r.err())
         .isEqualTo(
             "gen-vm-image: error: " + dir.resolve("architecture.yml") + ":3:108: " + DEPTH + "\n");
-    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(r.out()).isEmpty();
   }
 
@@ -105,7 +105,7 @@ class InputFileLimitsTest {
     assertThat(r.err())
         .isEqualTo(
             "gen-vm-image: error: " + dir.resolve("architecture.yml") + ":7:10: " + ALIASES + "\n");
-    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(r.out()).isEmpty();
   }
 
@@ -119,7 +119,7 @@ class InputFileLimitsTest {
                 + ":5:13: mapping values are not allowed here; check the indentation of this line"
                 + " and the line above (the keys of one mapping start in the same column, and"
                 + " each ':' is followed by a space)\n");
-    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
   }
 
   @Test
@@ -136,7 +136,7 @@ class InputFileLimitsTest {
     assertThat(e.toString())
         .isEqualTo(
             "gen-vm-image: error: " + folder + ":1:1: is a directory (expected a YAML file)\n");
-    assertThat(code).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(code).isEqualTo(ExitCode.INVALID_INPUT.code());
   }
 
   @Test
@@ -146,7 +146,7 @@ class InputFileLimitsTest {
     assertThat(r.err())
         .isEqualTo(
             "configure-vm-image: error: " + dir.resolve("user-data") + ":2:107: " + DEPTH + "\n");
-    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(r.out()).isEmpty();
   }
 
@@ -156,7 +156,7 @@ class InputFileLimitsTest {
     assertThat(r.err())
         .isEqualTo(
             "configure-vm-image: error: " + dir.resolve("user-data") + ":8:10: " + ALIASES + "\n");
-    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(r.out()).isEmpty();
   }
 }

@@ -164,7 +164,7 @@ class InstallIT {
     // ... and point at the installed example when architecture.yml is missing.
     Path work = Files.createDirectories(dir.resolve("work"));
     Run missing = run(List.of(prefix.resolve("bin/gen-vm-image").toString()), work);
-    assertThat(missing.exit()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(missing.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(missing.err())
         .isEqualTo(
             "gen-vm-image: error: architecture file "

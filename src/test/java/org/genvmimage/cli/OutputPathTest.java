@@ -200,8 +200,8 @@ class OutputPathTest {
       dryArgs.add("--dry-run");
       Result dry = run(dryArgs.toArray(String[]::new));
       Result real = run(args.toArray(String[]::new));
-      assertThat(dry.exit()).as(dry.err()).isEqualTo(ExitCode.INVALID_INPUT);
-      assertThat(real.exit()).as(real.err()).isEqualTo(ExitCode.INVALID_INPUT);
+      assertThat(dry.exit()).as(dry.err()).isEqualTo(ExitCode.INVALID_INPUT.code());
+      assertThat(real.exit()).as(real.err()).isEqualTo(ExitCode.INVALID_INPUT.code());
       assertThat(real.err()).contains(out.resolve("alpha.qcow2") + ": is a folder");
     }
     assertThat(TestImages.listFiles(out)).isEmpty();
@@ -220,18 +220,22 @@ class OutputPathTest {
     List<Case> cases =
         List.of(
             new Case(
-                "mismatch", image("one", url, "sha256", wrong, "4M"), ExitCode.CHECKSUM_MISMATCH),
+                "mismatch",
+                image("one", url, "sha256", wrong, "4M"),
+                ExitCode.CHECKSUM_MISMATCH.code()),
             new Case(
                 "refused",
                 image("one", "http://127.0.0.1:" + refused + "/x.qcow2", "sha256", sum, "4M"),
-                ExitCode.DOWNLOAD_FAILED),
+                ExitCode.DOWNLOAD_FAILED.code()),
             new Case(
                 "missing",
                 image("one", url + "-gone", "sha256", sum, "4M"),
-                ExitCode.DOWNLOAD_FAILED),
+                ExitCode.DOWNLOAD_FAILED.code()),
             // a step after the download: the size is below the base image's
             new Case(
-                "too small", image("one", url, "sha256", sum, "512K"), ExitCode.INVALID_INPUT));
+                "too small",
+                image("one", url, "sha256", sum, "512K"),
+                ExitCode.INVALID_INPUT.code()));
     server.status("/base.qcow2-gone", 404);
     for (Case c : cases) {
       Path arch = architecture(c.image());
@@ -265,7 +269,7 @@ class OutputPathTest {
             arch.toString(),
             "--image-output-path",
             out.resolve("a/b/image.qcow2").toString());
-    assertThat(r.exit()).isEqualTo(ExitCode.CHECKSUM_MISMATCH);
+    assertThat(r.exit()).isEqualTo(ExitCode.CHECKSUM_MISMATCH.code());
     assertThat(TestImages.listFiles(out.resolve("a/b")))
         .containsExactlyInAnyOrder("good.qcow2", ".good.qcow2.gen-vm-image.json");
 
@@ -277,7 +281,7 @@ class OutputPathTest {
             out.resolve("a/c/image.qcow2").toString(),
             "--image",
             "bad");
-    assertThat(only.exit()).isEqualTo(ExitCode.CHECKSUM_MISMATCH);
+    assertThat(only.exit()).isEqualTo(ExitCode.CHECKSUM_MISMATCH.code());
     assertThat(out.resolve("a/c")).doesNotExist();
     assertThat(out.resolve("a")).isDirectory();
   }
@@ -285,7 +289,7 @@ class OutputPathTest {
   @Test
   void anEmptyOutputPathIsAUsageError() throws Exception {
     Result r = run("--architecture-path", oneImage().toString(), "--image-output-path", "");
-    assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(r.err()).contains("--image-output-path must not be empty");
   }
 

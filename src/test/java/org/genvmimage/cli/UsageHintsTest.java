@@ -36,7 +36,7 @@ class UsageHintsTest {
   @Test
   void aMistypedOptionOfGenVmImageSuggestsTheClosest() {
     Result r = gen("--architecure-path", "x.yml");
-    assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(r.out()).isEmpty();
     assertThat(r.err())
         .isEqualTo(
@@ -57,7 +57,7 @@ class UsageHintsTest {
   @Test
   void aMistypedOptionOfConfigureVmImageSuggestsTheClosest() {
     Result r = configure("--image-input", "x.qcow2", "--netwrk", "none");
-    assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(r.err())
         .isEqualTo(
             "configure-vm-image: unknown option '--image-input'; did you mean"
@@ -69,11 +69,11 @@ class UsageHintsTest {
   @Test
   void aStrayArgumentNamesTheCommands() {
     Result r = gen("stray");
-    assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(r.err())
         .startsWith("gen-vm-image: unknown command 'stray'; the commands are: cache\n");
     Result typo = gen("cahce", "list");
-    assertThat(typo.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(typo.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(typo.err())
         .startsWith("gen-vm-image: unknown command 'cahce'; did you mean 'cache'?\n");
   }
@@ -81,7 +81,7 @@ class UsageHintsTest {
   @Test
   void aWrongEnumValueListsTheValidOnes() {
     Result accel = configure("--accel", "kvmm");
-    assertThat(accel.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(accel.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(accel.err())
         .startsWith(
             "configure-vm-image: Invalid value for option '--accel': expected one of [auto, kvm,"
@@ -197,7 +197,7 @@ class UsageHintsTest {
             .start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String err = Files.readString(dir.resolve("stderr"), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(err).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(p.exitValue()).as(err).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(err)
         .isEqualTo(
             "gen-vm-image: error: architecture file "

@@ -54,7 +54,7 @@ class SeedBuilderTest {
   private List<String> problems(SeedBuilder builder) {
     SeedException e = catchThrowableOfType(SeedException.class, builder::build);
     assertThat(e).as("expected the seed to be rejected").isNotNull();
-    assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));
     return e.problems();
   }
@@ -360,7 +360,7 @@ class SeedBuilderTest {
 
     GenVmException e = catchThrowableOfType(GenVmException.class, () -> seed.write(folder));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code());
     assertThat(e.getMessage())
         .isEqualTo(folder + ": is a folder; the seed output must be a file path");
   }

@@ -64,7 +64,7 @@ class VirtSysprepTest {
             () ->
                 new VirtSysprep(new ProcessRunner(), "/nonexistent/virt-sysprep")
                     .reset(Path.of("/i/o.qcow2"), "qcow2", null, true, Duration.ofSeconds(10)));
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING.code());
     assertThat(e.getMessage()).contains("libguestfs-tools").contains("--no-reset");
   }
 
@@ -114,7 +114,7 @@ class VirtSysprepTest {
             GenVmException.class,
             () ->
                 VirtSysprep.resolve("defaults,machine-ids", VirtSysprep.parseOperations(LISTING)));
-    assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE.code());
     assertThat(e.getMessage()).contains("'machine-ids'").contains("--list-operations");
   }
 
@@ -134,7 +134,7 @@ class VirtSysprepTest {
             GenVmException.class,
             () ->
                 new VirtSysprep(new ProcessRunner(), "/nonexistent/virt-sysprep").operations(null));
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING.code());
     assertThat(e.getMessage()).contains("libguestfs-tools").contains("--no-reset");
   }
 }

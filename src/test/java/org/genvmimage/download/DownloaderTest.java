@@ -143,7 +143,7 @@ class DownloaderTest {
         catchThrowableOfType(
             GenVmException.class, () -> downloader.fetch(request, DownloadListener.NONE));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.CHECKSUM_MISMATCH);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.CHECKSUM_MISMATCH.code());
     assertThat(e.getMessage())
         .isEqualTo(
             server.uri("/disk.img")
@@ -203,7 +203,7 @@ class DownloaderTest {
                 }));
       }
       for (Future<Integer> f : fetches) {
-        assertThat(f.get(20, TimeUnit.SECONDS)).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+        assertThat(f.get(20, TimeUnit.SECONDS)).isEqualTo(ExitCode.DOWNLOAD_FAILED.code());
       }
     } finally {
       pool.shutdownNow();
@@ -257,21 +257,24 @@ class DownloaderTest {
                 downloader.fetch(
                     FetchRequest.withChecksum(server.uri("/disk.img"), "sha256", "abc"), null))
         .isInstanceOfSatisfying(
-            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+            GenVmException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code()))
         .hasMessageContaining("64 hex digits");
     assertThatThrownBy(
             () ->
                 downloader.fetch(
                     FetchRequest.withChecksum(server.uri("/disk.img"), "crc32", hex), null))
         .isInstanceOfSatisfying(
-            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+            GenVmException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code()))
         .hasMessageContaining("unknown checksum type 'crc32'");
     assertThatThrownBy(
             () ->
                 downloader.fetch(
                     FetchRequest.withChecksum(URI.create("ftp://host/x.img"), "sha256", hex), null))
         .isInstanceOfSatisfying(
-            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+            GenVmException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code()))
         .hasMessageContaining("unsupported URL scheme 'ftp'");
     assertThat(server.requests()).isEmpty();
   }
@@ -286,7 +289,7 @@ class DownloaderTest {
         catchThrowableOfType(
             GenVmException.class, () -> downloader.fetch(request("/missing.img"), null));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED.code());
     assertThat(e.getMessage()).isEqualTo(server.uri("/missing.img") + ": HTTP 404 Not Found");
     assertThat(server.requests()).hasSize(1);
     assertThat(part()).doesNotExist();
@@ -325,7 +328,7 @@ class DownloaderTest {
         catchThrowableOfType(
             GenVmException.class, () -> downloader.fetch(request("/disk.img"), null));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED.code());
     assertThat(e.getMessage())
         .isEqualTo(server.uri("/disk.img") + ": HTTP 503 Service Unavailable (after 3 attempts)");
     assertThat(server.requests()).hasSize(3);
@@ -345,7 +348,7 @@ class DownloaderTest {
             GenVmException.class,
             () -> downloader.fetch(FetchRequest.withChecksum(uri, "sha256", hex), listener));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED.code());
     assertThat(e.getMessage()).isEqualTo(uri + ": connection refused (after 3 attempts)");
     assertThat(listener.retryReasons).containsExactly("connection refused", "connection refused");
     assertNoEntryLeft();
@@ -429,7 +432,7 @@ class DownloaderTest {
     assertThatThrownBy(() -> downloader.fetch(request("/disk.img"), null, copy))
         .isInstanceOfSatisfying(
             GenVmException.class,
-            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CHECKSUM_MISMATCH));
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CHECKSUM_MISMATCH.code()));
     assertThat(copy.complete()).isFalse();
   }
 
@@ -517,7 +520,8 @@ class DownloaderTest {
                 4096));
     assertThatThrownBy(() -> once.fetch(request("/disk.img"), null))
         .isInstanceOfSatisfying(
-            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED))
+            GenVmException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED.code()))
         .hasMessageEndingWith("(after 1 attempt)");
     assertThat(part()).hasSize(2_000_000);
     assertThat(entry()).doesNotExist();
@@ -635,7 +639,7 @@ class DownloaderTest {
         catchThrowableOfType(
             GenVmException.class, () -> impatient.fetch(request("/disk.img"), null));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED.code());
     assertThat(e.getMessage())
         .isEqualTo(server.uri("/disk.img") + ": stalled: no data for 0.2 s (after 3 attempts)");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
@@ -809,7 +813,8 @@ class DownloaderTest {
     assertThat(took).isLessThan(Duration.ofSeconds(1));
     assertThat(failure.get())
         .isInstanceOfSatisfying(
-            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INTERRUPTED))
+            GenVmException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INTERRUPTED.code()))
         .hasMessage("interrupted");
     assertThat(flagAfter.get()).isTrue();
     assertThat(entry()).doesNotExist();
@@ -841,7 +846,8 @@ class DownloaderTest {
     try {
       assertThatThrownBy(() -> downloader.fetch(request("/disk.img"), null))
           .isInstanceOfSatisfying(
-              GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INTERRUPTED));
+              GenVmException.class,
+              e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INTERRUPTED.code()));
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
     } finally {
       Thread.interrupted();
@@ -877,7 +883,7 @@ class DownloaderTest {
             () -> downloader.fetch(FetchRequest.withChecksum(local.toUri(), "sha256", wrong), null))
         .isInstanceOfSatisfying(
             GenVmException.class,
-            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CHECKSUM_MISMATCH))
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CHECKSUM_MISMATCH.code()))
         .hasMessage(local + ": checksum mismatch: expected sha256 " + wrong + ", got " + hex);
     assertThat(local).exists();
 
@@ -885,7 +891,8 @@ class DownloaderTest {
     assertThatThrownBy(
             () -> downloader.fetch(FetchRequest.withChecksum(missing.toUri(), "sha256", hex), null))
         .isInstanceOfSatisfying(
-            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED))
+            GenVmException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED.code()))
         .hasMessage(missing + ": no such file");
   }
 
@@ -948,7 +955,7 @@ class DownloaderTest {
                         server.uri("/images/disk.img"), "sha256", server.uri("/images/SHA256SUMS")),
                     null));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED.code());
     assertThat(e.getMessage())
         .isEqualTo(server.uri("/images/SHA256SUMS") + ": no checksum for 'disk.img'");
     assertThat(server.requests("/images/disk.img")).isEmpty();
@@ -999,7 +1006,7 @@ class DownloaderTest {
                         server.uri("/images/disk.img"), "sha256", server.uri("/images/SHA256SUMS")),
                     null));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.DOWNLOAD_FAILED.code());
     assertThat(e.getMessage()).contains("larger than 16 MiB");
     assertThat(server.requests()).hasSize(1);
   }

@@ -69,7 +69,8 @@ class GitRepositoryTest {
         .isInstanceOf(GenVmException.class)
         .hasMessageContaining("has no remote; pass --gocd-material-url URL")
         .hasMessageNotContaining("\n")
-        .satisfies(e -> assertThat(((GenVmException) e).exitCode()).isEqualTo(ExitCode.USAGE));
+        .satisfies(
+            e -> assertThat(((GenVmException) e).exitCode()).isEqualTo(ExitCode.USAGE.code()));
   }
 
   @Test
@@ -88,7 +89,8 @@ class GitRepositoryTest {
     assertThatThrownBy(git::remoteUrl)
         .isInstanceOf(GenVmException.class)
         .hasMessageContaining("is not in a git repository; pass --gocd-material-url URL")
-        .satisfies(e -> assertThat(((GenVmException) e).exitCode()).isEqualTo(ExitCode.USAGE));
+        .satisfies(
+            e -> assertThat(((GenVmException) e).exitCode()).isEqualTo(ExitCode.USAGE.code()));
   }
 
   @Test

@@ -273,7 +273,8 @@ class GocdConfigTest {
     assertThatThrownBy(action::run)
         .isInstanceOf(GenVmException.class)
         .hasMessageContaining(message)
-        .satisfies(e -> assertThat(((GenVmException) e).exitCode()).isEqualTo(ExitCode.USAGE));
+        .satisfies(
+            e -> assertThat(((GenVmException) e).exitCode()).isEqualTo(ExitCode.USAGE.code()));
   }
 
   static String golden(String name) throws IOException {

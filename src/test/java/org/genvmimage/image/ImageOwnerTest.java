@@ -54,7 +54,7 @@ class ImageOwnerTest {
   void aNamedUserMustExist() {
     assertThatThrownBy(() -> ImageOwner.named("no-such-user-here"))
         .isInstanceOfSatisfying(
-            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE.code()))
         .hasMessageContaining("no such user 'no-such-user-here'");
     assertThat(ImageOwner.named("root").user()).isEqualTo("root");
     assertThat(ImageOwner.named("0").explicit()).isTrue();

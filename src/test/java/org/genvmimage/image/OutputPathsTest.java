@@ -84,10 +84,10 @@ class OutputPathsTest {
   void unknownKeysAndEmptyPathsAreUsageErrors() throws IOException {
     assertThatThrownBy(() -> OutputPaths.plan(architecture("one"), List.of("two"), "x"))
         .isInstanceOfSatisfying(
-            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE.code()))
         .hasMessageContaining("--image two: no such image");
     assertThatThrownBy(() -> OutputPaths.plan(architecture("one"), List.of(), " "))
         .isInstanceOfSatisfying(
-            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE));
+            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE.code()));
   }
 }

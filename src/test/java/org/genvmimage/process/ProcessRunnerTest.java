@@ -48,7 +48,7 @@ class ProcessRunnerTest {
 
     GenVmException e = catchThrowableOfType(GenVmException.class, () -> runner.run(spec));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED.code());
     assertThat(e.getMessage())
         .isEqualTo(
             "sh -c 'echo noise; echo '\"'\"'first problem'\"'\"' >&2; echo >&2; echo '\"'\"'  last"
@@ -79,7 +79,7 @@ class ProcessRunnerTest {
 
     GenVmException e = catchThrowableOfType(GenVmException.class, () -> runner.run(spec));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING.code());
     assertThat(e.getMessage())
         .isEqualTo("gen-vm-image-no-such-tool not found: install the no-such-tool package");
   }
@@ -159,7 +159,7 @@ class ProcessRunnerTest {
 
     GenVmException e = catchThrowableOfType(GenVmException.class, () -> runner.run(spec));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED.code());
     assertThat(e.getMessage())
         .isEqualTo("sh -c 'sleep 300 & echo $!; echo $$; wait' timed out after 1.5 s");
     assertThat(pids).hasSize(2);
@@ -200,7 +200,7 @@ class ProcessRunnerTest {
         .isInstanceOfSatisfying(
             GenVmException.class,
             e -> {
-              assertThat(e.exitCode()).isEqualTo(ExitCode.INTERRUPTED);
+              assertThat(e.exitCode()).isEqualTo(ExitCode.INTERRUPTED.code());
               assertThat(e.getMessage()).isEqualTo("interrupted");
             });
     assertThat(flagKept).isTrue();
@@ -214,7 +214,8 @@ class ProcessRunnerTest {
     try {
       assertThatThrownBy(() -> runner.run(CommandSpec.of("touch", marker.toString())))
           .isInstanceOfSatisfying(
-              GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INTERRUPTED));
+              GenVmException.class,
+              e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INTERRUPTED.code()));
     } finally {
       Thread.interrupted();
     }

@@ -57,7 +57,7 @@ class BackgroundProcessTest {
             GenVmException.class,
             () -> BackgroundProcess.start(List.of("/nonexistent/qemu"), null, "install it"));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING.code());
     assertThat(e.getMessage()).isEqualTo("/nonexistent/qemu not found: install it");
   }
 

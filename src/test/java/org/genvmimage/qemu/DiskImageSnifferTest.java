@@ -43,7 +43,7 @@ class DiskImageSnifferTest {
   private GenVmException rejection(Path file) {
     GenVmException e = catchThrowableOfType(GenVmException.class, () -> sniff(file));
     assertThat(e).as("rejection of %s", file).isNotNull();
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED.code());
     return e;
   }
 

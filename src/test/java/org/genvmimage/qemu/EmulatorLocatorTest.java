@@ -50,7 +50,7 @@ class EmulatorLocatorTest {
             GenVmException.class,
             () -> locator("/usr/bin:/bin", null, "/usr/bin/qemu-img").locate());
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING.code());
     assertThat(e.getMessage())
         .isEqualTo(
             "no QEMU emulator found (looked for qemu-kvm, kvm, qemu-system-x86_64 on PATH and"
@@ -99,7 +99,7 @@ class EmulatorLocatorTest {
 
     GenVmException e = catchThrowableOfType(GenVmException.class, l::locate);
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING.code());
     assertThat(e.getMessage())
         .startsWith("GEN_VM_IMAGE_QEMU=/opt/none/qemu is not an executable file: install");
 

@@ -129,7 +129,7 @@ class QemuVmTest {
             GenVmException.class,
             () -> start(machine().extraArguments(List.of("-no-such-option"))));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED.code());
     assertThat(e.getMessage())
         .startsWith(EMULATOR + " -nodefaults")
         .contains(" exited with 1: ")
@@ -145,7 +145,7 @@ class QemuVmTest {
             GenVmException.class,
             () -> start(machine().disk(dir.resolve("missing.qcow2"), "qcow2")));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED.code());
     assertThat(e.getMessage()).contains(" exited with 1: ").contains("missing.qcow2");
   }
 
@@ -156,7 +156,7 @@ class QemuVmTest {
             GenVmException.class,
             () -> start(machine().emulator(dir.resolve("qemu-system-x86_64"))));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING.code());
     assertThat(e.getMessage())
         .isEqualTo(
             dir.resolve("qemu-system-x86_64") + " not found: " + EmulatorLocator.MISSING_HINT);

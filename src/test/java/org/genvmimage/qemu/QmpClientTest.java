@@ -125,7 +125,7 @@ class QmpClientTest {
       assertThat(e.getMessage()).isEqualTo("QMP nope failed: The command nope has not been found");
       assertThat(e.errorClass()).isEqualTo("CommandNotFound");
       assertThat(e.command()).isEqualTo("nope");
-      assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED);
+      assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED.code());
       assertThat(qmp.isOpen()).isTrue();
     }
   }
@@ -250,7 +250,7 @@ class QmpClientTest {
     GenVmException timeout =
         catchThrowableOfType(
             GenVmException.class, () -> QmpClient.connect(socket(), Duration.ofMillis(300)));
-    assertThat(timeout.exitCode()).isEqualTo(ExitCode.TOOL_FAILED);
+    assertThat(timeout.exitCode()).isEqualTo(ExitCode.TOOL_FAILED.code());
     assertThat(timeout.getMessage())
         .startsWith("cannot connect to QMP on " + socket() + " within 0.3 s: ");
 

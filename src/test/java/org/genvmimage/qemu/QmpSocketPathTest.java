@@ -100,7 +100,7 @@ class QmpSocketPathTest {
     GenVmException e =
         catchThrowableOfType(GenVmException.class, () -> QmpSocketPath.prepare(requested, dir));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE.code());
     assertThat(e.getMessage())
         .isEqualTo(
             "the QMP socket path "

@@ -104,7 +104,7 @@ class RealQemuImgParsingTest {
         catchThrowableOfType(
             GenVmException.class, () -> RealQemuImg.parseInfo("<html>oops</html>", CMD));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED.code());
     assertThat(e.getMessage())
         .startsWith("qemu-img info --output=json /x gave unexpected output: ");
     assertThat(

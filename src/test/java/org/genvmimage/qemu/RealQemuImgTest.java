@@ -137,7 +137,7 @@ class RealQemuImgTest {
     GenVmException e =
         catchThrowableOfType(GenVmException.class, () -> qemuImg.resize(image, "qcow2", MIB));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED.code());
     assertThat(e.getMessage())
         .startsWith("qemu-img resize -f qcow2 " + image + " 1048576 failed with exit code 1: ")
         .contains("--shrink");
@@ -216,7 +216,7 @@ class RealQemuImgTest {
 
     GenVmException e = catchThrowableOfType(GenVmException.class, () -> qemuImg.info(missing));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED.code());
     assertThat(e.getMessage())
         .isEqualTo(
             "qemu-img info --output=json "
@@ -235,7 +235,7 @@ class RealQemuImgTest {
     GenVmException e =
         catchThrowableOfType(GenVmException.class, () -> absent.info(dir.resolve("x.qcow2")));
 
-    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING);
+    assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING.code());
     assertThat(e.getMessage())
         .isEqualTo("qemu-img-not-installed not found: " + RealQemuImg.MISSING_HINT);
     assertThat(RealQemuImg.MISSING_HINT).contains("GEN_VM_IMAGE_QEMU_IMG");

@@ -59,7 +59,7 @@ public class RecordingQemuImg implements QemuImg {
     return failOn(
         operation,
         new GenVmException(
-            ExitCode.TOOL_FAILED,
+            ExitCode.TOOL_FAILED.code(),
             "qemu-img " + operation + " failed with exit code 1: qemu-img: simulated failure"));
   }
 

@@ -50,7 +50,8 @@ class RecordingQemuImgTest {
 
     assertThatThrownBy(() -> fake.check(dir, "qcow2"))
         .isInstanceOfSatisfying(
-            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED));
+            GenVmException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_FAILED.code()));
     assertThatThrownBy(() -> fake.info(dir)).hasMessage("qemu-img not found");
     assertThat(fake.calls()).containsExactly("check " + dir + " qcow2", "info " + dir);
   }
