@@ -25,7 +25,6 @@ import org.genvmimage.gocd.GocdYaml;
 import org.genvmimage.gocd.LockBehavior;
 import org.genvmimage.gocd.MaterialUrls;
 import org.genvmimage.gocd.SecretRef;
-import org.genvmimage.image.BuildPlanner;
 import org.genvmimage.image.BuildTools;
 import org.genvmimage.image.ImageBuilder;
 import org.genvmimage.image.ImageOwner;
@@ -33,7 +32,6 @@ import org.genvmimage.image.ImagePlan;
 import org.genvmimage.image.ImageResult;
 import org.genvmimage.image.OutputPaths;
 import org.genvmimage.process.ProcessRunner;
-import org.genvmimage.qemu.QemuImgCommands;
 import org.genvmimage.qemu.RealQemuImg;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -396,8 +394,7 @@ public final class GenVmImageCommand implements Callable<Integer> {
       BuildTools tools,
       PrintWriter out,
       Console console) {
-    BuildPlanner planner =
-        new BuildPlanner(tools, new QemuImgCommands(RealQemuImg.executableFromEnvironment()));
+    ImageBuilder planner = new ImageBuilder(tools, 1);
     Thread planning = Thread.currentThread();
     List<ImagePlan> plans =
         Interruptible.run(() -> planner.plan(architecture, outputs), planning::interrupt);

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
-import org.genvmimage.download.FetchPreview;
+import org.genvmimage.download.ResolvedChecksum;
 import org.genvmimage.qemu.ImageInfo;
 
 /**
@@ -42,7 +42,7 @@ public record ImagePlan(
     Action action,
     String checksumType,
     String checksumHex,
-    FetchPreview.ChecksumOrigin checksumOrigin,
+    ResolvedChecksum.Origin checksumOrigin,
     URI sumsFile,
     Instant checksumRecordedAt,
     Source source,
