@@ -88,7 +88,7 @@ class PlanMatchesRunTest {
     List<String> before = TestImages.listFiles(dir);
     ImagePlan downloadPlan = builder.plan(architecture, Map.of("deb", first)).get(0);
     assertThat(downloadPlan.error()).isNull();
-    assertThat(downloadPlan.source()).isEqualTo(ImagePlan.Source.DOWNLOAD);
+    assertThat(downloadPlan.source().how()).isEqualTo(ImagePlan.Source.DOWNLOAD);
     assertThat(TestImages.listFiles(dir)).isEqualTo(before);
     assertThat(ran).isEmpty();
 
@@ -105,8 +105,8 @@ class PlanMatchesRunTest {
     ran.clear();
     ImagePlan cachedPlan = builder.plan(architecture, Map.of("deb", second)).get(0);
     assertThat(cachedPlan.error()).isNull();
-    assertThat(cachedPlan.source()).isEqualTo(ImagePlan.Source.CACHE);
-    assertThat(cachedPlan.commands()).noneMatch(c -> c.contains("<format>"));
+    assertThat(cachedPlan.source().how()).isEqualTo(ImagePlan.Source.CACHE);
+    assertThat(cachedPlan.work().commands()).noneMatch(c -> c.contains("<format>"));
     ran.clear();
     builder.build(architecture, Map.of("deb", second));
     List<List<String>> secondRun = List.copyOf(ran);
@@ -118,7 +118,7 @@ class PlanMatchesRunTest {
    * chose (the target of its convert), after checking that the two differ only there.
    */
   private static List<List<String>> resolved(ImagePlan plan, List<List<String>> run) {
-    String planned = plan.temp().toString();
+    String planned = plan.work().temp().toString();
     String actual =
         run.stream()
             .filter(c -> c.get(1).equals("convert"))
@@ -129,7 +129,7 @@ class PlanMatchesRunTest {
     assertThat(around).hasSize(2);
     assertThat(actual).startsWith(around[0]).endsWith(around[1]);
     List<List<String>> commands = new ArrayList<>();
-    for (List<String> command : plan.commands()) {
+    for (List<String> command : plan.work().commands()) {
       commands.add(command.stream().map(a -> a.equals(planned) ? actual : a).toList());
     }
     return commands;
