@@ -17,7 +17,9 @@ public record CacheState(Path entry, Path partial, long partialBytes) {
    * The verified file (when its size matches its metadata, as a fetch requires: {@link
    * Downloader#sizeMatches}) and any partial download.
    */
-  static CacheState of(DownloadCache cache, String type, String hex) {
+  static CacheState of(DownloadCache cache, Digest digest) {
+    String type = digest.type();
+    String hex = digest.hex();
     Path entry = cache.entryPath(type, hex);
     if (Files.isRegularFile(entry)
         && Downloader.sizeMatches(cache.readInfo(type, hex), sizeOf(entry))) {

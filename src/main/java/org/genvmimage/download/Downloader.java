@@ -535,8 +535,8 @@ public final class Downloader {
   }
 
   /** What the cache holds for a digest, found without locking or changing anything. */
-  public CacheState cacheState(String checksumType, String hex) {
-    return CacheState.of(cache, Checksums.canonicalName(checksumType), hex);
+  public CacheState cacheState(Digest digest) {
+    return CacheState.of(cache, digest);
   }
 
   private FetchResult download(

@@ -10,6 +10,7 @@ import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.download.CacheState;
+import org.genvmimage.download.Digest;
 import org.genvmimage.download.DownloadCopy;
 import org.genvmimage.download.DownloadListener;
 import org.genvmimage.download.FetchResult;
@@ -79,7 +80,7 @@ final class FetchStep implements Step<ImageBuild> {
         throw new GenVmException(ExitCode.DOWNLOAD_FAILED, plan.sourcePath + ": no such file");
       }
     } else {
-      CacheState cached = tools.downloader().cacheState(type, build.checksumHex);
+      CacheState cached = tools.downloader().cacheState(new Digest(type, build.checksumHex));
       plan.source = cached.entry() != null ? ImagePlan.Source.CACHE : ImagePlan.Source.DOWNLOAD;
       plan.sourcePath =
           cached.entry() != null
@@ -118,7 +119,7 @@ final class FetchStep implements Step<ImageBuild> {
       return;
     }
     CacheState cached =
-        tools.downloader().cacheState(build.spec.checksum().type(), build.checksumHex);
+        tools.downloader().cacheState(new Digest(build.spec.checksum().type(), build.checksumHex));
     if (cached.entry() != null) {
       plan.source = ImagePlan.Source.CACHE;
       plan.sourcePath = cached.entry();
