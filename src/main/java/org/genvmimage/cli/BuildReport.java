@@ -1,6 +1,7 @@
 package org.genvmimage.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,23 +16,30 @@ import org.genvmimage.qemu.ImageInfo;
 final class BuildReport {
   private BuildReport() {}
 
-  /** One image: how its build ended, or with --dry-run, its plan. */
+  /**
+   * One image: how its build ended, or with --dry-run, its plan. The groups are written as fields
+   * of the image itself, in this order.
+   */
   record Image(
-      String key,
-      String name,
-      String version,
-      String outputPath,
-      String sourceUrl,
+      @JsonUnwrapped Id id,
+      @JsonUnwrapped Paths paths,
       Checksum checksum,
-      boolean cacheHit,
-      String format,
-      Long virtualSize,
-      long bytesDownloaded,
-      double seconds,
-      String status,
-      int exitCode,
-      String error,
+      @JsonUnwrapped Made made,
+      @JsonUnwrapped Outcome outcome,
       @JsonInclude(JsonInclude.Include.NON_NULL) Plan plan) {}
+
+  /** Which image: its key in the architecture file, name and version. */
+  record Id(String key, String name, String version) {}
+
+  /** Where the image goes and where its base image comes from. */
+  record Paths(String outputPath, String sourceUrl) {}
+
+  /** What was (or would be) made, and what it took. */
+  record Made(
+      boolean cacheHit, String format, Long virtualSize, long bytesDownloaded, double seconds) {}
+
+  /** How the image's build ended: its status, exit code and error (null when none). */
+  record Outcome(String status, int exitCode, String error) {}
 
   /** The expected checksum; {@code sums_file} is the sums file it was looked up in, or null. */
   record Checksum(String type, String value, String sumsFile) {}
@@ -66,25 +74,22 @@ final class BuildReport {
     }
     ImageInfo info = r.outputInfo();
     return new Image(
-        spec.key(),
-        spec.name(),
-        spec.version(),
-        absolute(r.output()),
-        spec.source().toString(),
+        id(spec),
+        new Paths(absolute(r.output()), spec.source().toString()),
         checksum(spec, r.checksumHex()),
-        r.cacheHit(),
-        info == null ? null : info.format(),
-        info == null ? null : info.virtualSize(),
-        r.bytesDownloaded(),
-        seconds(r.elapsed()),
-        status,
-        r.exitCode(),
-        r.failed() ? JsonReport.oneLine(r.error().getMessage()) : null,
+        new Made(
+            r.cacheHit(),
+            info == null ? null : info.format(),
+            info == null ? null : info.virtualSize(),
+            r.bytesDownloaded(),
+            seconds(r.elapsed())),
+        new Outcome(
+            status, r.exitCode(), r.failed() ? JsonReport.oneLine(r.error().getMessage()) : null),
         null);
   }
 
   static Image of(ImageSpec spec, ImagePlan p) {
-    ImageInfo source = p.sourceInfo();
+    ImageInfo source = p.source().info();
     String format = null;
     Long virtualSize = null;
     if (p.outputInfo() != null) {
@@ -97,34 +102,37 @@ final class BuildReport {
     Plan plan =
         new Plan(
             name(p.action()),
-            name(p.checksumOrigin()),
-            p.checksumRecordedAt() == null ? null : p.checksumRecordedAt().toString(),
-            name(p.source()),
-            p.sourcePath() == null ? null : p.sourcePath().toString(),
-            p.resumeBytes(),
+            name(p.checksum().origin()),
+            p.checksum().recordedAt() == null ? null : p.checksum().recordedAt().toString(),
+            name(p.source().how()),
+            p.source().path() == null ? null : p.source().path().toString(),
+            p.source().resumeBytes(),
             source == null ? null : source.format(),
             source == null ? null : source.virtualSize(),
-            p.temp() == null ? null : p.temp().toString(),
-            p.commands(),
-            p.materialize(),
-            p.owner(),
-            p.ownerExists());
+            p.work().temp() == null ? null : p.work().temp().toString(),
+            p.work().commands(),
+            p.work().materialize(),
+            p.owner().user(),
+            p.owner().exists());
     return new Image(
-        spec.key(),
-        spec.name(),
-        spec.version(),
-        absolute(p.output()),
-        spec.source().toString(),
-        checksum(spec, p.checksumHex()),
-        p.source() == ImagePlan.Source.CACHE,
-        format,
-        virtualSize,
-        0,
-        seconds(p.elapsed()),
-        p.failed() ? "failed" : "planned",
-        p.exitCode(),
-        p.failed() ? JsonReport.oneLine(p.error().getMessage()) : null,
+        id(spec),
+        new Paths(absolute(p.output()), spec.source().toString()),
+        checksum(spec, p.checksum().hex()),
+        new Made(
+            p.source().how() == ImagePlan.Source.CACHE,
+            format,
+            virtualSize,
+            0,
+            seconds(p.elapsed())),
+        new Outcome(
+            p.failed() ? "failed" : "planned",
+            p.exitCode(),
+            p.failed() ? JsonReport.oneLine(p.error().getMessage()) : null),
         plan);
+  }
+
+  private static Id id(ImageSpec spec) {
+    return new Id(spec.key(), spec.name(), spec.version());
   }
 
   private static Checksum checksum(ImageSpec spec, String hex) {

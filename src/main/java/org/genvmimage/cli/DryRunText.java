@@ -15,20 +15,21 @@ final class DryRunText {
   static void print(List<ImagePlan> plans, PrintWriter out) {
     for (ImagePlan p : plans) {
       out.println(p.key() + ": " + action(p) + " " + p.output().toAbsolutePath().normalize());
-      if (p.checksumHex() != null) {
-        out.println("  checksum  " + p.checksumType() + " " + p.checksumHex() + checksumFrom(p));
+      if (p.checksum().hex() != null) {
+        out.println(
+            "  checksum  " + p.checksum().type() + " " + p.checksum().hex() + checksumFrom(p));
       }
-      if (p.source() != null) {
+      if (p.source().how() != null) {
         out.println("  source    " + source(p));
       }
-      if (p.sourceInfo() != null) {
+      if (p.source().info() != null) {
         out.println(
             "  base      "
-                + p.sourceInfo().format()
+                + p.source().info().format()
                 + ", virtual size "
-                + Units.bytes(p.sourceInfo().virtualSize())
+                + Units.bytes(p.source().info().virtualSize())
                 + " ("
-                + p.sourceInfo().virtualSize()
+                + p.source().info().virtualSize()
                 + " bytes)");
       }
       if (p.outputInfo() != null) {
@@ -39,29 +40,29 @@ final class DryRunText {
                 + Units.bytes(p.outputInfo().virtualSize())
                 + ": left as it is");
       }
-      if ("copy".equals(p.materialize())) {
+      if ("copy".equals(p.work().materialize())) {
         out.println(
             "  copy      "
-                + p.sourcePath()
+                + p.source().path()
                 + " -> "
-                + p.temp()
+                + p.work().temp()
                 + " (self-contained qcow2 compat 1.1: copied, not converted)");
       }
       String label = "  commands  ";
-      for (List<String> command : p.commands()) {
+      for (List<String> command : p.work().commands()) {
         out.println(label + Commands.display(command));
         label = INDENT;
       }
-      if (!p.commands().isEmpty() && p.sourceInfo() == null) {
+      if (!p.work().commands().isEmpty() && p.source().info() == null) {
         out.println(
             INDENT
                 + "(<format> is what qemu-img info finds after the download; a self-contained"
                 + " qcow2 compat 1.1 image is copied instead of converted; the resize runs only"
                 + " if the base image is smaller)");
       }
-      if (p.owner() != null) {
-        out.println("  owner     " + p.owner());
-      } else if (!p.commands().isEmpty()) {
+      if (p.owner().user() != null) {
+        out.println("  owner     " + p.owner().user());
+      } else if (!p.work().commands().isEmpty()) {
         out.println("  owner     unchanged (no qemu or libvirt-qemu user here)");
       }
       if (p.failed()) {
@@ -84,38 +85,40 @@ final class DryRunText {
   }
 
   private static String checksumFrom(ImagePlan p) {
-    if (p.checksumOrigin() == null) {
+    if (p.checksum().origin() == null) {
       return "";
     }
-    return switch (p.checksumOrigin()) {
+    return switch (p.checksum().origin()) {
       case GIVEN -> " (given in the architecture file)";
-      case SUMS_FILE -> " (read now from " + p.sumsFile() + ", into memory only)";
+      case SUMS_FILE -> " (read now from " + p.checksum().sumsFile() + ", into memory only)";
       case CACHE ->
           " (listed by "
-              + p.sumsFile()
+              + p.checksum().sumsFile()
               + " when it was last read, "
-              + p.checksumRecordedAt()
+              + p.checksum().recordedAt()
               + "; the cache recorded it; the sums file cannot be read now)";
     };
   }
 
   private static String source(ImagePlan p) {
     if (p.action() == ImagePlan.Action.UP_TO_DATE) {
-      return (p.source() == ImagePlan.Source.CACHE ? "in the cache: " : "local file ")
-          + p.sourcePath()
+      return (p.source().how() == ImagePlan.Source.CACHE ? "in the cache: " : "local file ")
+          + p.source().path()
           + " (not read: the output is up to date)";
     }
-    return switch (p.source()) {
-      case CACHE -> "cache hit: " + p.sourcePath();
+    return switch (p.source().how()) {
+      case CACHE -> "cache hit: " + p.source().path();
       case DOWNLOAD ->
           "download "
-              + p.sourceUrl()
+              + p.source().url()
               + " into the cache as "
-              + p.sourcePath()
-              + (p.resumeBytes() > 0
-                  ? " (resuming after " + p.resumeBytes() + " bytes of an earlier download)"
+              + p.source().path()
+              + (p.source().resumeBytes() > 0
+                  ? " (resuming after "
+                      + p.source().resumeBytes()
+                      + " bytes of an earlier download)"
                   : "");
-      case LOCAL_FILE -> "local file " + p.sourcePath() + ", hashed in place by the build";
+      case LOCAL_FILE -> "local file " + p.source().path() + ", hashed in place by the build";
     };
   }
 }

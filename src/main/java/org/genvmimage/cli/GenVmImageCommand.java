@@ -20,7 +20,6 @@ import org.genvmimage.download.DownloadCache;
 import org.genvmimage.download.DownloadSettings;
 import org.genvmimage.download.Downloader;
 import org.genvmimage.gocd.GocdWriter;
-import org.genvmimage.image.BuildPlanner;
 import org.genvmimage.image.BuildTools;
 import org.genvmimage.image.ImageBuilder;
 import org.genvmimage.image.ImageOwner;
@@ -28,7 +27,6 @@ import org.genvmimage.image.ImagePlan;
 import org.genvmimage.image.ImageResult;
 import org.genvmimage.image.OutputPaths;
 import org.genvmimage.process.ProcessRunner;
-import org.genvmimage.qemu.QemuImgCommands;
 import org.genvmimage.qemu.RealQemuImg;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -324,8 +322,7 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
       BuildTools tools,
       PrintWriter out,
       Console console) {
-    BuildPlanner planner =
-        new BuildPlanner(tools, new QemuImgCommands(RealQemuImg.executableFromEnvironment()));
+    ImageBuilder planner = new ImageBuilder(tools, 1);
     Thread planning = Thread.currentThread();
     List<ImagePlan> plans =
         Interruptible.run(() -> planner.plan(architecture, outputs), planning::interrupt);

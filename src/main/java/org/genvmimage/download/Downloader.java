@@ -164,12 +164,27 @@ public final class Downloader {
    * file name (with the same offline fallback as {@link #fetch}).
    */
   public String resolveChecksum(FetchRequest request) {
+    return checksum(request, null).hex();
+  }
+
+  /**
+   * The digest a request expects and where it came from, checked and looked up as {@link #fetch}
+   * does. With a {@code dryRun} memo, a sums file is read through it into memory only and nothing
+   * is recorded in the cache; without one, what the sums file listed is recorded for the offline
+   * fallback.
+   */
+  public ResolvedChecksum checksum(FetchRequest request, SumsFileMemo dryRun) {
     String type = checkType(request.checksumType());
     if (request.expectedHex() != null) {
-      return checkHex(request.source(), type, request.expectedHex());
+      return new ResolvedChecksum(
+          type,
+          checkHex(request.source(), type, request.expectedHex()),
+          ResolvedChecksum.Origin.GIVEN,
+          null,
+          null);
     }
     checkScheme(request.sumsFile());
-    return resolveFromSums(request, type, DownloadListener.NONE);
+    return resolveFromSums(request, type, DownloadListener.NONE, dryRun);
   }
 
   private FetchLease doFetch(FetchRequest request, DownloadListener listener, DownloadCopy copy) {
@@ -185,7 +200,7 @@ public final class Downloader {
     String hex =
         request.expectedHex() != null
             ? checkHex(source, type, request.expectedHex())
-            : resolveFromSums(request, type, listener);
+            : resolveFromSums(request, type, listener, null).hex();
     if (isFile(source)) {
       return new FetchLease(hashLocal(source, type, hex, listener), null);
     }
@@ -247,12 +262,16 @@ public final class Downloader {
 
   // ---- sums files
 
-  private String resolveFromSums(FetchRequest request, String type, DownloadListener listener) {
+  private ResolvedChecksum resolveFromSums(
+      FetchRequest request, String type, DownloadListener listener, SumsFileMemo dryRun) {
     URI sums = request.sumsFile();
     String name = request.fileName();
     byte[] bytes;
     try {
-      bytes = readSmall(sums, listener);
+      bytes =
+          dryRun == null
+              ? readSmall(sums, listener)
+              : dryRun.read(sums, u -> readSmall(u, listener));
     } catch (GenVmException e) {
       if (e.exitCode() == ExitCode.INTERRUPTED.code()) {
         throw e;
@@ -261,14 +280,21 @@ public final class Downloader {
       if (last.isEmpty()) {
         throw e;
       }
-      log.warn(
-          "{}; using the {} checksum it listed for '{}' on {}: {}",
-          e.getMessage(),
+      if (dryRun == null) {
+        log.warn(
+            "{}; using the {} checksum it listed for '{}' on {}: {}",
+            e.getMessage(),
+            type,
+            name,
+            last.get().resolved(),
+            last.get().hex());
+      }
+      return new ResolvedChecksum(
           type,
-          name,
+          last.get().hex(),
+          ResolvedChecksum.Origin.CACHE,
           last.get().resolved(),
-          last.get().hex());
-      return last.get().hex();
+          e.getMessage());
     }
     String hex =
         SumsFile.find(new String(bytes, StandardCharsets.UTF_8), name, type)
@@ -277,8 +303,10 @@ public final class Downloader {
                     new GenVmException(
                         ExitCode.DOWNLOAD_FAILED, sums + ": no checksum for '" + name + "'"));
     log.debug("{}: {} {} for '{}'", sums, type, hex, name);
-    cache.recordResolved(type, sums, name, hex);
-    return hex;
+    if (dryRun == null) {
+      cache.recordResolved(type, sums, name, hex);
+    }
+    return new ResolvedChecksum(type, hex, ResolvedChecksum.Origin.SUMS_FILE, null, null);
   }
 
   byte[] readSmall(URI uri, DownloadListener listener) {
@@ -474,8 +502,8 @@ public final class Downloader {
     } catch (IOException e) {
       return Optional.empty();
     }
-    long recorded = info.map(DownloadCache.EntryInfo::size).orElse(-1L);
-    if (recorded >= 0 && recorded != size) {
+    if (!sizeMatches(info, size)) {
+      long recorded = info.map(DownloadCache.EntryInfo::size).orElse(-1L);
       if (locked) {
         log.warn("{}: {} bytes, but {} were stored; downloading it again", file, size, recorded);
         try {
@@ -495,6 +523,20 @@ public final class Downloader {
     cache.touch(type, hex, info, size, source);
     URI first = info.map(DownloadCache.EntryInfo::source).orElse(null);
     return Optional.of(new FetchResult(file, type, hex, true, 0, source, first));
+  }
+
+  /**
+   * Whether an entry of {@code size} bytes may be used: its metadata, when there is any, records
+   * that size. A fetch and a dry run's {@link CacheState} ask the same.
+   */
+  static boolean sizeMatches(Optional<DownloadCache.EntryInfo> info, long size) {
+    long recorded = info.map(DownloadCache.EntryInfo::size).orElse(-1L);
+    return size >= 0 && (recorded < 0 || recorded == size);
+  }
+
+  /** What the cache holds for a digest, found without locking or changing anything. */
+  public CacheState cacheState(Digest digest) {
+    return CacheState.of(cache, digest);
   }
 
   private FetchResult download(

@@ -2,6 +2,7 @@ package org.genvmimage.image;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.genvmimage.core.ExitCode;
@@ -18,7 +19,8 @@ import org.genvmimage.step.Step;
  * creates are recorded in {@link OutputFolders}, which removes them after a run that left them
  * empty.
  *
- * <p>Uses the spec and output path; produces {@code checksumHex} and possibly {@code outcome}.
+ * <p>Uses the spec and output path; produces {@code checksumHex} and possibly {@code outcome}; a
+ * plan also produces the checksum's origin and the action on the output.
  */
 final class CheckOutputStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -29,11 +31,6 @@ final class CheckOutputStep implements Step<ImageBuild> {
     this.folders = folders;
   }
 
-  /** For the checks alone ({@link #isUpToDate}), which create nothing. */
-  CheckOutputStep(BuildTools tools) {
-    this(tools, null);
-  }
-
   @Override
   public String name() {
     return "check output";
@@ -41,19 +38,12 @@ final class CheckOutputStep implements Step<ImageBuild> {
 
   @Override
   public void run(ImageBuild build) throws IOException {
-    build.checksumHex =
-        build.spec.checksum().hex() != null
-            ? build.spec.checksum().hex()
-            : tools.downloader().resolveChecksum(FetchRequests.of(build.spec));
-    Path output = build.output;
-    if (Files.exists(output, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      if (isUpToDate(build)) {
-        build.outcome = ImageBuild.Outcome.UP_TO_DATE;
-        return;
-      }
-      requireReplaceable(output, tools.overwrite());
+    build.checksumHex = tools.downloader().checksum(FetchRequests.of(build.spec), null).hex();
+    if (upToDate(build)) {
+      build.outcome = ImageBuild.Outcome.UP_TO_DATE;
+      return;
     }
-    Path dir = Folders.of(output);
+    Path dir = Folders.of(build.output);
     try {
       folders.create(dir);
     } catch (IOException e) {
@@ -67,7 +57,71 @@ final class CheckOutputStep implements Step<ImageBuild> {
     }
   }
 
-  boolean isUpToDate(ImageBuild build) {
+  /**
+   * Resolves the checksum (a sums file into memory only) and makes the same checks as {@link #run}
+   * on an output folder that may not exist yet, creating nothing. For an up-to-date output, notes
+   * where its base image is on disk.
+   */
+  @Override
+  public void plan(ImageBuild build) throws IOException {
+    PlanDraft plan = build.plan;
+    plan.checksum = tools.downloader().checksum(FetchRequests.of(build.spec), plan.sums);
+    build.checksumHex = plan.checksum.hex();
+    Path output = build.output;
+    boolean exists = Files.exists(output, LinkOption.NOFOLLOW_LINKS);
+    plan.action = ImagePlan.Action.CREATE;
+    if (exists && !tools.overwrite() && !Files.isDirectory(output)) {
+      plan.action = ImagePlan.Action.BLOCKED; // unless it is up to date
+    }
+    if (upToDate(build)) {
+      plan.action = ImagePlan.Action.UP_TO_DATE;
+      build.outcome = ImageBuild.Outcome.UP_TO_DATE;
+      FetchStep.planBaseImageOnDisk(tools, build);
+      return;
+    }
+    if (exists) {
+      plan.action = ImagePlan.Action.OVERWRITE;
+    }
+    checkFutureFolder(Folders.of(output));
+  }
+
+  /**
+   * Whether an existing output is up to date; fails when it exists, is not, and may not be
+   * replaced.
+   */
+  private boolean upToDate(ImageBuild build) {
+    Path output = build.output;
+    if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    if (isUpToDate(build)) {
+      return true;
+    }
+    requireReplaceable(output, tools.overwrite());
+    return false;
+  }
+
+  /** The checks of {@link #run} on a folder that may not exist yet, creating nothing. */
+  private static void checkFutureFolder(Path dir) {
+    Path existing = dir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !Files.isDirectory(existing)) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT,
+          dir + ": cannot create the output folder: " + existing + " is not a folder");
+    }
+    if (!Files.isWritable(existing)) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT,
+          existing.equals(dir)
+              ? dir + ": the output folder is not writable"
+              : dir + ": cannot create the output folder: " + existing + " is not writable");
+    }
+  }
+
+  private boolean isUpToDate(ImageBuild build) {
     if (!Files.isRegularFile(build.output)) {
       return false;
     }
@@ -92,7 +146,7 @@ final class CheckOutputStep implements Step<ImageBuild> {
   }
 
   /** Fails unless an existing output that is not up to date may be replaced. */
-  static void requireReplaceable(Path output, boolean overwrite) {
+  private static void requireReplaceable(Path output, boolean overwrite) {
     if (Files.isDirectory(output)) {
       // --overwrite never replaces a folder: said the same with and without it
       throw new GenVmException(

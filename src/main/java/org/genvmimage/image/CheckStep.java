@@ -4,12 +4,13 @@ import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.qemu.CheckResult;
+import org.genvmimage.qemu.QemuImgCommands;
 import org.genvmimage.step.Step;
 
 /**
  * Checks the new image with {@code qemu-img check} and confirms its format and virtual size.
  *
- * <p>Uses {@code temp}; produces {@code outputInfo}.
+ * <p>Uses {@code temp}; produces {@code outputInfo}. A plan notes the two commands.
  */
 final class CheckStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -24,8 +25,14 @@ final class CheckStep implements Step<ImageBuild> {
   }
 
   @Override
+  public void plan(ImageBuild build) {
+    build.plan.commands.add(tools.qemuImg().commands().check(build.temp, QemuImgCommands.QCOW2));
+    build.plan.commands.add(tools.qemuImg().commands().info(build.temp));
+  }
+
+  @Override
   public void run(ImageBuild build) {
-    CheckResult check = tools.qemuImg().check(build.temp, "qcow2");
+    CheckResult check = tools.qemuImg().check(build.temp, QemuImgCommands.QCOW2);
     switch (check.status()) {
       case CLEAN, NOT_SUPPORTED -> {}
       case LEAKED ->
@@ -43,7 +50,8 @@ final class CheckStep implements Step<ImageBuild> {
     }
     build.outputInfo = tools.qemuImg().info(build.temp);
     long size = build.spec.size().bytes();
-    if (!"qcow2".equals(build.outputInfo.format()) || build.outputInfo.virtualSize() != size) {
+    if (!QemuImgCommands.QCOW2.equals(build.outputInfo.format())
+        || build.outputInfo.virtualSize() != size) {
       throw new GenVmException(
           ExitCode.TOOL_FAILED,
           String.format(

@@ -6,6 +6,8 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.genvmimage.core.DirectWriter;
 import org.genvmimage.core.ExitCode;
@@ -26,7 +28,9 @@ import org.genvmimage.step.Step;
  *
  * <p>Uses {@code fetched}, {@code sourceInfo}, {@code temp} (made, and deleted on failure, by
  * {@link FetchStep}), {@code downloadCopy}; fills {@code temp}. Lets go of {@code fetchLease} once
- * the base image has been read.
+ * the base image has been read. A plan notes how the base image would become {@code temp} and the
+ * {@code qemu-img convert} command, with {@value PlanDraft#UNKNOWN_FORMAT} for a format that only a
+ * download can tell.
  */
 final class ConvertStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -41,6 +45,30 @@ final class ConvertStep implements Step<ImageBuild> {
   }
 
   @Override
+  public void plan(ImageBuild build) {
+    PlanDraft plan = build.plan;
+    Path source = plan.sourcePath;
+    if (build.sourceInfo == null) {
+      plan.materialize = "unknown";
+      List<String> command =
+          new ArrayList<>(tools.qemuImg().commands().convert(source, "raw", build.temp));
+      command.set(command.indexOf("-f") + 1, PlanDraft.UNKNOWN_FORMAT);
+      plan.commands.add(List.copyOf(command));
+    } else if (copies(build.sourceInfo)) {
+      plan.materialize = "copy";
+    } else {
+      plan.materialize = "convert";
+      plan.commands.add(
+          tools.qemuImg().commands().convert(source, build.sourceInfo.format(), build.temp));
+    }
+  }
+
+  /** Whether the base image is copied as it is rather than converted. */
+  private static boolean copies(ImageInfo source) {
+    return source.selfContainedQcow2v3();
+  }
+
+  @Override
   public void run(ImageBuild build) throws IOException {
     try {
       convert(build);
@@ -51,7 +79,7 @@ final class ConvertStep implements Step<ImageBuild> {
 
   private void convert(ImageBuild build) throws IOException {
     String task = build.spec.key();
-    if (build.sourceInfo.selfContainedQcow2v3()) {
+    if (copies(build.sourceInfo)) {
       if (build.downloadCopy != null && build.downloadCopy.complete()) {
         tools.console().debug(task + ": the qcow2 (compat 1.1) image was copied while downloading");
         return;

@@ -6,7 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.genvmimage.console.Units;
+import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.Folders;
+import org.genvmimage.core.GenVmException;
+import org.genvmimage.download.CacheState;
+import org.genvmimage.download.Digest;
 import org.genvmimage.download.DownloadCopy;
 import org.genvmimage.download.DownloadListener;
 import org.genvmimage.download.FetchResult;
@@ -18,7 +22,8 @@ import org.genvmimage.step.Step;
  *
  * <p>Uses {@code checksumHex}; produces {@code fetched}, {@code temp}, {@code downloadCopy} and
  * {@code fetchLease}, which keeps the cache entry from being removed until {@link ConvertStep} has
- * read it. Cleanup lets go of it and deletes {@code temp}.
+ * read it. Cleanup lets go of it and deletes {@code temp}. A plan produces the source, {@code temp}
+ * (named, not made) and, for a base image on disk, {@code fetched}.
  */
 final class FetchStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -38,7 +43,7 @@ final class FetchStep implements Step<ImageBuild> {
     // The temporary output file is made now so that a download also writes itself there: a base
     // image that needs no conversion is then not copied out of the cache again.
     Path dir = Folders.of(build.output);
-    build.temp = Files.createTempFile(dir, "." + build.output.getFileName() + ".", ".tmp");
+    build.temp = Files.createTempFile(dir, tempPrefix(build.output), TEMP_SUFFIX);
     build.downloadCopy = new DownloadCopy(build.temp);
     try {
       build.fetchLease =
@@ -56,6 +61,81 @@ final class FetchStep implements Step<ImageBuild> {
       tools.console().info(task + ": " + cacheHit(build.fetched));
     }
   }
+
+  /**
+   * Where the base image would come from (a cache entry, a download into the cache, resumed or not,
+   * or a local file, which must exist), and the temporary file's name with {@value
+   * PlanDraft#RANDOM} for its random part. A base image on disk is noted as fetched, so that {@link
+   * InspectStep} can read it.
+   */
+  @Override
+  public void plan(ImageBuild build) {
+    PlanDraft plan = build.plan;
+    URI url = build.spec.source();
+    String type = build.spec.checksum().type();
+    if (isLocal(url)) {
+      plan.source = ImagePlan.Source.LOCAL_FILE;
+      plan.sourcePath = Path.of(url);
+      if (!Files.isRegularFile(plan.sourcePath)) {
+        throw new GenVmException(ExitCode.DOWNLOAD_FAILED, plan.sourcePath + ": no such file");
+      }
+    } else {
+      CacheState cached = tools.downloader().cacheState(new Digest(type, build.checksumHex));
+      plan.source = cached.entry() != null ? ImagePlan.Source.CACHE : ImagePlan.Source.DOWNLOAD;
+      plan.sourcePath =
+          cached.entry() != null
+              ? cached.entry()
+              : tools.downloader().cache().entryPath(type, build.checksumHex);
+      plan.resumeBytes = cached.partialBytes();
+    }
+    build.temp =
+        Folders.of(build.output).resolve(tempPrefix(build.output) + PlanDraft.RANDOM + TEMP_SUFFIX);
+    if (plan.source != ImagePlan.Source.DOWNLOAD) {
+      build.fetched =
+          new FetchResult(
+              plan.sourcePath,
+              type,
+              build.checksumHex,
+              plan.source == ImagePlan.Source.CACHE,
+              0,
+              url);
+    }
+  }
+
+  /**
+   * For an up-to-date output, which the build leaves alone without reading its base image: where
+   * that base image is when it is on disk (a cache entry or the local file), so that the plan says
+   * what is true about the cache; nothing when it is not (no download would happen either).
+   */
+  static void planBaseImageOnDisk(BuildTools tools, ImageBuild build) {
+    PlanDraft plan = build.plan;
+    URI url = build.spec.source();
+    if (isLocal(url)) {
+      Path local = Path.of(url);
+      if (Files.isRegularFile(local)) {
+        plan.source = ImagePlan.Source.LOCAL_FILE;
+        plan.sourcePath = local;
+      }
+      return;
+    }
+    CacheState cached =
+        tools.downloader().cacheState(new Digest(build.spec.checksum().type(), build.checksumHex));
+    if (cached.entry() != null) {
+      plan.source = ImagePlan.Source.CACHE;
+      plan.sourcePath = cached.entry();
+    }
+  }
+
+  private static boolean isLocal(URI url) {
+    return "file".equalsIgnoreCase(url.getScheme());
+  }
+
+  /** The temporary file's name before its random part: hidden, and named after the output. */
+  private static String tempPrefix(Path output) {
+    return "." + output.getFileName() + ".";
+  }
+
+  private static final String TEMP_SUFFIX = ".tmp";
 
   /**
    * What a cache hit uses: the cache entry itself, and where it was downloaded from when that was

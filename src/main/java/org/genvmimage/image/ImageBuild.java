@@ -41,6 +41,9 @@ public final class ImageBuild implements StepRunner.Stoppable {
   ImageInfo outputInfo;
   Outcome outcome;
 
+  /** For a dry run, what the steps would do; null when they run. */
+  PlanDraft plan;
+
   ImageBuild(ImageSpec spec, Path architectureFile, Path output) {
     this.spec = spec;
     this.architectureFile = architectureFile;

@@ -17,6 +17,7 @@ import org.genvmimage.core.DaemonThreads;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.core.IoErrors;
+import org.genvmimage.download.SumsFileMemo;
 import org.genvmimage.step.Step;
 import org.genvmimage.step.StepRunner;
 
@@ -72,6 +73,44 @@ public final class ImageBuilder {
         // every image has ended (built, failed, or interrupted and cleaned up)
         folders.removeEmpty();
       }
+    }
+  }
+
+  /**
+   * The dry run: for each image, in order, what its build would do and which of its checks would
+   * fail, as its steps plan it ({@link StepRunner#plan}), without writing anything and without
+   * downloading a base image. Sums files are read into memory (each once), and {@code qemu-img
+   * info} runs on base images and outputs that are already on disk.
+   */
+  public List<ImagePlan> plan(Architecture architecture, Map<String, Path> outputs) {
+    SumsFileMemo sums = new SumsFileMemo();
+    List<ImagePlan> plans = new ArrayList<>();
+    for (Map.Entry<String, Path> e : outputs.entrySet()) {
+      ImageSpec spec = architecture.images().get(e.getKey());
+      ImageBuild build = new ImageBuild(spec, architecture.file(), e.getValue());
+      build.plan = new PlanDraft(sums);
+      plans.add(build.plan.finish(build, planOne(build)));
+    }
+    return plans;
+  }
+
+  /** Plans one image's steps; the failure a build would end with, or null. */
+  private GenVmException planOne(ImageBuild build) {
+    try {
+      if (Thread.currentThread().isInterrupted()) {
+        return interrupted();
+      }
+      StepRunner.plan(steps(), build);
+      return null;
+    } catch (GenVmException e) {
+      return e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return interrupted();
+    } catch (java.io.IOException e) {
+      return new GenVmException(ExitCode.TOOL_FAILED, IoErrors.reason(e), e);
+    } catch (Exception e) {
+      return unexpected(e);
     }
   }
 

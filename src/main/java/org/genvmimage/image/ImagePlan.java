@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
-import org.genvmimage.download.FetchPreview;
+import org.genvmimage.download.ResolvedChecksum;
 import org.genvmimage.qemu.ImageInfo;
 
 /**
@@ -15,24 +15,6 @@ import org.genvmimage.qemu.ImageInfo;
  * are filled as far as the checks got: after a failed check ({@code error}), later ones are null.
  *
  * @param action what would happen to the output path
- * @param checksumType the canonical checksum type
- * @param checksumHex the expected digest, or null when it could not be resolved
- * @param checksumOrigin where {@code checksumHex} came from, or null
- * @param checksumRecordedAt for a digest the cache recorded from the sums file: when it was read
- * @param source how the base image would be obtained, or null when the plan stopped before
- * @param sourcePath the cache entry (hit), the cache entry a download would create, or the local
- *     file
- * @param resumeBytes bytes of a partial download in the cache that a download would resume from
- * @param sourceInfo {@code qemu-img info} of the base image when it is already on disk, else null
- * @param temp the temporary file the image would be built in; its {@code <random>} part is chosen
- *     when the build runs
- * @param commands the qemu-img command lines the build would run, in order; {@code <format>} stands
- *     for the format that {@code qemu-img info} finds when the base image is not on disk yet
- * @param materialize how the base image becomes the temporary file: {@code copy} (a self-contained
- *     qcow2 compat 1.1 image, copied byte for byte), {@code convert} ({@code qemu-img convert}), or
- *     {@code unknown} until the download tells its format (a copy when it is such a qcow2)
- * @param owner the user the image would be given to, or null for none
- * @param ownerExists whether that user exists (null when unknown or no owner)
  * @param outputInfo {@code qemu-img info} of an up-to-date output, else null
  * @param error the failure a build would end with, found by the dry run's checks, or null
  */
@@ -40,24 +22,59 @@ public record ImagePlan(
     String key,
     Path output,
     Action action,
-    String checksumType,
-    String checksumHex,
-    FetchPreview.ChecksumOrigin checksumOrigin,
-    URI sumsFile,
-    Instant checksumRecordedAt,
-    Source source,
-    URI sourceUrl,
-    Path sourcePath,
-    long resumeBytes,
-    ImageInfo sourceInfo,
-    Path temp,
-    List<List<String>> commands,
-    String materialize,
-    String owner,
-    Boolean ownerExists,
+    Checksum checksum,
+    Origin source,
+    Work work,
+    Owner owner,
     ImageInfo outputInfo,
     GenVmException error,
     Duration elapsed) {
+
+  /**
+   * The expected digest.
+   *
+   * @param type the canonical checksum type
+   * @param hex the expected digest, or null when it could not be resolved
+   * @param origin where {@code hex} came from, or null
+   * @param sumsFile the sums file the architecture file names, or null
+   * @param recordedAt for a digest the cache recorded from the sums file: when it was read
+   */
+  public record Checksum(
+      String type, String hex, ResolvedChecksum.Origin origin, URI sumsFile, Instant recordedAt) {}
+
+  /**
+   * Where the base image would come from.
+   *
+   * @param how how it would be obtained, or null when the plan stopped before
+   * @param url the source URL of the architecture file
+   * @param path the cache entry (hit), the cache entry a download would create, or the local file
+   * @param resumeBytes bytes of a partial download in the cache that a download would resume from
+   * @param info {@code qemu-img info} of the base image when it is already on disk, else null
+   */
+  public record Origin(Source how, URI url, Path path, long resumeBytes, ImageInfo info) {}
+
+  /**
+   * How the image would be made.
+   *
+   * @param temp the temporary file the image would be built in; its {@code <random>} part is chosen
+   *     when the build runs
+   * @param commands the qemu-img command lines the build would run, in order; {@code <format>}
+   *     stands for the format that {@code qemu-img info} finds when the base image is not on disk
+   *     yet
+   * @param materialize how the base image becomes the temporary file: {@code copy} (a
+   *     self-contained qcow2 compat 1.1 image, copied byte for byte), {@code convert} ({@code
+   *     qemu-img convert}), or {@code unknown} until the download tells its format (a copy when it
+   *     is such a qcow2)
+   */
+  public record Work(Path temp, List<List<String>> commands, String materialize) {}
+
+  /**
+   * Who the image would be given to.
+   *
+   * @param user the user, or null for none
+   * @param exists whether that user exists (null when unknown or no user)
+   */
+  public record Owner(String user, Boolean exists) {}
 
   /** What would happen to the output path. */
   public enum Action {

@@ -11,7 +11,8 @@ import org.genvmimage.step.Step;
  * rejects payloads that are not disk images, and refuses a requested size below the image's virtual
  * size (qemu-img would shrink it and cut its file systems).
  *
- * <p>Uses {@code fetched}; produces {@code sourceInfo}.
+ * <p>Uses {@code fetched}; produces {@code sourceInfo}. A plan runs the same {@code qemu-img info}
+ * and checks when the base image is on disk, and notes the command in any case.
  */
 final class InspectStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -23,6 +24,14 @@ final class InspectStep implements Step<ImageBuild> {
   @Override
   public String name() {
     return "inspect";
+  }
+
+  @Override
+  public void plan(ImageBuild build) {
+    build.plan.commands.add(tools.qemuImg().commands().info(build.plan.sourcePath));
+    if (build.fetched != null) {
+      run(build);
+    }
   }
 
   @Override

@@ -1,9 +1,11 @@
 package org.genvmimage.image;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.genvmimage.core.FileSync;
@@ -14,7 +16,8 @@ import org.genvmimage.step.Step;
  * Makes the new image durable, gives it to the configured owner, renames it over the output in one
  * atomic step and records what it was built from.
  *
- * <p>Uses {@code temp}, {@code checksumHex}; produces {@code outcome}.
+ * <p>Uses {@code temp}, {@code checksumHex}; produces {@code outcome}. A plan notes the owner and
+ * whether that user exists.
  */
 final class PublishStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -26,6 +29,23 @@ final class PublishStep implements Step<ImageBuild> {
   @Override
   public String name() {
     return "publish";
+  }
+
+  @Override
+  public void plan(ImageBuild build) {
+    build.plan.owner = tools.owner().user();
+    build.plan.ownerExists = build.plan.owner == null ? null : userExists(build.plan.owner);
+  }
+
+  private static Boolean userExists(String owner) {
+    try {
+      FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(owner);
+      return true;
+    } catch (UserPrincipalNotFoundException e) {
+      return false;
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
+    }
   }
 
   @Override

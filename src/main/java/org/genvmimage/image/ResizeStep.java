@@ -1,12 +1,14 @@
 package org.genvmimage.image;
 
 import org.genvmimage.console.Units;
+import org.genvmimage.qemu.QemuImgCommands;
 import org.genvmimage.step.Step;
 
 /**
  * Grows the new image to the requested size (never shrinks: {@link InspectStep} refused that).
  *
- * <p>Uses {@code temp}, {@code sourceInfo}.
+ * <p>Uses {@code temp}, {@code sourceInfo}. A plan notes the command, which runs only if the base
+ * image is smaller (or when its size is not known yet).
  */
 final class ResizeStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -21,11 +23,26 @@ final class ResizeStep implements Step<ImageBuild> {
   }
 
   @Override
+  public void plan(ImageBuild build) {
+    if (build.sourceInfo == null || grows(build)) {
+      build.plan.commands.add(
+          tools
+              .qemuImg()
+              .commands()
+              .resize(build.temp, QemuImgCommands.QCOW2, build.spec.size().bytes()));
+    }
+  }
+
+  @Override
   public void run(ImageBuild build) {
     long size = build.spec.size().bytes();
-    if (size > build.sourceInfo.virtualSize()) {
+    if (grows(build)) {
       tools.console().info(build.spec.key() + ": resizing to " + Units.bytes(size));
-      tools.qemuImg().resize(build.temp, "qcow2", size);
+      tools.qemuImg().resize(build.temp, QemuImgCommands.QCOW2, size);
     }
+  }
+
+  private static boolean grows(ImageBuild build) {
+    return build.spec.size().bytes() > build.sourceInfo.virtualSize();
   }
 }

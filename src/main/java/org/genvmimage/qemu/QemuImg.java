@@ -9,6 +9,14 @@ import org.genvmimage.core.GenVmException;
  * {@link GenVmException}s (TOOL_FAILED, TOOL_MISSING, INTERRUPTED).
  */
 public interface QemuImg {
+  /**
+   * The argument lists this implementation runs, for a dry run to show exactly what a build would
+   * run (the real tool builds every command it runs with these).
+   */
+  default QemuImgCommands commands() {
+    return new QemuImgCommands();
+  }
+
   /** Reads the image's metadata; the format is found from the content, never from the name. */
   ImageInfo info(Path image);
 

@@ -52,6 +52,11 @@ public final class RealQemuImg implements QemuImg {
   }
 
   @Override
+  public QemuImgCommands commands() {
+    return commands;
+  }
+
+  @Override
   public ImageInfo info(Path image) {
     List<String> command = commands.info(image);
     ProcessResult result = runner.run(spec(command).withTimeout(METADATA_TIMEOUT));

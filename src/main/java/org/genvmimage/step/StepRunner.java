@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs steps in order; when one fails (or the thread is interrupted), cleans up every started step
- * in reverse order and rethrows the failure.
+ * in reverse order and rethrows the failure. Plans them the same way, for a dry run.
  */
 public final class StepRunner {
   private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
@@ -50,6 +50,24 @@ public final class StepRunner {
         Thread.currentThread().interrupt();
       }
       throw e;
+    }
+  }
+
+  /**
+   * Asks each step in order for its plan ({@link Step#plan}), until one stops the build (e.g. the
+   * output is up to date) or fails. Nothing is cleaned up: planning changes nothing.
+   */
+  public static <C extends Stoppable> void plan(List<? extends Step<C>> steps, C context)
+      throws Exception {
+    for (Step<C> step : steps) {
+      if (context.stopped()) {
+        return;
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("interrupted before planning " + step.name());
+      }
+      LOG.debug("plan {}", step.name());
+      step.plan(context);
     }
   }
 }

@@ -1,0 +1,137 @@
+package org.genvmimage.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.genvmimage.architecture.Architecture;
+import org.genvmimage.architecture.ArchitectureLoader;
+import org.genvmimage.console.Console;
+import org.genvmimage.download.DownloadCache;
+import org.genvmimage.download.DownloadSettings;
+import org.genvmimage.download.Downloader;
+import org.genvmimage.download.TestHttpServer;
+import org.genvmimage.process.CommandRunner;
+import org.genvmimage.process.ProcessRunner;
+import org.genvmimage.qemu.RealQemuImg;
+import org.genvmimage.testing.TestImages;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A dry run plans the very qemu-img command lines that the build then runs: a real small image from
+ * a loopback server, the real qemu-img, and a recorder of every command it is given.
+ */
+class PlanMatchesRunTest {
+  private static final long MIB = 1L << 20;
+
+  @TempDir Path dir;
+  private TestHttpServer server;
+  private final List<List<String>> ran = new CopyOnWriteArrayList<>();
+  private ImageBuilder builder;
+  private Downloader downloader;
+
+  @BeforeEach
+  void setUp() {
+    server = TestHttpServer.start();
+    ProcessRunner real = new ProcessRunner();
+    CommandRunner recorder =
+        spec -> {
+          ran.add(spec.command());
+          return real.run(spec);
+        };
+    downloader =
+        new Downloader(new DownloadCache(dir.resolve("cache")), DownloadSettings.defaults());
+    Console console =
+        new Console(
+            "gen-vm-image", new PrintWriter(new StringWriter()), Console.Verbosity.QUIET, false);
+    BuildTools tools =
+        new BuildTools(
+            downloader,
+            new RealQemuImg(recorder),
+            console,
+            ImageOwner.distributionDefault(user -> false),
+            false);
+    builder = new ImageBuilder(tools, 1);
+  }
+
+  @AfterEach
+  void tearDown() {
+    downloader.close();
+    server.close();
+  }
+
+  @Test
+  void theCommandsPlannedAreTheCommandsRun() throws Exception {
+    byte[] raw = Files.readAllBytes(TestImages.raw(dir, "base.img", (int) (3 * MIB), 7));
+    server.serve("/img/base.img", raw);
+    Path arch = dir.resolve("architecture.yml");
+    Files.writeString(
+        arch,
+        String.format(
+            "owner: t%nimages:%n  deb:%n    name: deb%n    version: 1%n    get_url: %s%n"
+                + "    checksum:%n      type: sha256%n      value: %s%n    size: 8M%n",
+            server.uri("/img/base.img"), TestHttpServer.sha256(raw)));
+    Architecture architecture = ArchitectureLoader.load(arch);
+    Path out = dir.resolve("out");
+
+    // before the download: the format is what qemu-img info will find
+    Path first = out.resolve("first.qcow2");
+    List<String> before = TestImages.listFiles(dir);
+    ImagePlan downloadPlan = builder.plan(architecture, Map.of("deb", first)).get(0);
+    assertThat(downloadPlan.error()).isNull();
+    assertThat(downloadPlan.source().how()).isEqualTo(ImagePlan.Source.DOWNLOAD);
+    assertThat(TestImages.listFiles(dir)).isEqualTo(before);
+    assertThat(ran).isEmpty();
+
+    List<ImageResult> built = builder.build(architecture, Map.of("deb", first));
+    assertThat(built.get(0).error()).isNull();
+    assertThat(ran)
+        .isEqualTo(
+            resolved(downloadPlan, List.copyOf(ran)).stream()
+                .map(c -> c.stream().map(a -> a.replace("<format>", "raw")).toList())
+                .toList());
+
+    // from the cache: the plan reads the base image's format, and nothing is left to guess
+    Path second = out.resolve("second.qcow2");
+    ran.clear();
+    ImagePlan cachedPlan = builder.plan(architecture, Map.of("deb", second)).get(0);
+    assertThat(cachedPlan.error()).isNull();
+    assertThat(cachedPlan.source().how()).isEqualTo(ImagePlan.Source.CACHE);
+    assertThat(cachedPlan.work().commands()).noneMatch(c -> c.contains("<format>"));
+    ran.clear();
+    builder.build(architecture, Map.of("deb", second));
+    List<List<String>> secondRun = List.copyOf(ran);
+    assertThat(secondRun).hasSize(5).isEqualTo(resolved(cachedPlan, secondRun));
+  }
+
+  /**
+   * The plan's commands with its temporary file's {@code <random>} name replaced by the one the run
+   * chose (the target of its convert), after checking that the two differ only there.
+   */
+  private static List<List<String>> resolved(ImagePlan plan, List<List<String>> run) {
+    String planned = plan.work().temp().toString();
+    String actual =
+        run.stream()
+            .filter(c -> c.get(1).equals("convert"))
+            .map(c -> c.get(c.size() - 1))
+            .findFirst()
+            .orElseThrow();
+    String[] around = planned.split("<random>", -1);
+    assertThat(around).hasSize(2);
+    assertThat(actual).startsWith(around[0]).endsWith(around[1]);
+    List<List<String>> commands = new ArrayList<>();
+    for (List<String> command : plan.work().commands()) {
+      commands.add(command.stream().map(a -> a.equals(planned) ? actual : a).toList());
+    }
+    return commands;
+  }
+}
