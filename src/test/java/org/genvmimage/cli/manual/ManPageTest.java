@@ -72,6 +72,8 @@ class ManPageTest {
   static final ManSections EXTRA =
       new ManSections(
           "do tool things",
+          List.of(),
+          List.of(),
           List.of(new Entry("TOOL_HOME", "Where it lives.")),
           List.of(new Entry("~/.tool", "Its state.")),
           List.of(new Example("Run it:", "tool --force .")),
@@ -149,6 +151,36 @@ class ManPageTest {
   void exitStatusFromTheExitCodeList() {
     assertThat(ManPage.render(spec(), ManSections.NONE, "1"))
         .contains(".SH \"EXIT STATUS\"\n.TP\n\\fB0\\fR\nok\n.TP\n\\fB7\\fR\na tool is missing\n");
+  }
+
+  @Test
+  void ownSectionsAfterOptionsAndAnExitStatusTableThatReplacesTheModels() {
+    ManSections extra =
+        new ManSections(
+            null,
+            List.of(
+                new ManSections.Section(
+                    "INPUT FILE",
+                    List.of(
+                        new ManSections.Text("It holds:"),
+                        new ManSections.Literal("key: <value>\n  .dotted: x"),
+                        new ManSections.Terms(List.of(new Entry("key", "The key."))),
+                        new ManSections.Text("More."))),
+                new ManSections.Section("OTHER", List.of(new ManSections.Text("Other.")))),
+            List.of(new Entry("0", "done"), new Entry("130", "interrupted")),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of());
+    String page = ManPage.render(spec(), extra, "1");
+    assertThat(page)
+        .containsSubsequence(
+            ".SH OPTIONS\n",
+            ".SH \"INPUT FILE\"\nIt holds:\n.PP\n.RS 4\n.nf\nkey: <value>\n  .dotted: x\n.fi\n.RE\n"
+                + ".TP\n\\fBkey\\fR\nThe key.\n.PP\nMore.\n",
+            ".SH \"OTHER\"\nOther.\n",
+            ".SH \"EXIT STATUS\"\n.TP\n\\fB0\\fR\ndone\n.TP\n\\fB130\\fR\ninterrupted\n")
+        .doesNotContain("a tool is missing");
   }
 
   @Test
