@@ -31,20 +31,36 @@ public final class ArchitectureFileDocs {
               size: <string> # The size of the generated image disk: bytes, or a number with K, M, G or T\
       """;
 
-  /** The example of examples/architecture.yml, without its comments. */
+  /**
+   * The example of the man page: both forms of checksum, lines short enough for an 80-column
+   * terminal (examples/architecture.yml holds one with real URLs).
+   */
   static final String EXAMPLE =
       """
-      owner: gen-vm-image
+      owner: ucphhpc
       images:
         debian-12:
           name: debian
           version: 12
-          get_url: https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-generic-amd64.qcow2
+          get_url: https://example.org/images/debian-12.qcow2
           checksum:
             type: sha512
-            value: file:https://cloud.debian.org/images/cloud/bookworm/latest/SHA512SUMS
-          size: 10G\
+            value: file:https://example.org/images/SHA512SUMS
+          size: 10G
+        local:
+          name: local
+          version: 1.0
+          get_url: base/local.qcow2
+          checksum:
+            type: md5
+            value: 0123456789abcdef0123456789abcdef
+          size: 20G\
       """;
+
+  /** {@link #STRUCTURE} without its comments, which the field list of the man page explains. */
+  static String structureWithoutComments() {
+    return String.join("\n", STRUCTURE.lines().map(l -> l.replaceAll("\\s*#.*$", "")).toList());
+  }
 
   /** The section. */
   public static Section section() {
@@ -55,8 +71,11 @@ public final class ArchitectureFileDocs {
                 "The architecture file (architecture.yml in the current folder unless"
                     + " --architecture-path names another) is YAML that defines which images are"
                     + " built:"),
-            new Literal(STRUCTURE),
-            new Text("For example (examples/architecture.yml):"),
+            new Literal(structureWithoutComments()),
+            new Text(
+                "For example (with one image downloaded and checked against the sums file"
+                    + " published beside it, one read from a local file and checked against its"
+                    + " MD5 digest; examples/architecture.yml is a real one):"),
             new Literal(EXAMPLE),
             new Terms(
                 List.of(
@@ -72,6 +91,11 @@ public final class ArchitectureFileDocs {
                             + " a letter or digit and hold only letters, digits, '.', '_' and '-'"
                             + " (at most 64). With one image the output is --image-output-path;"
                             + " with several, each is written beside it as <image-key>.qcow2."),
+                    new Entry("<image-key>.name", "The name of the image."),
+                    new Entry(
+                        "<image-key>.version",
+                        "The version of the image, kept as written (a number such as 9.3 works"
+                            + " too)."),
                     new Entry(
                         "get_url",
                         "https:// and http:// URLs are downloaded into the cache. A file:// URL or"

@@ -108,8 +108,8 @@ class GenerateDocsTest {
         .containsSubsequence("OPTIONS", "ARCHITECTURE FILE", "EXIT STATUS")
         .contains(
             "owner: <string>",
-            "get_url: https://cloud.debian.org/",
-            "value: file:https://cloud.debian.org/images/cloud/bookworm/latest/SHA512SUMS",
+            "get_url: https://example.org/images/debian-12.qcow2",
+            "value: file:https://example.org/images/SHA512SUMS",
             "not a user account",
             "file:<URL>",
             "powers of 1024");
@@ -119,6 +119,19 @@ class GenerateDocsTest {
     assertThat(
             GenerateDocs.files(GenerateDocs.commands(), "1.0").get("man/man1/configure-vm-image.1"))
         .doesNotContain("ARCHITECTURE FILE");
+  }
+
+  @Test
+  void everyPageFitsAnEightyColumnTerminal() throws Exception {
+    for (Map.Entry<String, String> file :
+        GenerateDocs.files(GenerateDocs.commands(), "1.0").entrySet()) {
+      if (file.getKey().startsWith("man/")) {
+        ManPageTest.Groff result = ManPageTest.groff(file.getValue(), 80);
+        assertThat(result.stdout().lines())
+            .as(file.getKey())
+            .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
+      }
+    }
   }
 
   @Test

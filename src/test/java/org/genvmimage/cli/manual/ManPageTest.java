@@ -240,8 +240,13 @@ class ManPageTest {
 
   /** Formats a page with the real groff, all warnings on. */
   static Groff groff(String page) throws IOException, InterruptedException {
+    return groff(page, 100);
+  }
+
+  /** Formats a page with the real groff, all warnings on, on lines of {@code columns}. */
+  static Groff groff(String page, int columns) throws IOException, InterruptedException {
     Process p =
-        new ProcessBuilder("groff", "-man", "-Tutf8", "-ww", "-rLL=100n", "-P-c")
+        new ProcessBuilder("groff", "-man", "-Tutf8", "-ww", "-rLL=" + columns + "n", "-P-c")
             .redirectInput(ProcessBuilder.Redirect.PIPE)
             .start();
     try (var in = p.getOutputStream()) {
