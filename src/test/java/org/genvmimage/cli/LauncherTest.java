@@ -100,7 +100,8 @@ class LauncherTest {
             .findFirst()
             .orElseThrow();
     assertThat(entry.text()).contains("(default: " + options + ")");
-    assertThat(Files.readString(Path.of("README.rst"))).contains("(default: ``" + options + "``)");
+    assertThat(Files.readString(Path.of("docs", "gen-vm-image.rst")))
+        .contains("(default: ``" + options + "``)");
     assertThat(Files.readString(Path.of("src/cds/make-archive.sh")))
         .as("make-archive.sh reads the options from the launcher")
         .doesNotContain("-Xmx");

@@ -35,6 +35,8 @@ public final class CommandDocs {
           "gen-vm-image",
           new ManSections(
               "build verified, resized virtual machine images from an architecture file",
+              List.of(ArchitectureFileDocs.section()),
+              ExitStatus.entries(),
               List.of(QEMU_IMG, XDG_CACHE_HOME, JAVA_OPTS, JAVA),
               List.of(
                   new Entry(
@@ -64,10 +66,18 @@ public final class CommandDocs {
               List.of("configure-vm-image(1)", "qemu-img(1)")),
           "gen-vm-image cache",
           new ManSections(
-              null, List.of(XDG_CACHE_HOME, JAVA_OPTS, JAVA), List.of(CACHE), List.of(), List.of()),
+              null,
+              List.of(),
+              List.of(),
+              List.of(XDG_CACHE_HOME, JAVA_OPTS, JAVA),
+              List.of(CACHE),
+              List.of(),
+              List.of()),
           "configure-vm-image",
           new ManSections(
               "configure a virtual machine image with cloud-init under QEMU",
+              List.of(),
+              ExitStatus.entries(),
               List.of(
                   new Entry(
                       "GEN_VM_IMAGE_QEMU",

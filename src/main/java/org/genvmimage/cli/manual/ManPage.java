@@ -16,9 +16,10 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 /**
  * A man page in troff (the man macros) for one command, made from its picocli model: NAME,
  * SYNOPSIS, DESCRIPTION, COMMANDS (its subcommands), OPTIONS (with defaults as {@code --help} shows
- * them), EXIT STATUS (the model's exit code list), then the {@link ManSections} that the model does
- * not hold: ENVIRONMENT, FILES, EXAMPLES and SEE ALSO. The same model always gives the same page
- * (no date in it).
+ * them), the command's own sections (such as ARCHITECTURE FILE), EXIT STATUS (the {@link
+ * ManSections} table, else the model's exit code list), then the {@link ManSections} that the model
+ * does not hold: ENVIRONMENT, FILES, EXAMPLES and SEE ALSO. The same model always gives the same
+ * page (no date in it).
  */
 public final class ManPage {
   private ManPage() {}
@@ -96,12 +97,20 @@ public final class ManPage {
       }
     }
 
-    Map<String, String> exitCodes = spec.usageMessage().exitCodeList();
-    if (!exitCodes.isEmpty()) {
-      out.append(".SH \"EXIT STATUS\"\n");
-      for (Map.Entry<String, String> e : exitCodes.entrySet()) {
-        out.append(".TP\n").append(Troff.bold(e.getKey().strip())).append('\n');
-        out.append(Troff.text(format(e.getValue()).strip())).append('\n');
+    for (ManSections.Section section : extra.sections()) {
+      section(section, out);
+    }
+
+    if (!extra.exitStatus().isEmpty()) {
+      entries("\"EXIT STATUS\"", extra.exitStatus(), out);
+    } else {
+      Map<String, String> exitCodes = spec.usageMessage().exitCodeList();
+      if (!exitCodes.isEmpty()) {
+        out.append(".SH \"EXIT STATUS\"\n");
+        for (Map.Entry<String, String> e : exitCodes.entrySet()) {
+          out.append(".TP\n").append(Troff.bold(e.getKey().strip())).append('\n');
+          out.append(Troff.text(format(e.getValue()).strip())).append('\n');
+        }
       }
     }
 
@@ -295,6 +304,27 @@ public final class ManPage {
       }
     }
     return value;
+  }
+
+  private static void section(ManSections.Section section, StringBuilder out) {
+    out.append(".SH ").append(Troff.quoted(section.heading())).append('\n');
+    boolean first = true;
+    for (ManSections.Part part : section.parts()) {
+      if (part instanceof ManSections.Text t) {
+        out.append(first ? "" : ".PP\n").append(Troff.text(t.text())).append('\n');
+      } else if (part instanceof ManSections.Literal l) {
+        out.append(first ? "" : ".PP\n")
+            .append(".RS 4\n.nf\n")
+            .append(Troff.text(l.text()))
+            .append("\n.fi\n.RE\n");
+      } else if (part instanceof ManSections.Terms terms) {
+        for (ManSections.Entry e : terms.entries()) {
+          out.append(".TP\n").append(Troff.bold(e.term())).append('\n');
+          out.append(Troff.text(e.text())).append('\n');
+        }
+      }
+      first = false;
+    }
   }
 
   private static void entries(String heading, List<ManSections.Entry> entries, StringBuilder out) {

@@ -3,6 +3,7 @@ package org.genvmimage.cli.manual;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +77,59 @@ class GenerateDocsTest {
         ManPageTest.Groff result = ManPageTest.groff(page);
         assertThat(result.stderr()).isEmpty();
         assertThat(result.stdout()).contains("EXIT STATUS").doesNotContain("PT30M");
+      }
+    }
+  }
+
+  @Test
+  void bothTopLevelPagesHaveTheWholeExitStatusTable() throws Exception {
+    Map<String, String> files = GenerateDocs.files(GenerateDocs.commands(), "1.0");
+    for (String name : List.of("gen-vm-image", "configure-vm-image")) {
+      String page = files.get("man/man1/" + name + ".1");
+      String table = page.substring(page.indexOf(".SH \"EXIT STATUS\"\n"));
+      for (ExitStatus.Row row : ExitStatus.rows()) {
+        assertThat(table)
+            .contains(
+                ".TP\n"
+                    + Troff.bold(String.valueOf(row.code()))
+                    + "\n"
+                    + Troff.text(row.meaning()));
+      }
+      assertThat(ManPageTest.groff(page).stdout())
+          .contains("EXIT STATUS", "130", "interrupted (Ctrl-C)");
+    }
+  }
+
+  @Test
+  void genVmImageDocumentsTheArchitectureFile() throws Exception {
+    String page = GenerateDocs.files(GenerateDocs.commands(), "1.0").get("man/man1/gen-vm-image.1");
+    String text = ManPageTest.groff(page).stdout();
+    assertThat(text)
+        .containsSubsequence("OPTIONS", "ARCHITECTURE FILE", "EXIT STATUS")
+        .contains(
+            "owner: <string>",
+            "get_url: https://example.org/images/debian-12.qcow2",
+            "value: file:https://example.org/images/SHA512SUMS",
+            "not a user account",
+            "file:<URL>",
+            "powers of 1024");
+    for (String type : org.genvmimage.download.Checksums.supportedNames()) {
+      assertThat(text).contains(type);
+    }
+    assertThat(
+            GenerateDocs.files(GenerateDocs.commands(), "1.0").get("man/man1/configure-vm-image.1"))
+        .doesNotContain("ARCHITECTURE FILE");
+  }
+
+  @Test
+  void everyPageFitsAnEightyColumnTerminal() throws Exception {
+    for (Map.Entry<String, String> file :
+        GenerateDocs.files(GenerateDocs.commands(), "1.0").entrySet()) {
+      if (file.getKey().startsWith("man/")) {
+        ManPageTest.Groff result = ManPageTest.groff(file.getValue(), 80);
+        assertThat(result.stdout().lines())
+            .as(file.getKey())
+            .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
       }
     }
   }

@@ -72,6 +72,8 @@ class ManPageTest {
   static final ManSections EXTRA =
       new ManSections(
           "do tool things",
+          List.of(),
+          List.of(),
           List.of(new Entry("TOOL_HOME", "Where it lives.")),
           List.of(new Entry("~/.tool", "Its state.")),
           List.of(new Example("Run it:", "tool --force .")),
@@ -152,6 +154,36 @@ class ManPageTest {
   }
 
   @Test
+  void ownSectionsAfterOptionsAndAnExitStatusTableThatReplacesTheModels() {
+    ManSections extra =
+        new ManSections(
+            null,
+            List.of(
+                new ManSections.Section(
+                    "INPUT FILE",
+                    List.of(
+                        new ManSections.Text("It holds:"),
+                        new ManSections.Literal("key: <value>\n  .dotted: x"),
+                        new ManSections.Terms(List.of(new Entry("key", "The key."))),
+                        new ManSections.Text("More."))),
+                new ManSections.Section("OTHER", List.of(new ManSections.Text("Other.")))),
+            List.of(new Entry("0", "done"), new Entry("130", "interrupted")),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of());
+    String page = ManPage.render(spec(), extra, "1");
+    assertThat(page)
+        .containsSubsequence(
+            ".SH OPTIONS\n",
+            ".SH \"INPUT FILE\"\nIt holds:\n.PP\n.RS 4\n.nf\nkey: <value>\n  .dotted: x\n.fi\n.RE\n"
+                + ".TP\n\\fBkey\\fR\nThe key.\n.PP\nMore.\n",
+            ".SH \"OTHER\"\nOther.\n",
+            ".SH \"EXIT STATUS\"\n.TP\n\\fB0\\fR\ndone\n.TP\n\\fB130\\fR\ninterrupted\n")
+        .doesNotContain("a tool is missing");
+  }
+
+  @Test
   void subcommandsAreListedAndLinked() {
     String page = ManPage.render(spec(), EXTRA, "1");
     assertThat(between(page, ".SH COMMANDS", ".SH "))
@@ -208,8 +240,13 @@ class ManPageTest {
 
   /** Formats a page with the real groff, all warnings on. */
   static Groff groff(String page) throws IOException, InterruptedException {
+    return groff(page, 100);
+  }
+
+  /** Formats a page with the real groff, all warnings on, on lines of {@code columns}. */
+  static Groff groff(String page, int columns) throws IOException, InterruptedException {
     Process p =
-        new ProcessBuilder("groff", "-man", "-Tutf8", "-ww", "-rLL=100n", "-P-c")
+        new ProcessBuilder("groff", "-man", "-Tutf8", "-ww", "-rLL=" + columns + "n", "-P-c")
             .redirectInput(ProcessBuilder.Redirect.PIPE)
             .start();
     try (var in = p.getOutputStream()) {

@@ -1,0 +1,52 @@
+package org.genvmimage.cli.manual;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.genvmimage.architecture.ArchitectureLoader;
+import org.genvmimage.download.Checksums;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README and gen-vm-image(1) describe the architecture file alike, and as the code reads it.
+ */
+class ArchitectureFileDocsTest {
+  @Test
+  void theReadmeShowsTheSameStructure() throws Exception {
+    String indented = ("\n" + ArchitectureFileDocs.STRUCTURE).replace("\n", "\n    ");
+    assertThat(Files.readString(Path.of("README.rst"))).contains(indented + "\n");
+  }
+
+  @Test
+  void theReadmeListsEveryChecksumType() throws Exception {
+    String readme = Files.readString(Path.of("README.rst"));
+    for (String type : Checksums.supportedNames()) {
+      assertThat(readme).contains("``" + type + "``");
+    }
+  }
+
+  @Test
+  void theManPagesExampleIsAValidArchitectureFile(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("architecture.yml"), ArchitectureFileDocs.EXAMPLE);
+    assertThat(ArchitectureLoader.load(file).images()).hasSize(2);
+  }
+
+  @Test
+  void theManPagesStructureIsTheReadmesWithoutComments() {
+    assertThat(ArchitectureFileDocs.structureWithoutComments())
+        .startsWith("owner: <string>\nimages: <key-value pair>\n    <image-key>:\n")
+        .doesNotContain("#")
+        .contains("\n        checksum:\n            type: <string>\n");
+  }
+
+  @Test
+  void theReadmesExampleIsTheExampleFileWithoutItsComments() throws Exception {
+    Path file = Path.of("examples", "architecture.yml");
+    String withoutComments =
+        String.join("\n", Files.readString(file).lines().filter(l -> !l.startsWith("#")).toList());
+    assertThat(Files.readString(Path.of("README.rst")))
+        .contains(("\n" + withoutComments).replace("\n", "\n    ") + "\n");
+  }
+}
