@@ -1,6 +1,7 @@
 package org.genvmimage.cli.manual;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.genvmimage.core.ExitCode;
 
@@ -17,47 +18,8 @@ public final class ExitStatus {
   /** One exit code and what it means, in plain text. */
   public record Row(int code, String meaning) {}
 
-  // To be replaced: when core.ExitCode is an enum with code() and meaning(), rows() becomes
-  // ExitCode.values() mapped to Row(code(), meaning()), and this list goes.
   private static final List<Row> ROWS =
-      List.of(
-          new Row(ExitCode.OK, "done, or already up to date"),
-          new Row(
-              ExitCode.INTERNAL,
-              "unexpected internal error (run again with --stacktrace and report it)"),
-          new Row(
-              ExitCode.USAGE,
-              "usage error: unknown option, bad option value, unknown --image key, a cache delete"
-                  + " checksum prefix that matches several entries"),
-          new Row(
-              ExitCode.INVALID_INPUT,
-              "invalid input: missing or invalid architecture file or cloud-init file, a size"
-                  + " below the base image's, an output folder that cannot be created or written,"
-                  + " a missing image to configure, a cache delete checksum that matches no"
-                  + " entry"),
-          new Row(
-              ExitCode.DOWNLOAD_FAILED,
-              "download failed: HTTP error status, network error, stalled transfer, a sums file"
-                  + " without the image's name"),
-          new Row(ExitCode.CHECKSUM_MISMATCH, "checksum mismatch (the download is discarded)"),
-          new Row(
-              ExitCode.TOOL_FAILED,
-              "an external tool or the file system failed (qemu-img, qemu, virt-sysprep; a full"
-                  + " disk, with the free space the download needs; an image that cannot be"
-                  + " given to --generated-image-owner), or the download is not a usable disk"
-                  + " image"),
-          new Row(
-              ExitCode.TOOL_MISSING,
-              "a required tool is missing (the message names the package to install)"),
-          new Row(
-              ExitCode.OUTPUT_EXISTS,
-              "the output exists and was not built from this checksum and size: pass"
-                  + " --overwrite"),
-          new Row(
-              ExitCode.CONFIGURE_FAILED,
-              "configuring timed out, the guest failed (kernel panic, qemu ended), or it did not"
-                  + " shut down when asked; the image is left as it was"),
-          new Row(ExitCode.INTERRUPTED, "interrupted (Ctrl-C); the output is left as it was"));
+      Arrays.stream(ExitCode.values()).map(c -> new Row(c.code(), c.meaning())).toList();
 
   /** Every exit code of both commands, in increasing order. */
   public static List<Row> rows() {

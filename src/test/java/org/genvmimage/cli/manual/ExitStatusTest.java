@@ -2,8 +2,6 @@ package org.genvmimage.cli.manual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,10 +14,8 @@ class ExitStatusTest {
   @Test
   void everyExitCodeOnceInIncreasingOrder() throws Exception {
     List<Integer> codes = new ArrayList<>();
-    for (Field f : ExitCode.class.getFields()) {
-      if (Modifier.isStatic(f.getModifiers()) && f.getType() == int.class) {
-        codes.add(f.getInt(null));
-      }
+    for (ExitCode c : ExitCode.values()) {
+      codes.add(c.code());
     }
     assertThat(ExitStatus.rows().stream().map(ExitStatus.Row::code))
         .containsExactlyInAnyOrderElementsOf(codes)
