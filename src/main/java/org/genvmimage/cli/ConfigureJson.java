@@ -53,18 +53,19 @@ final class ConfigureJson {
     img.put("format", format);
     img.put("virtual_size", virtualSize);
     doc.put("accelerator", accelerator == null ? null : accelerator.toLowerCase(Locale.ROOT));
+    ConfigureResult.CloudInit seen = result == null ? null : result.cloudInit();
     if (result != null
-        && (result.bootToFinished() != null
-            || result.cloudInitVersion() != null
-            || !result.stages().isEmpty()
-            || !result.warnings().isEmpty())) {
+        && (result.durations().bootToFinished() != null
+            || seen.version() != null
+            || !seen.stages().isEmpty()
+            || !seen.warnings().isEmpty())) {
       ObjectNode cloudInit = doc.putObject("cloud_init");
-      cloudInit.put("version", result.cloudInitVersion());
-      cloudInit.put("datasource", result.datasource());
+      cloudInit.put("version", seen.version());
+      cloudInit.put("datasource", seen.datasource());
       ArrayNode warnings = cloudInit.putArray("warnings");
-      result.warnings().forEach(warnings::add);
+      seen.warnings().forEach(warnings::add);
       ArrayNode stages = cloudInit.putArray("stages");
-      for (CloudInitWatcher.StageSeen stage : result.stages()) {
+      for (CloudInitWatcher.StageSeen stage : seen.stages()) {
         stages
             .addObject()
             .put("name", stage.name())
@@ -75,13 +76,14 @@ final class ConfigureJson {
     }
     if (result != null) {
       ObjectNode durations = doc.putObject("durations");
-      seconds(durations, "seed", result.seed());
-      seconds(durations, "boot_to_finished", result.bootToFinished());
-      seconds(durations, "power_off", result.powerOff());
-      seconds(durations, "reset", result.reset());
-      seconds(durations, "commit", result.commit());
-      seconds(durations, "total", result.total());
-      doc.put("guest_uptime", result.guestUptimeSeconds());
+      ConfigureResult.Durations took = result.durations();
+      seconds(durations, "seed", took.seed());
+      seconds(durations, "boot_to_finished", took.bootToFinished());
+      seconds(durations, "power_off", took.powerOff());
+      seconds(durations, "reset", took.reset());
+      seconds(durations, "commit", took.commit());
+      seconds(durations, "total", took.total());
+      doc.put("guest_uptime", seen.guestUptimeSeconds());
     } else {
       doc.putNull("durations");
       doc.putNull("guest_uptime");

@@ -10,6 +10,7 @@ import org.genvmimage.configure.Configurator;
 import org.genvmimage.configure.ConfigurePlan;
 import org.genvmimage.configure.ConfigureResult;
 import org.genvmimage.configure.ConfigureSettings;
+import org.genvmimage.configure.ConfigureTools;
 import org.genvmimage.console.Console;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.Folders;
@@ -233,7 +234,7 @@ public final class ConfigureVmImageCommand extends CommandBase implements Callab
     try (Console console =
         new Console(
             NAME, err, output.verbosity(), Console.isInteractiveTerminal(), output.stacktrace)) {
-      configurator = new Configurator(settings, console);
+      configurator = new Configurator(settings, ConfigureTools.system(console));
       if (dryRun) {
         plan = configurator.plan();
         if (outputFormat == JsonReport.Format.text) {
@@ -266,27 +267,28 @@ public final class ConfigureVmImageCommand extends CommandBase implements Callab
   }
 
   private ConfigureSettings settings() {
-    boolean cpuExplicit = spec.commandLine().getParseResult().hasMatchedOption("--qemu-cpu-model");
+    var parsed = spec.commandLine().getParseResult();
     return new ConfigureSettings(
         imageInputPath,
-        imageQemuSocketPath,
-        userDataPath,
-        metaDataPath,
-        vendorDataPath,
-        spec.commandLine().getParseResult().hasMatchedOption("--config-vendor-data-path"),
-        networkConfigPath,
-        seedOutputPath,
-        serialLogPath(),
-        cpuModel,
-        cpuExplicit,
-        accel,
-        memoryMib,
-        cpus,
-        network == Network.user,
-        timeout,
+        new ConfigureSettings.SeedSettings(
+            userDataPath,
+            metaDataPath,
+            vendorDataPath,
+            parsed.hasMatchedOption("--config-vendor-data-path"),
+            networkConfigPath,
+            seedOutputPath),
+        new ConfigureSettings.VmSettings(
+            imageQemuSocketPath,
+            serialLogPath(),
+            cpuModel,
+            parsed.hasMatchedOption("--qemu-cpu-model"),
+            accel,
+            memoryMib,
+            cpus,
+            network == Network.user),
+        new ConfigureSettings.ResetSettings(!noReset, resetOperations),
         finishedPattern,
-        !noReset,
-        resetOperations);
+        timeout);
   }
 
   private Path serialLogPath() {

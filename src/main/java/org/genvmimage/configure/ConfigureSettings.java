@@ -7,30 +7,51 @@ import org.genvmimage.qemu.Accelerator;
 /**
  * Everything one configure run is told.
  *
- * @param vendorDataRequired whether a missing vendor-data file is an error (else it is left out)
- * @param networkConfig null to leave network-config out of the seed
- * @param cpuModelExplicit whether the user chose the CPU model (else 'host' becomes 'max' under
- *     TCG)
  * @param finishedPattern null for cloud-init's own final message
- * @param resetOperations null for virt-sysprep's defaults
  */
 public record ConfigureSettings(
     Path image,
-    Path qmpSocket,
-    Path userData,
-    Path metaData,
-    Path vendorData,
-    boolean vendorDataRequired,
-    Path networkConfig,
-    Path seedOutput,
-    Path serialLog,
-    String cpuModel,
-    boolean cpuModelExplicit,
-    Accelerator accelerator,
-    int memoryMib,
-    int cpus,
-    boolean networking,
-    Duration timeout,
+    SeedSettings seed,
+    VmSettings vm,
+    ResetSettings reset,
     String finishedPattern,
-    boolean reset,
-    String resetOperations) {}
+    Duration timeout) {
+
+  /**
+   * The cloud-init files of the seed and where it is written.
+   *
+   * @param vendorDataRequired whether a missing vendor-data file is an error (else it is left out)
+   * @param networkConfig null to leave network-config out of the seed
+   */
+  public record SeedSettings(
+      Path userData,
+      Path metaData,
+      Path vendorData,
+      boolean vendorDataRequired,
+      Path networkConfig,
+      Path output) {}
+
+  /**
+   * The virtual machine the image boots in.
+   *
+   * @param cpuModelExplicit whether the user chose the CPU model (else 'host' becomes 'max' under
+   *     TCG)
+   */
+  public record VmSettings(
+      Path qmpSocket,
+      Path serialLog,
+      String cpuModel,
+      boolean cpuModelExplicit,
+      Accelerator accelerator,
+      int memoryMib,
+      int cpus,
+      boolean networking) {}
+
+  /**
+   * The virt-sysprep run after the guest is done.
+   *
+   * @param enabled false with {@code --no-reset}
+   * @param operations null for virt-sysprep's defaults
+   */
+  public record ResetSettings(boolean enabled, String operations) {}
+}

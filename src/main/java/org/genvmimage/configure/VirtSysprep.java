@@ -18,7 +18,10 @@ import org.genvmimage.process.InstallHint;
  * Generalises an image with {@code virt-sysprep} (machine id, SSH host keys, logs, ...), through
  * libguestfs's direct backend; under TCG its appliance must use TCG too.
  */
-public final class VirtSysprep {
+public final class VirtSysprep implements ConfigureTools.Sysprep {
+  /** The program, as found on the PATH. */
+  static final String EXECUTABLE = "virt-sysprep";
+
   static final String MISSING_HINT = InstallHint.forThisSystem(InstallHint.Program.VIRT_SYSPREP);
 
   private final CommandRunner runner;
@@ -119,6 +122,7 @@ public final class VirtSysprep {
    * @throws GenVmException TOOL_MISSING when virt-sysprep is not installed, USAGE for an unknown
    *     operation
    */
+  @Override
   public List<String> operations(String requested) {
     String listing =
         runner
@@ -132,11 +136,19 @@ public final class VirtSysprep {
 
   /** Runs virt-sysprep on the image; failures are TOOL_FAILED with its stderr tail. */
   public void reset(Path image, String format, String operations, boolean tcg, Duration timeout) {
-    CommandSpec spec =
-        CommandSpec.of(command(executable, image, format, operations))
-            .withTimeout(timeout)
-            .withMissingHint(MISSING_HINT);
-    for (Map.Entry<String, String> e : environment(tcg).entrySet()) {
+    run(command(image, format, operations), environment(tcg), timeout);
+  }
+
+  @Override
+  public List<String> command(Path image, String format, String operations) {
+    return command(executable, image, format, operations);
+  }
+
+  /** Runs virt-sysprep as given; failures are TOOL_FAILED with its stderr tail. */
+  @Override
+  public void run(List<String> command, Map<String, String> environment, Duration timeout) {
+    CommandSpec spec = CommandSpec.of(command).withTimeout(timeout).withMissingHint(MISSING_HINT);
+    for (Map.Entry<String, String> e : environment.entrySet()) {
       spec = spec.withEnv(e.getKey(), e.getValue());
     }
     runner.run(spec);

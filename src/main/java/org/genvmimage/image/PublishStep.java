@@ -8,7 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.genvmimage.core.FileSync;
+import org.genvmimage.core.AtomicPublish;
 import org.genvmimage.core.Folders;
 import org.genvmimage.step.Step;
 
@@ -50,15 +50,19 @@ final class PublishStep implements Step<ImageBuild> {
 
   @Override
   public void run(ImageBuild build) throws IOException {
-    Files.setPosixFilePermissions(build.temp, PosixFilePermissions.fromString("rw-r--r--"));
-    tools.owner().apply(build.temp, build.spec.key(), tools.console());
-    FileSync.force(build.temp);
-    Path previous = keepPrevious(build.output);
+    Path[] previous = new Path[1];
     try {
-      // The old stamp goes first: a crash between the two renames leaves an image without a
-      // stamp (rebuilt next time), never an old stamp that vouches for a new image.
-      BuildStamp.delete(build.output);
-      FileSync.moveAtomically(build.temp, build.output);
+      AtomicPublish.publish(
+          build.temp,
+          build.output,
+          PosixFilePermissions.fromString("rw-r--r--"),
+          file -> tools.owner().apply(file, build.spec.key(), tools.console()),
+          output -> {
+            previous[0] = keepPrevious(output);
+            // The old stamp goes first: a crash between the two renames leaves an image without a
+            // stamp (rebuilt next time), never an old stamp that vouches for a new image.
+            BuildStamp.delete(output);
+          });
       new BuildStamp(
               build.spec.source().toString(),
               build.spec.checksum().type(),
@@ -67,8 +71,8 @@ final class PublishStep implements Step<ImageBuild> {
               Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
           .write(build.output);
     } finally {
-      if (previous != null) {
-        Files.deleteIfExists(previous);
+      if (previous[0] != null) {
+        Files.deleteIfExists(previous[0]);
       }
     }
     build.outcome = ImageBuild.Outcome.BUILT;

@@ -32,21 +32,23 @@ class ConfigureJsonTest {
           "qcow2",
           10_737_418_240L,
           "TCG",
-          "22.4.2",
-          "DataSourceNoCloud [seed=/dev/sr0][dsmode=net]",
-          List.of(
-              new StageSeen(Stage.INIT_LOCAL, "init-local", 5.58),
-              new StageSeen(Stage.INIT, "init", 7.87),
-              new StageSeen(Stage.MODULES_CONFIG, "modules:config", 10.15),
-              new StageSeen(Stage.MODULES_FINAL, "modules:final", null)),
-          71.83,
-          Duration.ofMillis(12),
-          Duration.ofMillis(84_250),
-          Duration.ofMillis(3_100),
-          Duration.ofMillis(41_000),
-          Duration.ofMillis(9_500),
-          Duration.ofMillis(140_002),
-          List.of("cloud-init: util.py[WARNING]: Failed to run module scripts-user"),
+          new ConfigureResult.CloudInit(
+              "22.4.2",
+              "DataSourceNoCloud [seed=/dev/sr0][dsmode=net]",
+              List.of(
+                  new StageSeen(Stage.INIT_LOCAL, "init-local", 5.58),
+                  new StageSeen(Stage.INIT, "init", 7.87),
+                  new StageSeen(Stage.MODULES_CONFIG, "modules:config", 10.15),
+                  new StageSeen(Stage.MODULES_FINAL, "modules:final", null)),
+              71.83,
+              List.of("cloud-init: util.py[WARNING]: Failed to run module scripts-user")),
+          new ConfigureResult.Durations(
+              Duration.ofMillis(12),
+              Duration.ofMillis(84_250),
+              Duration.ofMillis(3_100),
+              Duration.ofMillis(41_000),
+              Duration.ofMillis(9_500),
+              Duration.ofMillis(140_002)),
           LOG);
 
   /** Writes the document as the command does and reads it back. */
@@ -118,17 +120,9 @@ class ConfigureJsonTest {
             "qcow2",
             1L << 30,
             "TCG",
-            null,
-            null,
-            List.of(),
-            null,
-            Duration.ofMillis(20),
-            null,
-            null,
-            null,
-            null,
-            Duration.ofSeconds(25),
-            List.of(),
+            new ConfigureResult.CloudInit(null, null, List.of(), null, List.of()),
+            new ConfigureResult.Durations(
+                Duration.ofMillis(20), null, null, null, null, Duration.ofSeconds(25)),
             LOG);
 
     JsonNode doc =

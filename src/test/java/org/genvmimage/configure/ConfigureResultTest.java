@@ -16,17 +16,19 @@ class ConfigureResultTest {
             "qcow2",
             1L << 30,
             "TCG",
-            "22.4.2",
-            "DataSourceNoCloud [seed=/dev/sr0]",
-            List.of(),
-            71.8,
-            Duration.ofMillis(5),
-            Duration.ofSeconds(84),
-            Duration.ofSeconds(3),
-            null,
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(132),
-            List.of("cloud-init: util.py[WARNING]: x"),
+            new ConfigureResult.CloudInit(
+                "22.4.2",
+                "DataSourceNoCloud [seed=/dev/sr0]",
+                List.of(),
+                71.8,
+                List.of("cloud-init: util.py[WARNING]: x")),
+            new ConfigureResult.Durations(
+                Duration.ofMillis(5),
+                Duration.ofSeconds(84),
+                Duration.ofSeconds(3),
+                null,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(132)),
             Path.of("image-config/console.log"));
 
     assertThat(result.summary())

@@ -1,0 +1,125 @@
+package org.genvmimage.configure;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.genvmimage.cloudinit.CloudInitWatcher;
+import org.genvmimage.cloudinit.LogTail;
+import org.genvmimage.console.Console;
+import org.genvmimage.core.Folders;
+import org.genvmimage.qemu.QemuSystemCommand;
+
+/**
+ * Starts QEMU on the overlay, with the seed, QMP and the console log, and starts reading the
+ * console. Cleanup stops QEMU and the reading.
+ *
+ * <p>Uses {@code emulator}, {@code acceleration}, {@code overlay}, {@code finishedPattern}, {@code
+ * progress}; produces {@code command}, {@code watcher}, {@code tail}, {@code vm}.
+ */
+final class BootStep implements ConfigureStep {
+  private final ConfigureSettings settings;
+  private final ConfigureTools tools;
+
+  BootStep(ConfigureSettings settings, ConfigureTools tools) {
+    this.settings = settings;
+    this.tools = tools;
+  }
+
+  @Override
+  public String name() {
+    return "boot";
+  }
+
+  /**
+   * The QEMU command line of the run: the overlay, the seed, QMP (the socket path made absolute, as
+   * QEMU is started with it) and the console log.
+   */
+  QemuSystemCommand command(ConfigureRun run) {
+    ConfigureSettings.VmSettings vm = settings.vm();
+    return QemuSystemCommand.builder(run.emulator)
+        .acceleration(run.acceleration)
+        .cpus(vm.cpus())
+        .memoryMib(vm.memoryMib())
+        .networking(vm.networking())
+        .disk(run.overlay, "qcow2")
+        .seed(settings.seed().output())
+        .qmpSocket(vm.qmpSocket().toAbsolutePath().normalize())
+        .serialLog(vm.serialLog())
+        .build();
+  }
+
+  @Override
+  public void plan(ConfigureRun run) {
+    run.command = command(run);
+  }
+
+  @Override
+  public void run(ConfigureRun run) throws IOException {
+    Console console = tools.console();
+    Path log = settings.vm().serialLog();
+    Files.createDirectories(Folders.of(log));
+    Files.deleteIfExists(log);
+    Files.createFile(log);
+    Path socket = settings.vm().qmpSocket();
+    Files.createDirectories(Folders.of(socket));
+    if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isDirectory(socket)) {
+      Files.delete(socket); // a socket or link left by a run that was killed
+    }
+    run.command = command(run);
+    console.debug("starting: " + run.command);
+    CloudInitWatcher watcher = new CloudInitWatcher(run.finishedPattern, stages(run));
+    run.watcher = watcher;
+    boolean echo = console.verbosity() == Console.Verbosity.VERBOSE;
+    run.tail =
+        LogTail.start(
+            log,
+            line -> {
+              if (echo) {
+                console.debug("console: " + CloudInitWatcher.clean(line));
+              }
+              watcher.accept(line);
+            });
+    console.info(
+        "booting "
+            + settings.image()
+            + " (console: "
+            + log
+            + ", "
+            + run.acceleration.accelerator().name()
+            + ")");
+    run.progress.step("booting");
+    run.vm = tools.launcher().start(run.command);
+  }
+
+  @Override
+  public void cleanup(ConfigureRun run) {
+    if (run.vm != null) {
+      run.vm.close();
+    }
+    if (run.tail != null) {
+      run.tail.close();
+    }
+  }
+
+  /** Shows cloud-init's stage on the status line. */
+  private static CloudInitWatcher.Listener stages(ConfigureRun run) {
+    return new CloudInitWatcher.Listener() {
+      @Override
+      public void stageChanged(CloudInitWatcher.Stage stage, String line) {
+        if (stage != CloudInitWatcher.Stage.FINISHED && stage != CloudInitWatcher.Stage.WAITING) {
+          String name =
+              stage
+                  .name()
+                  .toLowerCase(Locale.ROOT)
+                  .replace('_', '-')
+                  .replace("modules-", "modules:");
+          run.progress.step("cloud-init " + name);
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,56 @@
+package org.genvmimage.configure;
+
+import java.time.Duration;
+import org.genvmimage.console.Units;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
+import org.genvmimage.qemu.QemuVm;
+
+/**
+ * Shuts the guest down over QMP (ACPI power button, then quit after a grace period) and stops
+ * reading the console; a guest that does not shut down cleanly fails the run.
+ *
+ * <p>Uses {@code vm}, {@code tail}, {@code progress}; produces {@code powerOff}.
+ */
+final class PowerOffStep implements ConfigureStep {
+  /** How long the guest gets to shut down after the ACPI power button, before {@code quit}. */
+  static final Duration GRACE = Duration.ofSeconds(60);
+
+  private final ConfigureSettings settings;
+  private final Duration grace;
+
+  PowerOffStep(ConfigureSettings settings) {
+    this(settings, GRACE);
+  }
+
+  PowerOffStep(ConfigureSettings settings, Duration grace) {
+    this.settings = settings;
+    this.grace = grace;
+  }
+
+  @Override
+  public String name() {
+    return "power off";
+  }
+
+  @Override
+  public void run(ConfigureRun run) {
+    long start = System.nanoTime();
+    if (run.vm.isAlive()) {
+      run.progress.step("powering off");
+      QemuVm.PowerOff result = run.vm.powerOff(grace);
+      if (!result.clean()) {
+        throw new GenVmException(
+            ExitCode.CONFIGURE_FAILED,
+            "the guest did not shut down within "
+                + Units.duration(grace)
+                + " of the ACPI power button (qemu: "
+                + result.ending()
+                + "); its file systems may be unclean, so the image is left unchanged"
+                + ConsoleTail.of(settings.vm().serialLog()));
+      }
+    }
+    run.tail.close();
+    run.powerOff = Duration.ofNanos(System.nanoTime() - start);
+  }
+}
