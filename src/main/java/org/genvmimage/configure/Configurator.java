@@ -72,14 +72,8 @@ public final class Configurator {
       StepRunner.run(steps(), run);
       run.total = Duration.ofNanos(System.nanoTime() - run.startNanos);
       return result(run);
-    } catch (GenVmException e) {
-      throw classify(e);
-    } catch (InterruptedException e) {
-      throw classify(new GenVmException(ExitCode.INTERRUPTED, "interrupted", e));
-    } catch (IOException e) {
-      throw classify(new GenVmException(ExitCode.TOOL_FAILED, IoErrors.reason(e), e));
     } catch (Exception e) {
-      throw classify(new GenVmException(ExitCode.INTERNAL, "unexpected error: " + e, e));
+      throw classify(failure(e));
     } finally {
       run.progress.close();
       if (run.total == null) {
@@ -138,13 +132,23 @@ public final class Configurator {
   public ConfigurePlan plan() {
     ConfigureRun run = new ConfigureRun();
     try {
-      for (ConfigureStep step : steps()) {
-        step.plan(run);
-      }
-    } catch (IOException e) {
-      throw new GenVmException(ExitCode.TOOL_FAILED, IoErrors.reason(e), e);
+      StepRunner.plan(steps(), run);
+    } catch (Exception e) {
+      throw failure(e);
     }
     return plan(run);
+  }
+
+  /** A step's failure with its exit code: its own, or that of its kind. */
+  private static GenVmException failure(Exception e) {
+    if (e instanceof GenVmException g) {
+      return g;
+    } else if (e instanceof InterruptedException) {
+      return new GenVmException(ExitCode.INTERRUPTED, "interrupted", e);
+    } else if (e instanceof IOException io) {
+      return new GenVmException(ExitCode.TOOL_FAILED, IoErrors.reason(io), e);
+    }
+    return new GenVmException(ExitCode.INTERNAL, "unexpected error: " + e, e);
   }
 
   /** The plan that the steps left in the context. */

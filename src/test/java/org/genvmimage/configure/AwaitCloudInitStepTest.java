@@ -66,7 +66,7 @@ class AwaitCloudInitStepTest {
     assertThatThrownBy(() -> new AwaitCloudInitStep(settings, fakes.tools).run(run))
         .isInstanceOfSatisfying(
             GenVmException.class,
-            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIGURE_FAILED))
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIGURE_FAILED.code()))
         .hasMessageContaining("qemu ended unexpectedly (qemu exited with 1)")
         .hasMessageContaining("ends with:\n  booting");
     assertThat(run.tail.isRunning()).isFalse();

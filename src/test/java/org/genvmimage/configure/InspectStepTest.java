@@ -31,7 +31,8 @@ class InspectStepTest {
     assertThat(ImageLock.file(settings.image())).exists();
     assertThatThrownBy(() -> ImageLock.probe(settings.image()))
         .isInstanceOfSatisfying(
-            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+            GenVmException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code()))
         .hasMessageContaining("another configure-vm-image is working on it");
 
     step.cleanup(run);
@@ -61,7 +62,8 @@ class InspectStepTest {
 
     assertThatThrownBy(() -> new InspectStep(settings, fakes.tools).run(fakes.run(settings)))
         .isInstanceOfSatisfying(
-            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+            GenVmException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code()))
         .hasMessageContaining("no such image");
     assertThat(fakes.qemuImg.calls()).isEmpty();
     assertThat(Files.exists(ImageLock.file(settings.image()))).isFalse();

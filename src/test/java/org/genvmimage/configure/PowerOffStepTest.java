@@ -49,7 +49,7 @@ class PowerOffStepTest {
       assertThatThrownBy(() -> new PowerOffStep(settings).run(run))
           .isInstanceOfSatisfying(
               GenVmException.class,
-              e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIGURE_FAILED))
+              e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIGURE_FAILED.code()))
           .hasMessageContaining("did not shut down within 60 s")
           .hasMessageContaining("reboot: Power down");
       assertThat(run.powerOff).isNull();

@@ -47,7 +47,8 @@ class SeedStepTest {
 
     assertThatThrownBy(() -> new SeedStep(settings, fakes.tools).plan(fakes.run(settings)))
         .isInstanceOfSatisfying(
-            GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+            GenVmException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code()))
         .hasMessageContaining("is a folder");
   }
 }
