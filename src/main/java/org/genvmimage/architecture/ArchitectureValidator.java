@@ -1,5 +1,7 @@
 package org.genvmimage.architecture;
 
+import static org.genvmimage.core.Messages.oneLine;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -380,25 +382,6 @@ final class ArchitectureValidator {
     String shown =
         value.length() <= MAX_QUOTED ? value : value.substring(0, MAX_QUOTED - 3) + "...";
     return "'" + oneLine(shown) + "'";
-  }
-
-  /** The text with line breaks and other control characters escaped, so it fits on one line. */
-  static String oneLine(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    text.codePoints()
-        .forEach(
-            c -> {
-              if (c == '\n') {
-                out.append("\\n");
-              } else if (c == '\t') {
-                out.append("\\t");
-              } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                out.append(String.format("\\u%04x", c));
-              } else {
-                out.appendCodePoint(c);
-              }
-            });
-    return out.toString();
   }
 
   /** The path to a key; a key too long to show is shortened. */
