@@ -6,12 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.Charset;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import org.genvmimage.core.Folders;
 import org.genvmimage.core.IoErrors;
+import org.genvmimage.core.StrictText;
 import org.genvmimage.yaml.YamlComposer;
 import org.genvmimage.yaml.YamlSyntaxException;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -132,31 +128,24 @@ public final class ArchitectureLoader {
       charset = UTF_16LE;
       start = 2;
     }
-    CharsetDecoder decoder =
-        charset
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
-    CharBuffer out = CharBuffer.allocate(bytes.length);
-    CoderResult result = decoder.decode(in, out, true);
-    if (!result.isError()) {
-      result = decoder.flush(out);
-    }
-    String text = out.flip().toString();
-    if (result.isError()) {
-      throw failure(
-          label
-              + ":"
-              + position(text, text.codePointCount(0, text.length()))
-              + ": invalid "
-              + charset.name()
-              + " (byte 0x"
-              + String.format("%02x", bytes[in.position()] & 0xff)
-              + "; expected UTF-8 text)",
-          null);
-    }
-    return text;
+    Charset found = charset;
+    return StrictText.decode(
+        bytes,
+        start,
+        charset,
+        bad ->
+            failure(
+                label
+                    + ":"
+                    + bad.line()
+                    + ":"
+                    + bad.column()
+                    + ": invalid "
+                    + found.name()
+                    + " (byte 0x"
+                    + String.format("%02x", bad.value())
+                    + "; expected UTF-8 text)",
+                null));
   }
 
   private static boolean startsWith(byte[] bytes, int... prefix) {
@@ -177,14 +166,6 @@ public final class ArchitectureLoader {
     } catch (YamlSyntaxException e) {
       throw failure(e.getMessage(), e);
     }
-  }
-
-  /** The {@code line:column} of the code point at {@code index} in {@code text}. */
-  private static String position(String text, int index) {
-    int offset = text.offsetByCodePoints(0, Math.min(index, text.codePointCount(0, text.length())));
-    int lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-    long line = text.substring(0, offset).chars().filter(c -> c == '\n').count() + 1;
-    return line + ":" + (text.codePointCount(lineStart, offset) + 1);
   }
 
   private static ArchitectureException failure(String problem, Throwable cause) {

@@ -1,5 +1,7 @@
 package org.genvmimage.architecture;
 
+import static org.genvmimage.core.Messages.oneLine;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.genvmimage.core.EditDistance;
-import org.genvmimage.download.Checksums;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -34,10 +35,7 @@ final class ArchitectureValidator {
   private static final String IMAGE_EXPECTED =
       "a mapping with keys 'name', 'version', 'get_url', 'checksum' and 'size'";
   private static final String CHECKSUM_EXPECTED = "a mapping with keys 'type' and 'value'";
-  private static final String VALUE_EXPECTED =
-      "a hex digest, or 'file:' and the URL of a sums file";
   private static final String SIZE_EXPECTED = "a disk size, e.g. '10G'";
-  private static final String SUMS_PREFIX = "file:";
   private static final int MAX_QUOTED = 80;
   private static final int SECTOR_BYTES = 512;
 
@@ -170,62 +168,24 @@ final class ArchitectureValidator {
     Field typeField = required(fields, "type", checksum, "a checksum type, e.g. 'sha256'");
     String type = text(typeField);
     if (type != null) {
-      if (Checksums.isSupported(type)) {
-        type = Checksums.canonicalName(type);
-      } else {
-        problem(
-            typeField.at(),
-            typeField.path(),
-            "unknown checksum type "
-                + quote(type.strip())
-                + "; supported: "
-                + String.join(", ", Checksums.supportedNames()));
+      try {
+        type = ChecksumValues.type(type);
+      } catch (IllegalArgumentException e) {
+        problem(typeField.at(), typeField.path(), e.getMessage());
         type = null;
       }
     }
-    Field valueField = required(fields, "value", checksum, VALUE_EXPECTED);
+    Field valueField = required(fields, "value", checksum, ChecksumValues.VALUE_EXPECTED);
     String value = text(valueField);
     if (value == null) {
       return null;
     }
-    value = value.strip();
-    if (value.regionMatches(true, 0, SUMS_PREFIX, 0, SUMS_PREFIX.length())) {
-      String sumsLocation = value.substring(SUMS_PREFIX.length());
-      if (sumsLocation.isBlank()) {
-        problem(
-            valueField.at(),
-            valueField.path(),
-            "'file:' names no sums file (expected 'file:' and the sums file's URL or path, e.g."
-                + " 'file:https://example.org/images/SHA256SUMS')");
-        return null;
-      }
-      URI sumsFile = location(valueField, sumsLocation, "sums file: ");
-      return type == null || sumsFile == null ? null : ChecksumSpec.ofSumsFile(type, sumsFile);
-    }
-    String hex = value.toLowerCase(Locale.ROOT);
-    if (!ChecksumSpec.isHex(hex)) {
-      String digits = type == null ? "hex digits" : Checksums.hexLength(type) + " hex digits";
-      problem(
-          valueField.at(),
-          valueField.path(),
-          quote(value)
-              + " is not a hex digest (expected "
-              + digits
-              + ", or 'file:' and the URL of a sums file)");
+    try {
+      return ChecksumValues.spec(type, value, baseDir);
+    } catch (IllegalArgumentException e) {
+      problem(valueField.at(), valueField.path(), e.getMessage());
       return null;
     }
-    if (type == null) {
-      return null;
-    }
-    int expected = Checksums.hexLength(type);
-    if (hex.length() != expected) {
-      problem(
-          valueField.at(),
-          valueField.path(),
-          "a " + type + " digest has " + expected + " hex digits, this value has " + hex.length());
-      return null;
-    }
-    return ChecksumSpec.ofHex(type, hex);
   }
 
   private DiskSize size(Field field) {
@@ -261,14 +221,13 @@ final class ArchitectureValidator {
 
   private URI location(Field field) {
     String text = text(field);
-    return text == null ? null : location(field, text, "");
-  }
-
-  private URI location(Field field, String text, String prefix) {
+    if (text == null) {
+      return null;
+    }
     try {
       return Locations.resolve(text, baseDir);
     } catch (IllegalArgumentException e) {
-      problem(field.at(), field.path(), prefix + e.getMessage());
+      problem(field.at(), field.path(), e.getMessage());
       return null;
     }
   }
@@ -380,25 +339,6 @@ final class ArchitectureValidator {
     String shown =
         value.length() <= MAX_QUOTED ? value : value.substring(0, MAX_QUOTED - 3) + "...";
     return "'" + oneLine(shown) + "'";
-  }
-
-  /** The text with line breaks and other control characters escaped, so it fits on one line. */
-  static String oneLine(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    text.codePoints()
-        .forEach(
-            c -> {
-              if (c == '\n') {
-                out.append("\\n");
-              } else if (c == '\t') {
-                out.append("\\t");
-              } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                out.append(String.format("\\u%04x", c));
-              } else {
-                out.appendCodePoint(c);
-              }
-            });
-    return out.toString();
   }
 
   /** The path to a key; a key too long to show is shortened. */

@@ -128,6 +128,6 @@ public final class Seed {
   }
 
   private List<IsoFile> isoFiles() {
-    return files.stream().map(SeedFile::toIsoFile).toList();
+    return files.stream().map(SeedFile::file).toList();
   }
 }

@@ -1,53 +1,42 @@
 package org.genvmimage.cloudinit;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One file of a cloud-init seed: its name on the seed ({@code user-data}, {@code meta-data}, {@code
- * vendor-data} or {@code network-config}), the file it was read from, the format found in it (e.g.
- * {@code #cloud-config}, {@code script}, {@code YAML}) and its bytes, copied on the way in and out.
+ * One file of a cloud-init seed: the file as it goes on the seed (its name, {@code user-data},
+ * {@code meta-data}, {@code vendor-data} or {@code network-config}, and its bytes), the file it was
+ * read from, and the format found in it (e.g. {@code #cloud-config}, {@code script}, {@code YAML}).
  */
-public record SeedFile(String name, Path source, String format, byte[] content) {
+public record SeedFile(IsoFile file, Path source, String format) {
   public SeedFile {
-    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(file, "file");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(format, "format");
-    content = Objects.requireNonNull(content, "content").clone();
+  }
+
+  /** A seed file named {@code name} with a copy of {@code content}. */
+  public SeedFile(String name, Path source, String format, byte[] content) {
+    this(new IsoFile(name, content), source, format);
+  }
+
+  /** Its name on the seed. */
+  public String name() {
+    return file.name();
   }
 
   /** A copy of the file's bytes. */
-  @Override
   public byte[] content() {
-    return content.clone();
+    return file.content();
   }
 
   /** The file's length in bytes. */
   public int size() {
-    return content.length;
-  }
-
-  IsoFile toIsoFile() {
-    return new IsoFile(name, content);
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof SeedFile that
-        && name.equals(that.name)
-        && source.equals(that.source)
-        && format.equals(that.format)
-        && Arrays.equals(content, that.content);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(name, source, format, Arrays.hashCode(content));
+    return file.size();
   }
 
   @Override
   public String toString() {
-    return "SeedFile[" + name + " from " + source + ", " + format + ", " + size() + " bytes]";
+    return "SeedFile[" + name() + " from " + source + ", " + format + ", " + size() + " bytes]";
   }
 }

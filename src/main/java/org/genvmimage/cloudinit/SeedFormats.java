@@ -2,11 +2,6 @@ package org.genvmimage.cloudinit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Comparator;
@@ -17,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.genvmimage.core.StrictText;
 import org.genvmimage.yaml.YamlComposer;
 import org.genvmimage.yaml.YamlSyntaxException;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -195,28 +191,15 @@ final class SeedFormats {
 
   /** Decodes strictly; reports the line and column of the first byte that is not UTF-8. */
   private String decode(byte[] bytes) {
-    CharsetDecoder decoder =
-        UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    CharBuffer out = CharBuffer.allocate(bytes.length);
-    CoderResult result = decoder.decode(in, out, true);
-    if (!result.isError()) {
-      result = decoder.flush(out);
-    }
-    String text = out.flip().toString();
-    if (result.isError()) {
-      int lineStart = text.lastIndexOf('\n') + 1;
-      long line = text.chars().filter(c -> c == '\n').count() + 1;
-      int column = text.codePointCount(lineStart, text.length()) + 1;
-      throw invalid(
-          String.format(
-              "%s:%d:%d: not UTF-8 text (byte 0x%02x); cloud-init reads seed files as UTF-8",
-              label, line, column, bytes[in.position()] & 0xff));
-    }
-    return text;
+    return StrictText.decode(
+        bytes,
+        0,
+        UTF_8,
+        bad ->
+            invalid(
+                String.format(
+                    "%s:%d:%d: not UTF-8 text (byte 0x%02x); cloud-init reads seed files as UTF-8",
+                    label, bad.line(), bad.column(), bad.value())));
   }
 
   /** The root node of the one YAML document in {@code text}, or null when it is empty or null. */

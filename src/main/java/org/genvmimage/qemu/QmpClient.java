@@ -1,35 +1,17 @@
 package org.genvmimage.qemu;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,12 +26,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A client of the QEMU Machine Protocol over a unix socket, safe for use from many threads.
  *
- * <p>Commands are written with {@link SocketChannel#write} under a lock; one reader thread reads
- * the stream (QMP sends one JSON object per line), completes the caller waiting for each reply by
- * its {@code id}, and queues events for {@link #awaitEvent} and the listeners (which run on a
- * thread of their own, so a listener may send commands). Stream adapters are not used: on one
- * channel, {@code Channels.newInputStream} and {@code newOutputStream} share a lock, so a write
- * would wait for a blocked read.
+ * <p>Commands are written with {@link SocketChannel#write} under a lock ({@link QmpWire}); one
+ * reader thread reads the stream (QMP sends one JSON object per line), completes the caller waiting
+ * for each reply by its {@code id}, and queues events for {@link #awaitEvent} and the listeners
+ * (which run on a thread of their own, so a listener may send commands: {@link QmpEventQueue}).
+ * Stream adapters are not used: on one channel, {@code Channels.newInputStream} and {@code
+ * newOutputStream} share a lock, so a write would wait for a blocked read.
  *
  * <p>When QEMU exits, the socket closes: every waiting call fails at once with {@link
  * QmpException}, later calls fail immediately, the reader thread ends, and {@link #closed()}
@@ -63,30 +45,27 @@ public final class QmpClient implements AutoCloseable {
   public static final int MAX_QUEUED_EVENTS = 1024;
 
   private static final Logger log = LoggerFactory.getLogger(QmpClient.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_MESSAGE_BYTES = 16 << 20;
-  private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
 
   private record Pending(String command, CompletableFuture<JsonNode> reply) {}
 
   private final SocketChannel channel;
+  private final QmpWire wire;
   private final Path socket;
-  private final Object writeLock = new Object();
   private final AtomicLong ids = new AtomicLong();
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final CompletableFuture<JsonNode> greeting = new CompletableFuture<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
-  private final Deque<QmpEvent> events = new ArrayDeque<>();
-  private final List<Consumer<QmpEvent>> listeners = new CopyOnWriteArrayList<>();
-  private final ExecutorService dispatcher;
+  private final QmpEventQueue events;
   private final Thread reader;
+  private final Object closeLock = new Object();
   private volatile String closeReason;
 
   private QmpClient(SocketChannel channel, Path socket) {
     this.channel = channel;
+    this.wire = new QmpWire(channel);
     this.socket = socket;
     String name = String.valueOf(socket.getFileName());
-    this.dispatcher = Executors.newSingleThreadExecutor(DaemonThreads.named("qmp-events-" + name));
+    this.events = new QmpEventQueue(MAX_QUEUED_EVENTS, "qmp-events-" + name);
     this.reader = DaemonThreads.create("qmp-reader-" + name, this::read);
   }
 
@@ -102,25 +81,23 @@ public final class QmpClient implements AutoCloseable {
    * @throws IllegalArgumentException when {@code socket} is too long for a unix socket address
    */
   public static QmpClient connect(Path socket, Duration timeout, BooleanSupplier keepTrying) {
-    if (!QmpSocketPath.fits(socket)) {
-      throw new IllegalArgumentException(
-          "unix socket paths are limited to "
-              + QmpSocketPath.MAX_BYTES
-              + " bytes (use QmpSocketPath for longer ones): "
-              + socket);
-    }
     long deadline = System.nanoTime() + timeout.toNanos();
-    SocketChannel channel = open(socket, deadline, timeout, keepTrying);
+    SocketChannel channel = QmpConnector.open(socket, deadline, timeout, keepTrying);
     QmpClient client = new QmpClient(channel, socket);
     client.reader.start();
     try {
-      client.greeting.get(remaining(deadline), TimeUnit.NANOSECONDS);
-      client.execute("qmp_capabilities", null, Duration.ofNanos(Math.max(1, remaining(deadline))));
+      client.greeting.get(QmpConnector.remaining(deadline), TimeUnit.NANOSECONDS);
+      client.execute(
+          "qmp_capabilities",
+          null,
+          Duration.ofNanos(Math.max(1, QmpConnector.remaining(deadline))));
       return client;
     } catch (TimeoutException e) {
       client.close();
       throw new QmpException(
-          "greeting", null, "no QMP greeting on " + socket + " within " + seconds(timeout) + " s");
+          "greeting",
+          null,
+          "no QMP greeting on " + socket + " within " + QmpConnector.seconds(timeout) + " s");
     } catch (ExecutionException e) {
       client.close();
       throw new QmpException(
@@ -138,47 +115,6 @@ public final class QmpClient implements AutoCloseable {
   /** {@link #connect(Path, Duration, BooleanSupplier)} that retries until the timeout. */
   public static QmpClient connect(Path socket, Duration timeout) {
     return connect(socket, timeout, () -> true);
-  }
-
-  private static SocketChannel open(
-      Path socket, long deadline, Duration timeout, BooleanSupplier keepTrying) {
-    UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
-    while (true) {
-      IOException failure;
-      try {
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-          channel.connect(address);
-          return channel;
-        } catch (IOException e) {
-          channel.close();
-          failure = e;
-        }
-      } catch (IOException e) {
-        failure = e;
-      }
-      if (!keepTrying.getAsBoolean()) {
-        throw new GenVmException(
-            ExitCode.TOOL_FAILED, "gave up connecting to QMP on " + socket + ": " + failure);
-      }
-      if (remaining(deadline) <= 0) {
-        throw new GenVmException(
-            ExitCode.TOOL_FAILED,
-            "cannot connect to QMP on "
-                + socket
-                + " within "
-                + seconds(timeout)
-                + " s: "
-                + failure);
-      }
-      try {
-        Thread.sleep(
-            Math.min(RETRY_PAUSE.toMillis(), Math.max(1, remaining(deadline) / 1_000_000)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new GenVmException(ExitCode.INTERRUPTED, "interrupted", e);
-      }
-    }
   }
 
   /** The greeting QEMU sent ({@code {"QMP": {"version": ..., "capabilities": ...}}}). */
@@ -212,7 +148,9 @@ public final class QmpClient implements AutoCloseable {
     } catch (TimeoutException e) {
       reply.cancel(false);
       throw new QmpException(
-          command, null, "QMP " + command + ": no reply within " + seconds(timeout) + " s");
+          command,
+          null,
+          "QMP " + command + ": no reply within " + QmpConnector.seconds(timeout) + " s");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof QmpException q) {
         throw new QmpException(q.command(), q.errorClass(), q.getMessage()); // the caller's stack
@@ -237,12 +175,7 @@ public final class QmpClient implements AutoCloseable {
       reply.completeExceptionally(closedFailure(command, reason));
       return reply;
     }
-    ObjectNode message = JSON.createObjectNode();
-    message.put("execute", command);
-    if (arguments != null && !arguments.isEmpty()) {
-      message.set("arguments", arguments);
-    }
-    message.put("id", id);
+    JsonNode message = QmpWire.command(command, arguments, id);
     pending.put(id, new Pending(command, reply));
     reply.whenComplete((value, failure) -> pending.remove(id));
     reason = closeReason;
@@ -251,7 +184,7 @@ public final class QmpClient implements AutoCloseable {
       return reply;
     }
     try {
-      write(message);
+      wire.write(message);
     } catch (IOException e) {
       reply.completeExceptionally(sendFailure(command, e));
     }
@@ -303,28 +236,7 @@ public final class QmpClient implements AutoCloseable {
    * @throws GenVmException INTERRUPTED when the calling thread is interrupted
    */
   public Optional<QmpEvent> awaitEvent(String name, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (events) {
-      while (true) {
-        for (Iterator<QmpEvent> it = events.iterator(); it.hasNext(); ) {
-          QmpEvent event = it.next();
-          if (event.name().equals(name)) {
-            it.remove();
-            return Optional.of(event);
-          }
-        }
-        long left = remaining(deadline);
-        if (closeReason != null || left <= 0) {
-          return Optional.empty();
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(events, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new GenVmException(ExitCode.INTERRUPTED, "interrupted", e);
-        }
-      }
-    }
+    return events.await(name, timeout);
   }
 
   /**
@@ -332,7 +244,7 @@ public final class QmpClient implements AutoCloseable {
    * (not the reader, so it may send commands; it should not block for long).
    */
   public void onEvent(Consumer<QmpEvent> listener) {
-    listeners.add(listener);
+    events.onEvent(listener);
   }
 
   /** Whether the connection is still open. */
@@ -378,42 +290,10 @@ public final class QmpClient implements AutoCloseable {
     return reader.isAlive();
   }
 
-  private void write(JsonNode message) throws IOException {
-    byte[] bytes = (JSON.writeValueAsString(message) + "\n").getBytes(UTF_8);
-    if (log.isTraceEnabled()) {
-      log.trace("QMP -> {}", message);
-    }
-    ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    synchronized (writeLock) {
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-    }
-  }
-
   private void read() {
-    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
     String reason = "QEMU closed the QMP connection";
     try {
-      while (channel.read(buffer) >= 0) {
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-          byte b = buffer.get();
-          if (b == '\n') {
-            handle(line.toString(UTF_8));
-            line.reset();
-          } else if (line.size() >= MAX_MESSAGE_BYTES) {
-            throw new IOException("a QMP message exceeds " + MAX_MESSAGE_BYTES + " bytes");
-          } else {
-            line.write(b);
-          }
-        }
-        buffer.clear();
-      }
-      if (line.size() > 0) {
-        handle(line.toString(UTF_8));
-      }
+      wire.readAll(this::handle);
     } catch (AsynchronousCloseException e) {
       reason = "the QMP connection was closed";
     } catch (IOException e) {
@@ -431,29 +311,18 @@ public final class QmpClient implements AutoCloseable {
     }
   }
 
-  private void handle(String text) {
-    String trimmed = text.strip();
-    if (trimmed.isEmpty()) {
-      return;
-    }
-    JsonNode message;
-    try {
-      message = JSON.readTree(trimmed);
-    } catch (JsonProcessingException e) {
-      log.warn("ignoring a QMP message that is not JSON: {}", trimmed);
-      return;
-    }
-    if (log.isTraceEnabled()) {
-      log.trace("QMP <- {}", trimmed);
-    }
+  /** Routes one message: the greeting, an event, or the reply to the call with its {@code id}. */
+  private void handle(JsonNode message) {
     if (message.has("QMP")) {
       greeting.complete(message);
     } else if (message.has("event")) {
-      event(message);
+      QmpEvent event = QmpWire.event(message);
+      log.debug("QMP event {} {}", event.name(), event.data());
+      events.add(event);
     } else if (message.has("return") || message.has("error")) {
       reply(message);
     } else {
-      log.debug("ignoring an unknown QMP message: {}", trimmed);
+      log.debug("ignoring an unknown QMP message: {}", message);
     }
   }
 
@@ -466,70 +335,25 @@ public final class QmpClient implements AutoCloseable {
     }
     JsonNode error = message.get("error");
     if (error != null) {
-      String errorClass = error.path("class").asText("GenericError");
-      String desc = error.path("desc").asText(error.toString());
-      call.reply()
-          .completeExceptionally(
-              new QmpException(
-                  call.command(), errorClass, "QMP " + call.command() + " failed: " + desc));
+      call.reply().completeExceptionally(QmpWire.error(call.command(), error));
     } else {
       call.reply().complete(message.get("return"));
     }
   }
 
-  private void event(JsonNode message) {
-    JsonNode data = message.get("data");
-    JsonNode stamp = message.path("timestamp");
-    Instant timestamp =
-        stamp.has("seconds")
-            ? Instant.ofEpochSecond(
-                stamp.path("seconds").asLong(), stamp.path("microseconds").asLong() * 1000)
-            : Instant.now();
-    QmpEvent event =
-        new QmpEvent(
-            message.path("event").asText(),
-            data == null ? JSON.createObjectNode() : data,
-            timestamp);
-    log.debug("QMP event {} {}", event.name(), event.data());
-    synchronized (events) {
-      events.addLast(event);
-      while (events.size() > MAX_QUEUED_EVENTS) {
-        events.removeFirst();
-      }
-      events.notifyAll();
-    }
-    if (!listeners.isEmpty()) {
-      try {
-        dispatcher.execute(
-            () -> {
-              for (Consumer<QmpEvent> listener : listeners) {
-                try {
-                  listener.accept(event);
-                } catch (RuntimeException e) {
-                  log.warn("QMP event listener failed on {}", event.name(), e);
-                }
-              }
-            });
-      } catch (RejectedExecutionException closing) {
-        log.debug("QMP event {} after close: not passed to listeners", event.name());
-      }
-    }
-  }
-
   /** Marks the connection closed (first reason wins) and fails everything that waits. */
   private void shutdown(String reason) {
-    synchronized (events) {
+    synchronized (closeLock) {
       if (closeReason == null) {
         closeReason = reason;
       }
-      events.notifyAll();
     }
+    events.close();
     String why = closeReason;
     for (Pending call : List.copyOf(pending.values())) {
       call.reply().completeExceptionally(closedFailure(call.command(), why));
     }
     greeting.completeExceptionally(new QmpException("greeting", null, why));
-    dispatcher.shutdown();
     closed.complete(null);
   }
 
@@ -550,14 +374,6 @@ public final class QmpClient implements AutoCloseable {
 
   private static QmpException closedFailure(String command, String reason) {
     return new QmpException(command, null, "QMP " + command + ": " + reason);
-  }
-
-  private static long remaining(long deadline) {
-    return deadline - System.nanoTime();
-  }
-
-  private static String seconds(Duration duration) {
-    return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
   }
 
   @Override

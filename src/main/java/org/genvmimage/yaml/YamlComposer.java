@@ -3,6 +3,7 @@ package org.genvmimage.yaml;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.genvmimage.core.Messages;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.events.AliasEvent;
@@ -74,7 +75,7 @@ public final class YamlComposer {
       // the few errors without a mark (a recursive key, the code point limit): where the
       // parser had got to
       throw new YamlSyntaxException(
-          label + ":" + guard.position() + ": " + YamlMessages.oneLine(e.getMessage()), e);
+          label + ":" + guard.position() + ": " + Messages.oneLine(e.getMessage()), e);
     }
   }
 

@@ -1,5 +1,7 @@
 package org.genvmimage.yaml;
 
+import static org.genvmimage.core.Messages.oneLine;
+
 import java.util.Optional;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -156,24 +158,5 @@ final class YamlMessages {
     int lineStart = text.lastIndexOf('\n', offset - 1) + 1;
     long line = text.substring(0, offset).chars().filter(c -> c == '\n').count() + 1;
     return line + ":" + (text.codePointCount(lineStart, offset) + 1);
-  }
-
-  /** The text with line breaks and other control characters escaped, so it fits on one line. */
-  static String oneLine(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    text.codePoints()
-        .forEach(
-            c -> {
-              if (c == '\n') {
-                out.append("\\n");
-              } else if (c == '\t') {
-                out.append("\\t");
-              } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                out.append(String.format("\\u%04x", c));
-              } else {
-                out.appendCodePoint(c);
-              }
-            });
-    return out.toString();
   }
 }
