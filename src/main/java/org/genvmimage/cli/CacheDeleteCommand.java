@@ -12,6 +12,7 @@ import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.download.CachePruner;
 import org.genvmimage.download.CacheSelection;
+import org.genvmimage.download.Digest;
 import org.genvmimage.download.DownloadCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,8 +67,8 @@ final class CacheDeleteCommand extends CacheAction {
                   + CacheCommand.NAME
                   + " list'), or --all");
     }
-    Set<CacheSelection.Key> keys = CacheSelection.keys(cache.list());
-    Set<CacheSelection.Key> targets =
+    Set<Digest> keys = CacheSelection.keys(cache.list());
+    Set<Digest> targets =
         all
             ? keys
             : CacheSelection.match(keys, checksums, cache.dir(), CacheCommand.NAME + " list");

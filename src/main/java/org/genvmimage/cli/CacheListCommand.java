@@ -68,8 +68,8 @@ final class CacheListCommand extends CacheAction {
       for (CacheEntry e : entries) {
         rows.add(
             new String[] {
-              e.checksumType(),
-              CacheSelection.shortHex(e.checksumHex()),
+              e.digest().type(),
+              CacheSelection.shortHex(e.digest().hex()),
               Units.bytes(e.size()),
               e.lastUsed() == null ? "-" : WHEN.format(e.lastUsed()),
               (e.partial() ? "(partial) " : "") + sources(e)
@@ -113,7 +113,7 @@ final class CacheListCommand extends CacheAction {
             .map(
                 e ->
                     new Entry(
-                        new Checksum(e.checksumType(), e.checksumHex()),
+                        new Checksum(e.digest().type(), e.digest().hex()),
                         e.file().toString(),
                         e.size(),
                         e.sources().stream().map(URI::toString).toList(),

@@ -8,6 +8,7 @@ import java.util.List;
 /**
  * One file in the {@link DownloadCache}: a verified entry, or a partial download ({@code .part}).
  *
+ * @param digest the checksum type and value it is stored under
  * @param file the verified file, or for a partial download its {@code .part} file
  * @param size the file's size in bytes
  * @param sources the URLs it was fetched from, first the one that stored it (empty when its
@@ -18,8 +19,7 @@ import java.util.List;
  * @param partial true for a partial download
  */
 public record CacheEntry(
-    String checksumType,
-    String checksumHex,
+    Digest digest,
     Path file,
     long size,
     List<URI> sources,

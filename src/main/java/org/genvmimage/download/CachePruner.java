@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
-import org.genvmimage.download.CacheSelection.Key;
 
 /**
  * Removes cache entries, never one that a build uses: each is removed under its exclusive lock.
@@ -107,33 +106,34 @@ public final class CachePruner {
    * in use is waited for, or with {@code noWait} kept. With {@code all}, also the remembered sums
    * files and stale lock files.
    */
-  public Outcome delete(Collection<Key> keys, boolean noWait, boolean all)
+  public Outcome delete(Collection<Digest> keys, boolean noWait, boolean all)
       throws IOException, InterruptedException {
     long freed = 0;
     int deleted = 0;
     int kept = 0;
-    for (Key key : keys) {
+    for (Digest key : keys) {
+      String label = CacheSelection.label(key);
       checkInterrupted();
-      Optional<EntryLock> lock = cache.tryLockExclusive(key.type(), key.hex());
+      Optional<EntryLock> lock = cache.tryLockExclusive(key);
       if (lock.isEmpty()) {
         if (noWait) {
-          console.warn(key + ": in use by a build; kept");
+          console.warn(label + ": in use by a build; kept");
           kept++;
           continue;
         }
-        console.info("waiting for the builds that use " + key + " to finish (--no-wait keeps it)");
-        lock = Optional.of(cache.lockExclusive(key.type(), key.hex(), () -> {}));
+        console.info(
+            "waiting for the builds that use " + label + " to finish (--no-wait keeps it)");
+        lock = Optional.of(cache.lockExclusive(key, () -> {}));
       }
       try (EntryLock held = lock.get()) {
-        if (cache.find(key.type(), key.hex(), false).isEmpty()
-            && cache.find(key.type(), key.hex(), true).isEmpty()) {
-          console.debug(key + ": already gone");
+        if (cache.find(key, false).isEmpty() && cache.find(key, true).isEmpty()) {
+          console.debug(label + ": already gone");
           continue;
         }
         long bytes = cache.remove(held, true, true);
         freed += bytes;
         deleted++;
-        out.accept("deleted  " + key + "  " + Units.bytes(bytes));
+        out.accept("deleted  " + label + "  " + Units.bytes(bytes));
       }
     }
     if (all) {
@@ -164,18 +164,18 @@ public final class CachePruner {
   /** Removes one entry or partial download if nobody uses it; the bytes freed, or -1 if kept. */
   private long prune(CacheEntry e, String why) throws IOException, InterruptedException {
     checkInterrupted();
-    String label = Key.of(e) + (e.partial() ? " (partial)" : "");
+    String label = CacheSelection.label(e.digest()) + (e.partial() ? " (partial)" : "");
     if (dryRun) {
       out.accept("would prune  " + label + "  " + Units.bytes(e.size()) + "  (" + why + ")");
       return Math.max(0, e.size());
     }
-    Optional<EntryLock> lock = cache.tryLockExclusive(e.checksumType(), e.checksumHex());
+    Optional<EntryLock> lock = cache.tryLockExclusive(e.digest());
     if (lock.isEmpty()) {
       console.warn(label + ": in use; kept");
       return -1;
     }
     try (EntryLock held = lock.get()) {
-      Optional<CacheEntry> current = cache.find(e.checksumType(), e.checksumHex(), e.partial());
+      Optional<CacheEntry> current = cache.find(e.digest(), e.partial());
       if (current.isEmpty()) {
         console.debug(label + ": already gone");
         return 0;

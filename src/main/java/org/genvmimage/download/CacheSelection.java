@@ -21,17 +21,9 @@ public final class CacheSelection {
 
   private CacheSelection() {}
 
-  /** One entry's identity: checksum type and value. */
-  public record Key(String type, String hex) {
-    /** The key of an entry (verified or partial). */
-    public static Key of(CacheEntry e) {
-      return new Key(e.checksumType(), e.checksumHex());
-    }
-
-    @Override
-    public String toString() {
-      return type + " " + shortHex(hex);
-    }
+  /** An entry's digest as listings and messages show it: type and first digits. */
+  public static String label(Digest digest) {
+    return digest.type() + " " + shortHex(digest.hex());
   }
 
   /** The first digits of a checksum value, as listings show it. */
@@ -39,10 +31,10 @@ public final class CacheSelection {
     return hex.length() > SHORT_HEX ? hex.substring(0, SHORT_HEX) : hex;
   }
 
-  /** The distinct keys of the entries, in their order. */
-  public static Set<Key> keys(Collection<CacheEntry> entries) {
-    Set<Key> keys = new LinkedHashSet<>();
-    entries.forEach(e -> keys.add(Key.of(e)));
+  /** The distinct digests of the entries, in their order. */
+  public static Set<Digest> keys(Collection<CacheEntry> entries) {
+    Set<Digest> keys = new LinkedHashSet<>();
+    entries.forEach(e -> keys.add(e.digest()));
     return keys;
   }
 
@@ -56,17 +48,17 @@ public final class CacheSelection {
    * @throws GenVmException a usage error for a malformed or ambiguous checksum, invalid input when
    *     nothing matches
    */
-  public static Set<Key> match(
-      Collection<Key> keys, List<String> given, Path cacheDir, String listCommand) {
-    Set<Key> targets = new LinkedHashSet<>();
+  public static Set<Digest> match(
+      Collection<Digest> keys, List<String> given, Path cacheDir, String listCommand) {
+    Set<Digest> targets = new LinkedHashSet<>();
     for (String one : given) {
       targets.add(matchOne(keys, one, cacheDir, listCommand));
     }
     return targets;
   }
 
-  private static Key matchOne(
-      Collection<Key> keys, String given, Path cacheDir, String listCommand) {
+  private static Digest matchOne(
+      Collection<Digest> keys, String given, Path cacheDir, String listCommand) {
     String value = given.strip().toLowerCase(Locale.ROOT);
     String type = null;
     int colon = value.indexOf(':');
@@ -74,12 +66,7 @@ public final class CacheSelection {
       type = Checksums.canonicalName(value.substring(0, colon));
       value = value.substring(colon + 1);
       if (!Checksums.isSupported(type)) {
-        throw new GenVmException(
-            ExitCode.USAGE,
-            "'"
-                + given
-                + "': unknown checksum type; supported: "
-                + String.join(", ", Checksums.supportedNames()));
+        throw new GenVmException(ExitCode.USAGE, "'" + given + "': " + Checksums.unknownType(null));
       }
     }
     if (!HEX.matcher(value).matches()) {
@@ -88,7 +75,7 @@ public final class CacheSelection {
     }
     String prefix = value;
     String wanted = type;
-    List<Key> found =
+    List<Digest> found =
         keys.stream()
             .filter(k -> wanted == null || k.type().equals(wanted))
             .filter(k -> k.hex().startsWith(prefix))
@@ -106,7 +93,7 @@ public final class CacheSelection {
               + "' matches "
               + found.size()
               + " cache entries ("
-              + found.stream().map(Key::toString).collect(Collectors.joining(", "))
+              + found.stream().map(CacheSelection::label).collect(Collectors.joining(", "))
               + "); give more digits");
     }
     return found.get(0);

@@ -62,13 +62,20 @@ public final class Checksums {
   public static Hasher newHasher(String name) {
     Supplier<Hasher> supplier = name == null ? null : ALGORITHMS.get(canonicalName(name));
     if (supplier == null) {
-      throw new IllegalArgumentException(
-          "unknown checksum type '"
-              + name
-              + "'; supported: "
-              + String.join(", ", supportedNames()));
+      throw new IllegalArgumentException(unknownType(String.valueOf(name)));
     }
     return supplier.get();
+  }
+
+  /**
+   * The message for an unknown type: "unknown checksum type 'x'; supported: ...", without the
+   * quoted name when it is null.
+   */
+  public static String unknownType(String name) {
+    return "unknown checksum type"
+        + (name == null ? "" : " '" + name + "'")
+        + "; supported: "
+        + String.join(", ", supportedNames());
   }
 
   /** Length of the hex digest that the named type produces. */

@@ -18,11 +18,7 @@ public record Digest(String type, String hex) {
    */
   public Digest {
     if (!Checksums.isSupported(type)) {
-      throw new IllegalArgumentException(
-          "unknown checksum type '"
-              + type
-              + "'; supported: "
-              + String.join(", ", Checksums.supportedNames()));
+      throw new IllegalArgumentException(Checksums.unknownType(type));
     }
     type = Checksums.canonicalName(type);
     String value = hex == null ? "" : hex.trim().toLowerCase(Locale.ROOT);

@@ -1,32 +1,11 @@
 package org.genvmimage.download;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.genvmimage.core.Folders;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The content-addressed download cache. Layout, under {@link #dir()}:
@@ -57,19 +36,18 @@ import org.slf4j.LoggerFactory;
  * #removeUnusedLock}), and with it the type folder when that is left empty.
  */
 public final class DownloadCache {
-  private static final Logger log = LoggerFactory.getLogger(DownloadCache.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
-
-  /** How often, and how many milliseconds apart, a cleanup tries for the guard. */
-  private static final int GUARD_ATTEMPTS = 40;
-
-  private static final long GUARD_RETRY_MILLIS = 25;
-
-  private final Path dir;
+  private final CacheLayout layout;
+  private final EntryMetadata metadata;
+  private final CacheListing listing;
+  private final CacheLocks locks;
+  private final SumsRecords sums;
 
   public DownloadCache(Path dir) {
-    this.dir = dir.toAbsolutePath().normalize();
+    this.layout = new CacheLayout(dir.toAbsolutePath().normalize());
+    this.metadata = new EntryMetadata(layout);
+    this.listing = new CacheListing(layout, metadata);
+    this.locks = new CacheLocks(layout, listing);
+    this.sums = new SumsRecords(layout);
   }
 
   /**
@@ -90,27 +68,22 @@ public final class DownloadCache {
 
   /** The cache's root folder (absolute). */
   public Path dir() {
-    return dir;
+    return layout.dir();
   }
 
   /** Where the verified file for a digest lives (whether or not it is there now). */
-  public Path entryPath(String checksumType, String hex) {
-    return typeDir(checksumType).resolve(checkHex(hex));
+  public Path entryPath(Digest digest) {
+    return layout.entryPath(digest);
   }
 
   /** The verified entry for a digest, if the cache holds it. */
-  public Optional<CacheEntry> entry(String checksumType, String hex) {
-    return find(checksumType, hex, false);
+  public Optional<CacheEntry> entry(Digest digest) {
+    return find(digest, false);
   }
 
   /** The verified entry, or with {@code partial} the partial download, of a digest. */
-  public Optional<CacheEntry> find(String checksumType, String hex, boolean partial) {
-    String type = Checksums.canonicalName(checksumType);
-    Path file = partial ? partPath(type, hex) : entryPath(type, hex);
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
-    return Optional.of(partial ? toPartial(type, hex, file) : toEntry(type, hex, file));
+  public Optional<CacheEntry> find(Digest digest, boolean partial) {
+    return listing.find(digest, partial);
   }
 
   /** Every verified entry, by type then digest. */
@@ -123,138 +96,32 @@ public final class DownloadCache {
    * a verified file of the same digest).
    */
   public List<CacheEntry> list() {
-    List<CacheEntry> result = new ArrayList<>();
-    for (Path typeDir : typeDirs()) {
-      String type = typeDir.getFileName().toString();
-      try (Stream<Path> files = Files.list(typeDir)) {
-        files.forEach(
-            f -> {
-              String name = f.getFileName().toString();
-              if (HEX.matcher(name).matches() && Files.isRegularFile(f)) {
-                result.add(toEntry(type, name, f));
-              } else if (name.endsWith(".part")
-                  && HEX.matcher(name.substring(0, name.length() - 5)).matches()
-                  && Files.isRegularFile(f)) {
-                result.add(toPartial(type, name.substring(0, name.length() - 5), f));
-              }
-            });
-      } catch (NoSuchFileException e) {
-        // removed meanwhile
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot list " + typeDir, e);
-      }
-    }
-    result.sort(
-        Comparator.comparing(CacheEntry::checksumType)
-            .thenComparing(CacheEntry::checksumHex)
-            .thenComparing(CacheEntry::partial));
-    return result;
-  }
-
-  private List<Path> typeDirs() {
-    List<Path> result = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return result;
-    }
-    try (DirectoryStream<Path> types = Files.newDirectoryStream(dir, Files::isDirectory)) {
-      for (Path typeDir : types) {
-        if (Checksums.isSupported(typeDir.getFileName().toString())) {
-          result.add(typeDir);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
-    }
-    return result;
-  }
-
-  private CacheEntry toEntry(String type, String hex, Path file) {
-    Optional<EntryInfo> info = readInfo(type, hex);
-    Instant lastUsed =
-        info.map(i -> i.lastUsed() != null ? i.lastUsed() : i.created()).orElse(null);
-    return new CacheEntry(
-        type,
-        hex,
-        file,
-        sizeOf(file),
-        info.map(EntryInfo::sources).orElse(List.of()),
-        info.map(EntryInfo::created).orElse(null),
-        lastUsed != null ? lastUsed : modified(file),
-        false);
-  }
-
-  private CacheEntry toPartial(String type, String hex, Path part) {
-    URI source = readPartInfo(type, hex).map(PartInfo::source).orElse(null);
-    return new CacheEntry(
-        type,
-        hex,
-        part,
-        sizeOf(part),
-        source == null ? List.of() : List.of(source),
-        null,
-        modified(part),
-        true);
-  }
-
-  private static long sizeOf(Path file) {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      return -1;
-    }
-  }
-
-  private static Instant modified(Path file) {
-    try {
-      return Files.getLastModifiedTime(file).toInstant();
-    } catch (IOException e) {
-      return null;
-    }
+    return listing.list();
   }
 
   // ---- paths used by the downloader
 
   Path typeDir(String checksumType) {
-    String type = Checksums.canonicalName(checksumType);
-    if (!Checksums.isSupported(type)) {
-      throw new IllegalArgumentException("unknown checksum type '" + checksumType + "'");
-    }
-    return dir.resolve(type);
+    return layout.typeDir(checksumType);
   }
 
-  Path infoPath(String type, String hex) {
-    return sibling(type, hex, ".json");
+  Path infoPath(Digest digest) {
+    return layout.infoPath(digest);
   }
 
-  Path partPath(String type, String hex) {
-    return sibling(type, hex, ".part");
+  Path partPath(Digest digest) {
+    return layout.partPath(digest);
   }
 
-  Path partInfoPath(String type, String hex) {
-    return sibling(type, hex, ".part.json");
+  Path partInfoPath(Digest digest) {
+    return layout.partInfoPath(digest);
   }
 
-  Path lockPath(String type, String hex) {
-    return sibling(type, hex, ".lock");
-  }
-
-  private Path sibling(String type, String hex, String suffix) {
-    return typeDir(type).resolve(checkHex(hex) + suffix);
-  }
-
-  private static String checkHex(String hex) {
-    if (hex == null || !HEX.matcher(hex).matches()) {
-      throw new IllegalArgumentException("not a lower-case hex digest: " + hex);
-    }
-    return hex;
+  Path lockPath(Digest digest) {
+    return layout.lockPath(digest);
   }
 
   // ---- locks
-
-  /** The lock that guards opening and deleting entry lock files. */
-  Path guardPath() {
-    return dir.resolve(".lock");
-  }
 
   /**
    * Takes an entry's lock shared, as a build that reads the entry does; waits while someone writes
@@ -263,9 +130,8 @@ public final class DownloadCache {
    * @throws IOException when the lock file cannot be opened or locked
    * @throws InterruptedException when interrupted while waiting
    */
-  public EntryLock lockShared(String checksumType, String hex)
-      throws IOException, InterruptedException {
-    return lock(checksumType, hex, true, FileLocks.Waiting.NONE);
+  public EntryLock lockShared(Digest digest) throws IOException, InterruptedException {
+    return lock(digest, true, FileLocks.Waiting.NONE);
   }
 
   /**
@@ -273,23 +139,19 @@ public final class DownloadCache {
    *
    * @param onWait runs once, before waiting, when someone else holds the lock
    */
-  public EntryLock lockExclusive(String checksumType, String hex, Runnable onWait)
+  public EntryLock lockExclusive(Digest digest, Runnable onWait)
       throws IOException, InterruptedException {
-    return lock(checksumType, hex, false, otherProcess -> onWait.run());
+    return lock(digest, false, otherProcess -> onWait.run());
   }
 
   /** Takes an entry's lock exclusively if nobody else holds it. */
-  public Optional<EntryLock> tryLockExclusive(String checksumType, String hex) throws IOException {
-    try {
-      return Optional.ofNullable(acquire(checksumType, hex, false, false, FileLocks.Waiting.NONE));
-    } catch (InterruptedException e) {
-      throw new AssertionError("a try does not wait", e);
-    }
+  public Optional<EntryLock> tryLockExclusive(Digest digest) throws IOException {
+    return locks.tryExclusive(digest);
   }
 
-  EntryLock lock(String checksumType, String hex, boolean shared, FileLocks.Waiting waiting)
+  EntryLock lock(Digest digest, boolean shared, FileLocks.Waiting waiting)
       throws IOException, InterruptedException {
-    return acquire(checksumType, hex, shared, true, waiting);
+    return locks.acquire(digest, shared, true, waiting);
   }
 
   /**
@@ -298,24 +160,7 @@ public final class DownloadCache {
    */
   EntryLock lockWriting(EntryLock reading, FileLocks.Waiting waiting)
       throws IOException, InterruptedException {
-    return new EntryLock(
-        reading.checksumType(),
-        reading.checksumHex(),
-        FileLocks.lockWrite(reading.held(), waiting));
-  }
-
-  @SuppressWarnings("try") // the lock is held for the body
-  private EntryLock acquire(
-      String checksumType, String hex, boolean shared, boolean wait, FileLocks.Waiting waiting)
-      throws IOException, InterruptedException {
-    String type = Checksums.canonicalName(checksumType);
-    Path lockFile = lockPath(type, hex);
-    // FileLocks creates the lock file's folder under the guard, where removals cannot interfere
-    try (FileLocks.Held guard = FileLocks.lock(guardPath(), true, FileLocks.Waiting.NONE)) {
-      FileLocks.Held held =
-          wait ? FileLocks.lock(lockFile, shared, waiting) : FileLocks.tryLock(lockFile, shared);
-      return held == null ? null : new EntryLock(type, hex, held);
-    }
+    return new EntryLock(reading.digest(), FileLocks.lockWrite(reading.held(), waiting));
   }
 
   // ---- removal
@@ -330,39 +175,7 @@ public final class DownloadCache {
    * @return the bytes freed: the sizes of the verified file and the partial download removed
    */
   public long remove(EntryLock lock, boolean verified, boolean partial) throws IOException {
-    String type = lock.checksumType();
-    String hex = lock.checksumHex();
-    if (!lock.isExclusiveFor(type, hex)) {
-      throw new IllegalStateException("removing " + type + "/" + hex + " needs its lock");
-    }
-    long freed = 0;
-    if (verified) {
-      freed += deleteCounting(entryPath(type, hex));
-      Files.deleteIfExists(infoPath(type, hex));
-    }
-    if (partial) {
-      freed += deleteCounting(partPath(type, hex));
-      Files.deleteIfExists(partInfoPath(type, hex));
-    }
-    if (!Files.exists(entryPath(type, hex)) && !Files.exists(partPath(type, hex))) {
-      removeLockFile(type, hex);
-    }
-    return freed;
-  }
-
-  /** Deletes an entry's lock file (its lock held exclusively) if nobody is opening lock files. */
-  private void removeLockFile(String type, String hex) {
-    try (FileLocks.Held guard = FileLocks.tryLock(guardPath(), false)) {
-      if (guard == null) {
-        log.debug(
-            "keeping {}: another process or thread is taking a cache lock", lockPath(type, hex));
-        return;
-      }
-      Files.deleteIfExists(lockPath(type, hex));
-      removeTypeDirIfEmpty(type);
-    } catch (IOException e) {
-      log.debug("keeping {}: {}", lockPath(type, hex), e.toString());
-    }
+    return locks.remove(lock, verified, partial);
   }
 
   /**
@@ -378,65 +191,8 @@ public final class DownloadCache {
    * .lock} exclusively and the entry's lock exclusively, so nobody has the file open, is waiting on
    * it, or can open it before it is gone; whoever comes next makes a new one.
    */
-  public void removeUnusedLock(String checksumType, String hex) {
-    String type = Checksums.canonicalName(checksumType);
-    Path lockFile = lockPath(type, hex);
-    // a cleanup after an interrupt must not be cut short by it (lock calls are interruptible)
-    boolean interrupted = Thread.interrupted();
-    try (FileLocks.Held guard = tryGuardExclusive()) {
-      if (guard == null) {
-        log.debug("keeping {}: another process or thread is taking a cache lock", lockFile);
-        return;
-      }
-      if (Files.exists(lockFile)) {
-        try (FileLocks.Held held = FileLocks.tryLock(lockFile, false)) {
-          if (held == null || Files.exists(entryPath(type, hex))) {
-            return;
-          }
-          Files.deleteIfExists(lockFile);
-        }
-      }
-      removeTypeDirIfEmpty(type);
-    } catch (IOException e) {
-      log.debug("keeping {}: {}", lockFile, e.toString());
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /**
-   * The guard held exclusively, or null when others keep taking cache locks for a while. Two
-   * fetches of one entry that fail together each find the other in the way for a moment (one holds
-   * the guard, the other the entry's lock); a short retry lets the last one out clean up.
-   */
-  private FileLocks.Held tryGuardExclusive() throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      FileLocks.Held guard = FileLocks.tryLock(guardPath(), false);
-      if (guard != null || attempt == GUARD_ATTEMPTS) {
-        return guard;
-      }
-      try {
-        Thread.sleep(GUARD_RETRY_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return null;
-      }
-    }
-  }
-
-  /**
-   * Deletes a type folder that holds nothing. Called with {@code .lock} held exclusively: every
-   * writer in a type folder holds the lock of an entry whose lock file is in it, and lock files
-   * (and their folder) are made only under {@code .lock} held shared.
-   */
-  private void removeTypeDirIfEmpty(String type) {
-    try {
-      Files.deleteIfExists(typeDir(type));
-    } catch (IOException notEmpty) {
-      // in use
-    }
+  public void removeUnusedLock(Digest digest) {
+    locks.removeUnusedLock(digest);
   }
 
   /**
@@ -446,46 +202,7 @@ public final class DownloadCache {
    * @return how many lock files were deleted
    */
   public int removeStaleLockFiles() throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    int removed = 0;
-    try (FileLocks.Held guard = FileLocks.tryLock(guardPath(), false)) {
-      if (guard == null) {
-        log.debug("not cleaning lock files: another process or thread is taking a cache lock");
-        return 0;
-      }
-      for (Path typeDir : typeDirs()) {
-        String type = typeDir.getFileName().toString();
-        List<String> stale = new ArrayList<>();
-        try (Stream<Path> files = Files.list(typeDir)) {
-          files
-              .map(f -> f.getFileName().toString())
-              .filter(n -> n.endsWith(".lock"))
-              .map(n -> n.substring(0, n.length() - 5))
-              .filter(h -> HEX.matcher(h).matches())
-              .forEach(stale::add);
-        }
-        for (String hex : stale) {
-          if (Files.exists(entryPath(type, hex)) || Files.exists(partPath(type, hex))) {
-            continue;
-          }
-          try (FileLocks.Held held = FileLocks.tryLock(lockPath(type, hex), false)) {
-            if (held == null
-                || Files.exists(entryPath(type, hex))
-                || Files.exists(partPath(type, hex))) {
-              continue;
-            }
-            Files.deleteIfExists(infoPath(type, hex));
-            Files.deleteIfExists(partInfoPath(type, hex));
-            Files.deleteIfExists(lockPath(type, hex));
-            removed++;
-          }
-        }
-        removeTypeDirIfEmpty(type);
-      }
-    }
-    return removed;
+    return locks.removeStaleLockFiles();
   }
 
   /**
@@ -494,226 +211,39 @@ public final class DownloadCache {
    * @return the bytes freed
    */
   public long clearSums() throws IOException {
-    Path sums = dir.resolve("sums");
-    if (!Files.isDirectory(sums)) {
-      return 0;
-    }
-    long freed = 0;
-    try (Stream<Path> files = Files.list(sums)) {
-      for (Path f : files.toList()) {
-        if (Files.isRegularFile(f)) {
-          freed += deleteCounting(f);
-        }
-      }
-    }
-    return freed;
-  }
-
-  private static long deleteCounting(Path file) throws IOException {
-    try {
-      long size = Files.size(file);
-      Files.delete(file);
-      return size;
-    } catch (NoSuchFileException e) {
-      return 0;
-    }
+    return sums.clear();
   }
 
   // ---- entry metadata
 
-  /**
-   * The metadata sidecar of an entry.
-   *
-   * @param source the URL that stored it
-   * @param sources every URL it was fetched from, {@code source} first
-   */
-  record EntryInfo(URI source, long size, Instant created, Instant lastUsed, List<URI> sources) {
-    EntryInfo {
-      List<URI> all = new ArrayList<>();
-      if (source != null) {
-        all.add(source);
-      }
-      for (URI uri : sources) {
-        if (uri != null && !all.contains(uri)) {
-          all.add(uri);
-        }
-      }
-      sources = List.copyOf(all);
-    }
-
-    EntryInfo(URI source, long size, Instant created, Instant lastUsed) {
-      this(source, size, created, lastUsed, List.of());
-    }
+  Optional<EntryInfo> readInfo(Digest digest) {
+    return metadata.readInfo(digest);
   }
 
-  Optional<EntryInfo> readInfo(String type, String hex) {
-    return readJson(infoPath(type, hex))
-        .map(
-            n -> {
-              List<URI> sources = new ArrayList<>();
-              n.path("sources").forEach(u -> sources.add(uriOrNull(u.asText(null))));
-              return new EntryInfo(
-                  uriOrNull(n.path("source").asText(null)),
-                  n.path("size").asLong(-1),
-                  instantOrNull(n.path("created").asText(null)),
-                  instantOrNull(n.path("lastUsed").asText(null)),
-                  sources);
-            });
+  void writeInfo(Digest digest, EntryInfo info) {
+    metadata.writeInfo(digest, info);
   }
 
-  void writeInfo(String type, String hex, EntryInfo info) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("source", info.source() == null ? null : info.source().toString());
-    n.put("size", info.size());
-    n.put("created", info.created() == null ? null : info.created().toString());
-    n.put("lastUsed", info.lastUsed() == null ? null : info.lastUsed().toString());
-    info.sources().forEach(u -> n.withArray("sources").add(u.toString()));
-    writeJsonQuietly(infoPath(type, hex), n);
+  /** See {@link EntryMetadata#touch}. */
+  void touch(Digest digest, Optional<EntryInfo> info, long size, URI source) {
+    metadata.touch(digest, info, size, source);
   }
 
-  /**
-   * Records a use: the entry's last-used time becomes now, and {@code source} joins its sources.
-   * Best effort; one small file written beside the entry and renamed over its metadata.
-   */
-  void touch(String type, String hex, Optional<EntryInfo> info, long size, URI source) {
-    Instant now = Instant.now();
-    EntryInfo updated =
-        info.map(
-                i -> {
-                  List<URI> sources = new ArrayList<>(i.sources());
-                  sources.add(source);
-                  URI first = i.source() != null ? i.source() : source;
-                  return new EntryInfo(first, i.size(), i.created(), now, sources);
-                })
-            .orElse(new EntryInfo(source, size, null, now));
-    writeInfo(type, hex, updated);
+  Optional<PartInfo> readPartInfo(Digest digest) {
+    return metadata.readPartInfo(digest);
   }
 
-  // ---- partial download metadata
-
-  /** What resuming a partial download needs: where it came from and how to tell it unchanged. */
-  record PartInfo(URI source, String etag, String lastModified, long totalBytes) {
-    /** The If-Range value for a resume from {@code uri}, or {@code null} when there is none. */
-    String ifRange(URI uri) {
-      if (source == null || !source.equals(uri)) {
-        return null;
-      }
-      if (etag != null && !etag.startsWith("W/")) {
-        return etag; // weak validators are not allowed in If-Range
-      }
-      return lastModified;
-    }
-  }
-
-  Optional<PartInfo> readPartInfo(String type, String hex) {
-    return readJson(partInfoPath(type, hex))
-        .map(
-            n ->
-                new PartInfo(
-                    uriOrNull(n.path("source").asText(null)),
-                    n.path("etag").asText(null),
-                    n.path("lastModified").asText(null),
-                    n.path("totalBytes").asLong(-1)));
-  }
-
-  void writePartInfo(String type, String hex, PartInfo info) throws IOException {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("source", info.source() == null ? null : info.source().toString());
-    n.put("etag", info.etag());
-    n.put("lastModified", info.lastModified());
-    n.put("totalBytes", info.totalBytes());
-    writeJson(partInfoPath(type, hex), n);
+  void writePartInfo(Digest digest, PartInfo info) throws IOException {
+    metadata.writePartInfo(digest, info);
   }
 
   // ---- digests read from sums files, for offline use
 
-  /** The digest a sums file listed for a file name the last time it was read. */
-  record SumsRecord(String hex, Instant resolved) {}
-
-  Optional<SumsRecord> lastResolved(String type, URI sumsFile, String fileName) {
-    return readJson(sumsPath(type, sumsFile, fileName))
-        .filter(
-            n ->
-                type.equals(n.path("type").asText())
-                    && sumsFile.toString().equals(n.path("sumsFile").asText())
-                    && fileName.equals(n.path("name").asText()))
-        .map(
-            n -> new SumsRecord(n.path("hex").asText(), instantOrNull(n.path("resolved").asText())))
-        .filter(r -> HEX.matcher(r.hex()).matches());
+  Optional<SumsRecords.SumsRecord> lastResolved(String type, URI sumsFile, String fileName) {
+    return sums.lastResolved(type, sumsFile, fileName);
   }
 
-  void recordResolved(String type, URI sumsFile, String fileName, String hex) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("type", type);
-    n.put("sumsFile", sumsFile.toString());
-    n.put("name", fileName);
-    n.put("hex", hex);
-    n.put("resolved", Instant.now().toString());
-    writeJsonQuietly(sumsPath(type, sumsFile, fileName), n);
-  }
-
-  private Path sumsPath(String type, URI sumsFile, String fileName) {
-    String key = type + "\n" + sumsFile + "\n" + fileName;
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return dir.resolve("sums").resolve(HexFormat.of().formatHex(digest) + ".json");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  // ---- JSON helpers
-
-  private static Optional<JsonNode> readJson(Path file) {
-    try {
-      return Optional.of(JSON.readTree(file.toFile())).filter(JsonNode::isObject);
-    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      log.debug("ignoring unreadable {}: {}", file, e.toString());
-      return Optional.empty();
-    }
-  }
-
-  private static void writeJsonQuietly(Path file, JsonNode node) {
-    try {
-      writeJson(file, node);
-    } catch (IOException e) {
-      log.warn("cannot write {}: {}", file, e.toString());
-    }
-  }
-
-  /** Writes to a temporary file beside the target and renames it over the target. */
-  private static void writeJson(Path file, JsonNode node) throws IOException {
-    Path folder = Folders.of(file);
-    Files.createDirectories(folder);
-    Path tmp = Files.createTempFile(folder, file.getFileName().toString(), ".tmp");
-    try {
-      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  private static URI uriOrNull(String s) {
-    try {
-      return s == null ? null : URI.create(s);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  private static Instant instantOrNull(String s) {
-    try {
-      return s == null ? null : Instant.parse(s);
-    } catch (RuntimeException e) {
-      return null;
-    }
+  void recordResolved(Digest digest, URI sumsFile, String fileName) {
+    sums.recordResolved(digest, sumsFile, fileName);
   }
 }

@@ -6,22 +6,17 @@ package org.genvmimage.download;
  * again does nothing.
  */
 public final class EntryLock implements AutoCloseable {
-  private final String checksumType;
-  private final String checksumHex;
+  private final Digest digest;
   private final FileLocks.Held held;
 
-  EntryLock(String checksumType, String checksumHex, FileLocks.Held held) {
-    this.checksumType = checksumType;
-    this.checksumHex = checksumHex;
+  EntryLock(Digest digest, FileLocks.Held held) {
+    this.digest = digest;
     this.held = held;
   }
 
-  public String checksumType() {
-    return checksumType;
-  }
-
-  public String checksumHex() {
-    return checksumHex;
+  /** The digest of the locked entry. */
+  public Digest digest() {
+    return digest;
   }
 
   /** True for a shared (reading) lock, false for an exclusive one. */
@@ -43,7 +38,7 @@ public final class EntryLock implements AutoCloseable {
     return held;
   }
 
-  boolean isExclusiveFor(String type, String hex) {
-    return !shared() && isHeld() && checksumType.equals(type) && checksumHex.equals(hex);
+  boolean isExclusiveFor(Digest other) {
+    return !shared() && isHeld() && digest.equals(other);
   }
 }

@@ -7,8 +7,7 @@ import java.nio.file.Path;
  * A fetched, verified file.
  *
  * @param file the verified file: the cache entry, or for a {@code file:} source the source itself
- * @param checksumType the canonical hashlib name of the digest
- * @param checksumHex the verified digest, lower-case hex
+ * @param digest the verified digest
  * @param cacheHit true when the file was already in the cache and nothing was downloaded
  * @param bytesDownloaded bytes received over the network by this fetch (0 for a hit or a local
  *     file; less than the file size when an earlier partial download was resumed)
@@ -17,22 +16,10 @@ import java.nio.file.Path;
  *     another URL with the same checksum), when the cache recorded it; else null
  */
 public record FetchResult(
-    Path file,
-    String checksumType,
-    String checksumHex,
-    boolean cacheHit,
-    long bytesDownloaded,
-    URI source,
-    URI cachedFrom) {
+    Path file, Digest digest, boolean cacheHit, long bytesDownloaded, URI source, URI cachedFrom) {
 
   /** A result that is not a cache hit, or one whose first URL is unknown. */
-  public FetchResult(
-      Path file,
-      String checksumType,
-      String checksumHex,
-      boolean cacheHit,
-      long bytesDownloaded,
-      URI source) {
-    this(file, checksumType, checksumHex, cacheHit, bytesDownloaded, source, null);
+  public FetchResult(Path file, Digest digest, boolean cacheHit, long bytesDownloaded, URI source) {
+    this(file, digest, cacheHit, bytesDownloaded, source, null);
   }
 }

@@ -29,14 +29,13 @@ final class FileSink implements Sink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileSink.class);
 
   private final DownloadCache cache;
-  private final String type;
-  private final String hex;
+  private final Digest digest;
   private final Path part;
   private final DirectWriter writer;
   private final byte[] staging;
   private int staged;
   private Hasher hasher;
-  private DownloadCache.PartInfo info;
+  private PartInfo info;
   private volatile long size;
   private final long resumedBytes;
   private boolean restarted;
@@ -47,19 +46,17 @@ final class FileSink implements Sink, AutoCloseable {
 
   private FileSink(
       DownloadCache cache,
-      String type,
-      String hex,
+      Digest digest,
       DirectWriter writer,
       Hasher hasher,
       long size,
-      DownloadCache.PartInfo info,
+      PartInfo info,
       int bufferSize,
       DownloadCopy copy,
       DirectWriter copyWriter) {
     this.cache = cache;
-    this.type = type;
-    this.hex = hex;
-    this.part = cache.partPath(type, hex);
+    this.digest = digest;
+    this.part = cache.partPath(digest);
     this.writer = writer;
     this.hasher = hasher;
     this.size = size;
@@ -70,9 +67,8 @@ final class FileSink implements Sink, AutoCloseable {
     this.copyWriter = copyWriter;
   }
 
-  static FileSink open(DownloadCache cache, String type, String hex, int bufferSize)
-      throws IOException {
-    return open(cache, type, hex, bufferSize, null);
+  static FileSink open(DownloadCache cache, Digest digest, int bufferSize) throws IOException {
+    return open(cache, digest, bufferSize, null);
   }
 
   /**
@@ -80,12 +76,11 @@ final class FileSink implements Sink, AutoCloseable {
    * rebuild the digest state, so the download can continue after them. {@code copy}, when given,
    * also gets the bytes if the download starts from the first byte.
    */
-  static FileSink open(
-      DownloadCache cache, String type, String hex, int bufferSize, DownloadCopy copy)
+  static FileSink open(DownloadCache cache, Digest digest, int bufferSize, DownloadCopy copy)
       throws IOException {
-    Path part = cache.partPath(type, hex);
+    Path part = cache.partPath(digest);
     Files.createDirectories(Folders.of(part));
-    Hasher hasher = Checksums.newHasher(type);
+    Hasher hasher = Checksums.newHasher(digest.type());
     long size = 0;
     if (Files.exists(part)) {
       try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ)) {
@@ -98,7 +93,7 @@ final class FileSink implements Sink, AutoCloseable {
         }
       }
     }
-    DownloadCache.PartInfo info = size > 0 ? cache.readPartInfo(type, hex).orElse(null) : null;
+    PartInfo info = size > 0 ? cache.readPartInfo(digest).orElse(null) : null;
     DirectWriter writer = DirectWriter.append(part, false);
     DirectWriter copyWriter = null;
     try {
@@ -108,8 +103,7 @@ final class FileSink implements Sink, AutoCloseable {
       if (copy != null && size == 0) {
         copyWriter = DirectWriter.create(copy.file());
       }
-      return new FileSink(
-          cache, type, hex, writer, hasher, size, info, bufferSize, copy, copyWriter);
+      return new FileSink(cache, digest, writer, hasher, size, info, bufferSize, copy, copyWriter);
     } catch (IOException | RuntimeException e) {
       writer.close();
       throw e;
@@ -151,20 +145,20 @@ final class FileSink implements Sink, AutoCloseable {
   }
 
   @Override
-  public void restart(DownloadCache.PartInfo newInfo) throws IOException {
+  public void restart(PartInfo newInfo) throws IOException {
     staged = 0;
     writer.truncateToZero();
     if (copyWriter != null && copyWriter.size() > 0) {
       dropCopy();
     }
-    hasher = Checksums.newHasher(type);
+    hasher = Checksums.newHasher(digest.type());
     size = 0;
     restarted = true;
     info = newInfo;
     if (newInfo != null) {
-      cache.writePartInfo(type, hex, newInfo);
+      cache.writePartInfo(digest, newInfo);
     } else {
-      Files.deleteIfExists(cache.partInfoPath(type, hex));
+      Files.deleteIfExists(cache.partInfoPath(digest));
     }
   }
 

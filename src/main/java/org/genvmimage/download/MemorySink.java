@@ -36,7 +36,7 @@ final class MemorySink implements Sink {
   }
 
   @Override
-  public void restart(DownloadCache.PartInfo info) {
+  public void restart(PartInfo info) {
     size = 0;
   }
 

@@ -5,13 +5,12 @@ import java.time.Instant;
 /**
  * An expected digest and where it came from.
  *
- * @param type the canonical checksum type
- * @param hex the expected digest, lower-case hex
+ * @param digest the expected digest
  * @param recordedAt for {@link Origin#CACHE}, when the sums file was last read; else null
  * @param sumsFileError for {@link Origin#CACHE}, why the sums file could not be read; else null
  */
 public record ResolvedChecksum(
-    String type, String hex, Origin origin, Instant recordedAt, String sumsFileError) {
+    Digest digest, Origin origin, Instant recordedAt, String sumsFileError) {
 
   /** Where an expected digest comes from. */
   public enum Origin {

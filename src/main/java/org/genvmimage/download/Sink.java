@@ -22,7 +22,7 @@ interface Sink {
   long knownTotal();
 
   /** Drops everything held; the next bytes start from zero and come with {@code info}. */
-  void restart(DownloadCache.PartInfo info) throws IOException;
+  void restart(PartInfo info) throws IOException;
 
   /** Takes (hashes and stores) the buffer's remaining bytes. */
   void accept(ByteBuffer buffer) throws IOException;

@@ -38,7 +38,8 @@ final class CheckOutputStep implements Step<ImageBuild> {
 
   @Override
   public void run(ImageBuild build) throws IOException {
-    build.checksumHex = tools.downloader().checksum(FetchRequests.of(build.spec), null).hex();
+    build.checksumHex =
+        tools.downloader().checksum(FetchRequests.of(build.spec), null).digest().hex();
     if (upToDate(build)) {
       build.outcome = ImageBuild.Outcome.UP_TO_DATE;
       return;
@@ -66,7 +67,7 @@ final class CheckOutputStep implements Step<ImageBuild> {
   public void plan(ImageBuild build) throws IOException {
     PlanDraft plan = build.plan;
     plan.checksum = tools.downloader().checksum(FetchRequests.of(build.spec), plan.sums);
-    build.checksumHex = plan.checksum.hex();
+    build.checksumHex = plan.checksum.digest().hex();
     Path output = build.output;
     boolean exists = Files.exists(output, LinkOption.NOFOLLOW_LINKS);
     plan.action = ImagePlan.Action.CREATE;

@@ -72,7 +72,7 @@ final class FetchStep implements Step<ImageBuild> {
   public void plan(ImageBuild build) {
     PlanDraft plan = build.plan;
     URI url = build.spec.source();
-    String type = build.spec.checksum().type();
+    Digest digest = new Digest(build.spec.checksum().type(), build.checksumHex);
     if (isLocal(url)) {
       plan.source = ImagePlan.Source.LOCAL_FILE;
       plan.sourcePath = Path.of(url);
@@ -80,25 +80,17 @@ final class FetchStep implements Step<ImageBuild> {
         throw new GenVmException(ExitCode.DOWNLOAD_FAILED, plan.sourcePath + ": no such file");
       }
     } else {
-      CacheState cached = tools.downloader().cacheState(new Digest(type, build.checksumHex));
+      CacheState cached = tools.downloader().cacheState(digest);
       plan.source = cached.entry() != null ? ImagePlan.Source.CACHE : ImagePlan.Source.DOWNLOAD;
       plan.sourcePath =
-          cached.entry() != null
-              ? cached.entry()
-              : tools.downloader().cache().entryPath(type, build.checksumHex);
+          cached.entry() != null ? cached.entry() : tools.downloader().cache().entryPath(digest);
       plan.resumeBytes = cached.partialBytes();
     }
     build.temp =
         Folders.of(build.output).resolve(tempPrefix(build.output) + PlanDraft.RANDOM + TEMP_SUFFIX);
     if (plan.source != ImagePlan.Source.DOWNLOAD) {
       build.fetched =
-          new FetchResult(
-              plan.sourcePath,
-              type,
-              build.checksumHex,
-              plan.source == ImagePlan.Source.CACHE,
-              0,
-              url);
+          new FetchResult(plan.sourcePath, digest, plan.source == ImagePlan.Source.CACHE, 0, url);
     }
   }
 
@@ -145,7 +137,7 @@ final class FetchStep implements Step<ImageBuild> {
     URI from = fetched.cachedFrom();
     String origin =
         from != null && !from.equals(fetched.source())
-            ? " (downloaded earlier from " + from + ", same " + fetched.checksumType() + ")"
+            ? " (downloaded earlier from " + from + ", same " + fetched.digest().type() + ")"
             : "";
     return "using the cached base image " + fetched.file() + origin;
   }

@@ -44,7 +44,7 @@ final class PlanDraft {
         action,
         new ImagePlan.Checksum(
             build.spec.checksum().type(),
-            checksum == null ? null : checksum.hex(),
+            checksum == null ? null : checksum.digest().hex(),
             checksum == null ? null : checksum.origin(),
             build.spec.checksum().sumsFile(),
             checksum == null ? null : checksum.recordedAt()),

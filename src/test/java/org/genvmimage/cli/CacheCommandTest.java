@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
+import org.genvmimage.download.Digest;
 import org.genvmimage.download.DownloadCache;
 import org.genvmimage.download.TestHttpServer;
 import org.genvmimage.testing.TestImages;
@@ -132,7 +133,7 @@ class CacheCommandTest {
   }
 
   Path entry(Base b) {
-    return downloadCache.entryPath("sha256", b.hex());
+    return downloadCache.entryPath(new Digest("sha256", b.hex()));
   }
 
   Path sibling(Base b, String suffix) {

@@ -7,14 +7,13 @@ import java.nio.file.Path;
 import java.util.List;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
-import org.genvmimage.download.CacheSelection.Key;
 import org.junit.jupiter.api.Test;
 
 class CacheSelectionTest {
-  static final Key A = new Key("sha256", "aa11" + "0".repeat(60));
-  static final Key B = new Key("sha256", "aa22" + "0".repeat(60));
-  static final Key C = new Key("sha512", "aa11" + "0".repeat(124));
-  static final List<Key> KEYS = List.of(A, B, C);
+  static final Digest A = new Digest("sha256", "aa11" + "0".repeat(60));
+  static final Digest B = new Digest("sha256", "aa22" + "0".repeat(60));
+  static final Digest C = new Digest("sha512", "aa11" + "0".repeat(124));
+  static final List<Digest> KEYS = List.of(A, B, C);
 
   static int code(Runnable r) {
     try {
@@ -46,6 +45,6 @@ class CacheSelectionTest {
 
   @Test
   void keysShowTheShortValue() {
-    assertThat(A.toString()).isEqualTo("sha256 aa1100000000");
+    assertThat(CacheSelection.label(A)).isEqualTo("sha256 aa1100000000");
   }
 }

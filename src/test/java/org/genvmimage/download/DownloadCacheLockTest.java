@@ -27,7 +27,7 @@ class DownloadCacheLockTest {
   @BeforeEach
   void setUp() throws Exception {
     cache = new DownloadCache(tmp);
-    Path file = cache.entryPath("sha256", HEX);
+    Path file = cache.entryPath(new Digest("sha256", HEX));
     Files.createDirectories(file.getParent());
     Files.write(file, new byte[1000]);
     pool = Executors.newCachedThreadPool();
@@ -44,7 +44,7 @@ class DownloadCacheLockTest {
     CountDownLatch release = new CountDownLatch(1);
     Runnable reader =
         () -> {
-          try (EntryLock lock = cache.lockShared("sha256", HEX)) {
+          try (EntryLock lock = cache.lockShared(new Digest("sha256", HEX))) {
             assertThat(lock.shared()).isTrue();
             held.countDown();
             release.await();
@@ -56,27 +56,27 @@ class DownloadCacheLockTest {
     Future<?> b = pool.submit(reader);
     assertThat(held.await(10, TimeUnit.SECONDS)).as("two readers at once").isTrue();
 
-    assertThat(cache.tryLockExclusive("sha256", HEX)).isEmpty();
+    assertThat(cache.tryLockExclusive(new Digest("sha256", HEX))).isEmpty();
     release.countDown();
     a.get(10, TimeUnit.SECONDS);
     b.get(10, TimeUnit.SECONDS);
 
-    Optional<EntryLock> exclusive = cache.tryLockExclusive("sha256", HEX);
+    Optional<EntryLock> exclusive = cache.tryLockExclusive(new Digest("sha256", HEX));
     assertThat(exclusive).isPresent();
     try (EntryLock lock = exclusive.get()) {
       assertThat(lock.shared()).isFalse();
       assertThat(cache.remove(lock, true, true)).isEqualTo(1000);
     }
-    assertThat(cache.entryPath("sha256", HEX)).doesNotExist();
-    assertThat(cache.lockPath("sha256", HEX)).doesNotExist();
+    assertThat(cache.entryPath(new Digest("sha256", HEX))).doesNotExist();
+    assertThat(cache.lockPath(new Digest("sha256", HEX))).doesNotExist();
   }
 
   @Test
   void anExclusiveLockWaitsForAReaderAndSaysSoOnce() throws Exception {
-    EntryLock reading = cache.lockShared("sha256", HEX);
+    EntryLock reading = cache.lockShared(new Digest("sha256", HEX));
     AtomicInteger told = new AtomicInteger();
     Future<EntryLock> remover =
-        pool.submit(() -> cache.lockExclusive("sha256", HEX, told::incrementAndGet));
+        pool.submit(() -> cache.lockExclusive(new Digest("sha256", HEX), told::incrementAndGet));
     Thread.sleep(300);
     assertThat(remover).isNotDone();
     assertThat(told).hasValue(1);
@@ -85,7 +85,7 @@ class DownloadCacheLockTest {
     reading.close(); // a second close does nothing
     try (EntryLock lock = remover.get(10, TimeUnit.SECONDS)) {
       assertThat(lock.shared()).isFalse();
-      assertThat(cache.tryLockExclusive("sha256", HEX)).isEmpty();
+      assertThat(cache.tryLockExclusive(new Digest("sha256", HEX))).isEmpty();
     }
     assertThat(told).hasValue(1);
   }
@@ -94,10 +94,10 @@ class DownloadCacheLockTest {
   void anotherProcessReadingTheEntryKeepsRemoversWaiting() throws Exception {
     Process holder = EntryHolder.start(tmp, "sha256", HEX);
     try {
-      assertThat(cache.tryLockExclusive("sha256", HEX)).isEmpty();
+      assertThat(cache.tryLockExclusive(new Digest("sha256", HEX))).isEmpty();
       AtomicInteger told = new AtomicInteger();
       Future<EntryLock> remover =
-          pool.submit(() -> cache.lockExclusive("sha256", HEX, told::incrementAndGet));
+          pool.submit(() -> cache.lockExclusive(new Digest("sha256", HEX), told::incrementAndGet));
       Thread.sleep(300);
       assertThat(remover).isNotDone();
       assertThat(told).hasValue(1);
@@ -115,64 +115,68 @@ class DownloadCacheLockTest {
 
   @Test
   void aLockFileIsDeletedOnlyWhenNobodyCanBeWaitingForIt() throws Exception {
-    EntryLock removing = cache.lockExclusive("sha256", HEX, () -> {});
+    EntryLock removing = cache.lockExclusive(new Digest("sha256", HEX), () -> {});
     CountDownLatch waiting = new CountDownLatch(1);
     Future<Boolean> reader =
         pool.submit(
             () -> {
               waiting.countDown();
-              try (EntryLock lock = cache.lockShared("sha256", HEX)) {
-                return lock.shared() && Files.exists(cache.lockPath("sha256", HEX));
+              try (EntryLock lock = cache.lockShared(new Digest("sha256", HEX))) {
+                return lock.shared() && Files.exists(cache.lockPath(new Digest("sha256", HEX)));
               }
             });
     waiting.await();
     Thread.sleep(200); // the reader now waits, with the lock file open
     assertThat(cache.remove(removing, true, true)).isEqualTo(1000);
-    assertThat(cache.lockPath("sha256", HEX)).as("kept for the waiting reader").exists();
+    assertThat(cache.lockPath(new Digest("sha256", HEX)))
+        .as("kept for the waiting reader")
+        .exists();
     removing.close();
     assertThat(reader.get(10, TimeUnit.SECONDS)).isTrue();
 
     assertThat(cache.removeStaleLockFiles()).isEqualTo(1);
-    assertThat(cache.lockPath("sha256", HEX)).doesNotExist();
+    assertThat(cache.lockPath(new Digest("sha256", HEX))).doesNotExist();
   }
 
   @SuppressWarnings("try") // the resource is held for the body, never used in it
   @Test
   void anUnusedLockFileGoesOnlyWhenNobodyHoldsOrWaitsForIt() throws Exception {
     String other = "cd".repeat(32);
-    Path lockFile = cache.lockPath("sha256", other);
-    EntryLock holding = cache.lockExclusive("sha256", other, () -> {});
+    Path lockFile = cache.lockPath(new Digest("sha256", other));
+    EntryLock holding = cache.lockExclusive(new Digest("sha256", other), () -> {});
     CountDownLatch waiting = new CountDownLatch(1);
     Future<Boolean> reader =
         pool.submit(
             () -> {
               waiting.countDown();
-              try (EntryLock lock = cache.lockShared("sha256", other)) {
+              try (EntryLock lock = cache.lockShared(new Digest("sha256", other))) {
                 return Files.exists(lockFile);
               }
             });
     waiting.await();
     Thread.sleep(200); // the reader now waits for the entry, under the cache's guard
-    cache.removeUnusedLock("sha256", other);
+    cache.removeUnusedLock(new Digest("sha256", other));
     assertThat(lockFile).as("someone waits for it").exists();
     holding.close();
     assertThat(reader.get(10, TimeUnit.SECONDS))
         .as("the reader locked the file at the path")
         .isTrue();
 
-    try (EntryLock reading = cache.lockShared("sha256", other)) {
-      cache.removeUnusedLock("sha256", other);
+    try (EntryLock reading = cache.lockShared(new Digest("sha256", other))) {
+      cache.removeUnusedLock(new Digest("sha256", other));
       assertThat(lockFile).as("someone holds it").exists();
     }
-    cache.removeUnusedLock("sha256", HEX);
-    assertThat(cache.lockPath("sha256", HEX))
+    cache.removeUnusedLock(new Digest("sha256", HEX));
+    assertThat(cache.lockPath(new Digest("sha256", HEX)))
         .as("nothing to remove for a verified entry")
         .doesNotExist();
-    Files.createFile(cache.lockPath("sha256", HEX));
-    cache.removeUnusedLock("sha256", HEX);
-    assertThat(cache.lockPath("sha256", HEX)).as("a verified entry keeps its lock file").exists();
+    Files.createFile(cache.lockPath(new Digest("sha256", HEX)));
+    cache.removeUnusedLock(new Digest("sha256", HEX));
+    assertThat(cache.lockPath(new Digest("sha256", HEX)))
+        .as("a verified entry keeps its lock file")
+        .exists();
 
-    cache.removeUnusedLock("sha256", other);
+    cache.removeUnusedLock(new Digest("sha256", other));
     assertThat(lockFile).doesNotExist();
     assertThat(cache.typeDir("sha256")).as("still holds the verified entry").isDirectory();
   }
@@ -181,14 +185,14 @@ class DownloadCacheLockTest {
   @Test
   void theLastUnusedLockFileTakesItsEmptyTypeFolderWithIt() throws Exception {
     String other = "cd".repeat(32);
-    try (EntryLock lock = cache.lockShared("sha512", other + other)) {
+    try (EntryLock lock = cache.lockShared(new Digest("sha512", other + other))) {
       assertThat(cache.typeDir("sha512")).isDirectory();
     }
-    cache.removeUnusedLock("sha512", other + other);
+    cache.removeUnusedLock(new Digest("sha512", other + other));
     assertThat(cache.typeDir("sha512")).doesNotExist();
     // and the next lock makes it again
-    try (EntryLock lock = cache.lockShared("sha512", other + other)) {
-      assertThat(cache.lockPath("sha512", other + other)).exists();
+    try (EntryLock lock = cache.lockShared(new Digest("sha512", other + other))) {
+      assertThat(cache.lockPath(new Digest("sha512", other + other))).exists();
     }
   }
 
@@ -198,12 +202,12 @@ class DownloadCacheLockTest {
     Path alias = Files.createSymbolicLink(tmp.resolveSibling(tmp.getFileName() + "-alias"), tmp);
     try {
       DownloadCache other = new DownloadCache(alias);
-      try (EntryLock reading = cache.lockShared("sha256", HEX);
-          EntryLock alsoReading = other.lockShared("sha256", HEX)) {
-        assertThat(other.tryLockExclusive("sha256", HEX)).isEmpty();
+      try (EntryLock reading = cache.lockShared(new Digest("sha256", HEX));
+          EntryLock alsoReading = other.lockShared(new Digest("sha256", HEX))) {
+        assertThat(other.tryLockExclusive(new Digest("sha256", HEX))).isEmpty();
       }
-      try (EntryLock lock = other.tryLockExclusive("sha256", HEX).orElseThrow()) {
-        assertThat(cache.tryLockExclusive("sha256", HEX)).isEmpty();
+      try (EntryLock lock = other.tryLockExclusive(new Digest("sha256", HEX)).orElseThrow()) {
+        assertThat(cache.tryLockExclusive(new Digest("sha256", HEX))).isEmpty();
       }
     } finally {
       Files.delete(alias);
@@ -213,14 +217,14 @@ class DownloadCacheLockTest {
   @SuppressWarnings("try") // the resource is held for the body, never used in it
   @Test
   void staleLockFilesOfEntriesInUseAreKept() throws Exception {
-    Path other = cache.lockPath("sha256", "cd".repeat(32));
+    Path other = cache.lockPath(new Digest("sha256", "cd".repeat(32)));
     Files.createFile(other);
-    Files.createFile(cache.lockPath("sha256", HEX));
-    try (EntryLock lock = cache.lockShared("sha256", "cd".repeat(32))) {
+    Files.createFile(cache.lockPath(new Digest("sha256", HEX)));
+    try (EntryLock lock = cache.lockShared(new Digest("sha256", "cd".repeat(32)))) {
       assertThat(cache.removeStaleLockFiles()).isZero();
     }
     assertThat(other).exists();
-    assertThat(cache.lockPath("sha256", HEX)).as("its entry is there").exists();
+    assertThat(cache.lockPath(new Digest("sha256", HEX))).as("its entry is there").exists();
     assertThat(cache.removeStaleLockFiles()).isEqualTo(1);
     assertThat(other).doesNotExist();
   }

@@ -62,11 +62,11 @@ class DownloaderTest {
   }
 
   private Path entry() {
-    return cache.entryPath("sha256", hex);
+    return cache.entryPath(new Digest("sha256", hex));
   }
 
   private Path part() {
-    return cache.partPath("sha256", hex);
+    return cache.partPath(new Digest("sha256", hex));
   }
 
   // ---- the plain path
@@ -83,12 +83,12 @@ class DownloaderTest {
     assertThat(Files.readAllBytes(result.file())).isEqualTo(content);
     assertThat(result.cacheHit()).isFalse();
     assertThat(result.bytesDownloaded()).isEqualTo(content.length);
-    assertThat(result.checksumType()).isEqualTo("sha256");
-    assertThat(result.checksumHex()).isEqualTo(hex);
+    assertThat(result.digest().type()).isEqualTo("sha256");
+    assertThat(result.digest().hex()).isEqualTo(hex);
     assertThat(part()).doesNotExist();
-    assertThat(cache.partInfoPath("sha256", hex)).doesNotExist();
+    assertThat(cache.partInfoPath(new Digest("sha256", hex))).doesNotExist();
 
-    CacheEntry entry = cache.entry("sha256", hex).orElseThrow();
+    CacheEntry entry = cache.entry(new Digest("sha256", hex)).orElseThrow();
     assertThat(entry.size()).isEqualTo(content.length);
     assertThat(entry.source()).isEqualTo(server.uri("/disk.img"));
     assertThat(entry.created()).isNotNull();
@@ -105,7 +105,7 @@ class DownloaderTest {
   void cacheHitMakesNoRequestAndUpdatesLastUsed() throws Exception {
     server.serve("/disk.img", content);
     downloader.fetch(request("/disk.img"), null);
-    var before = cache.entry("sha256", hex).orElseThrow().lastUsed();
+    var before = cache.entry(new Digest("sha256", hex)).orElseThrow().lastUsed();
     Thread.sleep(5);
 
     RecordingListener listener = new RecordingListener();
@@ -117,7 +117,7 @@ class DownloaderTest {
     assertThat(again.file()).isEqualTo(entry());
     assertThat(server.requests()).hasSize(1);
     assertThat(listener.events).isEmpty();
-    assertThat(cache.entry("sha256", hex).orElseThrow().lastUsed()).isAfter(before);
+    assertThat(cache.entry(new Digest("sha256", hex)).orElseThrow().lastUsed()).isAfter(before);
   }
 
   @Test
@@ -151,8 +151,8 @@ class DownloaderTest {
                 + wrong
                 + ", got "
                 + hex);
-    assertThat(cache.entryPath("sha256", wrong)).doesNotExist();
-    assertThat(cache.partPath("sha256", wrong)).doesNotExist();
+    assertThat(cache.entryPath(new Digest("sha256", wrong))).doesNotExist();
+    assertThat(cache.partPath(new Digest("sha256", wrong))).doesNotExist();
     assertThat(cache.entries()).isEmpty();
     assertNoEntryLeft();
   }
@@ -173,7 +173,9 @@ class DownloaderTest {
       server.status("/disk.img", 404);
       assertThatThrownBy(() -> downloader.fetch(request("/disk.img"), null))
           .isInstanceOf(GenVmException.class);
-      assertThat(cache.lockPath("sha256", hex)).as("held by the other process").exists();
+      assertThat(cache.lockPath(new Digest("sha256", hex)))
+          .as("held by the other process")
+          .exists();
     } finally {
       holder.getOutputStream().close();
       holder.waitFor(10, TimeUnit.SECONDS);
@@ -245,7 +247,7 @@ class DownloaderTest {
             FetchRequest.withChecksum(server.uri("/disk.img"), "sha512", sha512.toUpperCase()),
             null);
 
-    assertThat(result.file()).isEqualTo(cache.entryPath("sha512", sha512));
+    assertThat(result.file()).isEqualTo(cache.entryPath(new Digest("sha512", sha512)));
     assertThat(Files.readAllBytes(result.file())).isEqualTo(content);
   }
 
@@ -356,9 +358,8 @@ class DownloaderTest {
 
   @Test
   void backoffDoublesUpToTheMaximumAndHonoursRetryAfter() {
-    HttpTransfer transfer =
-        new HttpTransfer(
-            null,
+    RetryPolicy transfer =
+        new RetryPolicy(
             new DownloadSettings(
                 9,
                 Duration.ofSeconds(1),
@@ -482,7 +483,7 @@ class DownloaderTest {
   @Test
   void progressResetsTheAttemptCount() throws IOException {
     // three cuts in a row, but each delivers over 1 MiB: three attempts per streak still suffice
-    server.serve("/disk.img", content).cutAfter(HttpTransfer.PROGRESS_BYTES + 1, 3);
+    server.serve("/disk.img", content).cutAfter(RetryPolicy.PROGRESS_BYTES + 1, 3);
 
     FetchResult result = downloader.fetch(request("/disk.img"), null);
 
@@ -543,7 +544,7 @@ class DownloaderTest {
     Files.createDirectories(part().getParent());
     Files.write(part(), Arrays.copyOf(TestHttpServer.randomBytes(2_000_000, 7), 2_000_000));
     cache.writePartInfo(
-        "sha256", hex, new DownloadCache.PartInfo(server.uri("/disk.img"), "\"old\"", null, 99));
+        new Digest("sha256", hex), new PartInfo(server.uri("/disk.img"), "\"old\"", null, 99));
     server.serve("/disk.img", content).etag("\"new\"");
 
     FetchResult result = downloader.fetch(request("/disk.img"), null);
@@ -690,7 +691,7 @@ class DownloaderTest {
   @Test
   void waitsForAnotherProcessFetchingTheSameEntry() throws Exception {
     server.serve("/disk.img", content);
-    Path lockFile = cache.lockPath("sha256", hex);
+    Path lockFile = cache.lockPath(new Digest("sha256", hex));
     Files.createDirectories(lockFile.getParent());
     Process holder =
         new ProcessBuilder(
@@ -748,8 +749,8 @@ class DownloaderTest {
     String output = new String(child.getInputStream().readAllBytes(), "UTF-8");
     assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).as(output).isZero();
-    assertThat(output.trim()).isEqualTo(cache.entryPath("sha256", bigHex).toString());
-    assertThat(Files.size(cache.entryPath("sha256", bigHex))).isEqualTo(big.length);
+    assertThat(output.trim()).isEqualTo(cache.entryPath(new Digest("sha256", bigHex)).toString());
+    assertThat(Files.size(cache.entryPath(new Digest("sha256", bigHex)))).isEqualTo(big.length);
   }
 
   @Test
@@ -820,7 +821,9 @@ class DownloaderTest {
     assertThat(entry()).doesNotExist();
     assertThat(part()).exists();
     assertThat(Files.size(part())).isGreaterThanOrEqualTo(100_000);
-    assertThat(cache.lockPath("sha256", hex)).as("made again when resumed").doesNotExist();
+    assertThat(cache.lockPath(new Digest("sha256", hex)))
+        .as("made again when resumed")
+        .doesNotExist();
 
     // the server sees the connection go away, and nothing reads from it any more
     deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -911,7 +914,7 @@ class DownloaderTest {
                 server.uri("/images/disk.img"), "sha256", server.uri("/images/SHA256SUMS")),
             null);
 
-    assertThat(result.checksumHex()).isEqualTo(hex);
+    assertThat(result.digest().hex()).isEqualTo(hex);
     assertThat(Files.readAllBytes(result.file())).isEqualTo(content);
   }
 
@@ -938,7 +941,7 @@ class DownloaderTest {
                 server.uri("/images/CHECKSUM")),
             null);
 
-    assertThat(result.checksumHex()).isEqualTo(hex);
+    assertThat(result.digest().hex()).isEqualTo(hex);
   }
 
   @Test
@@ -974,7 +977,7 @@ class DownloaderTest {
 
     FetchResult result = new Downloader(cache, FAST).fetch(request, null);
     assertThat(result.cacheHit()).isTrue();
-    assertThat(result.checksumHex()).isEqualTo(hex);
+    assertThat(result.digest().hex()).isEqualTo(hex);
   }
 
   @Test
@@ -995,7 +998,7 @@ class DownloaderTest {
 
   @Test
   void oversizedSumsFileIsRefused() {
-    server.serve("/images/SHA256SUMS", new byte[Downloader.SUMS_FILE_LIMIT + 1]);
+    server.serve("/images/SHA256SUMS", new byte[ChecksumResolver.SUMS_FILE_LIMIT + 1]);
 
     GenVmException e =
         catchThrowableOfType(

@@ -11,7 +11,8 @@ public final class EntryHolder {
 
   @SuppressWarnings("try") // the resource is held for the body, never used in it
   public static void main(String[] args) throws Exception {
-    try (EntryLock lock = new DownloadCache(Path.of(args[0])).lockShared(args[1], args[2])) {
+    try (EntryLock lock =
+        new DownloadCache(Path.of(args[0])).lockShared(new Digest(args[1], args[2]))) {
       System.out.println("locked");
       System.out.flush();
       while (System.in.read() >= 0) {

@@ -7,7 +7,6 @@ import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.genvmimage.download.HttpTransfer.ContentRange;
 import org.junit.jupiter.api.Test;
 
 class HttpTransferTest {
@@ -25,18 +24,18 @@ class HttpTransferTest {
 
   @Test
   void retryAfterInSecondsOrAsADate() {
-    assertThat(HttpTransfer.retryAfter(headers("Retry-After", "3")))
+    assertThat(RetryPolicy.retryAfter(headers("Retry-After", "3")))
         .isEqualTo(Duration.ofSeconds(3));
-    assertThat(HttpTransfer.retryAfter(headers("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")))
+    assertThat(RetryPolicy.retryAfter(headers("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")))
         .isEqualTo(Duration.ZERO);
-    assertThat(HttpTransfer.retryAfter(headers("Retry-After", "soon"))).isNull();
-    assertThat(HttpTransfer.retryAfter(headers("Other", "1"))).isNull();
+    assertThat(RetryPolicy.retryAfter(headers("Retry-After", "soon"))).isNull();
+    assertThat(RetryPolicy.retryAfter(headers("Other", "1"))).isNull();
   }
 
   @Test
   void secondsForMessages() {
-    assertThat(HttpTransfer.seconds(Duration.ofSeconds(60))).isEqualTo("60 s");
-    assertThat(HttpTransfer.seconds(Duration.ofMillis(300))).isEqualTo("0.3 s");
+    assertThat(HttpFailures.seconds(Duration.ofSeconds(60))).isEqualTo("60 s");
+    assertThat(HttpFailures.seconds(Duration.ofMillis(300))).isEqualTo("0.3 s");
   }
 
   @Test
