@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Appends to a file, for large files that are not read again soon (downloads, disk images). Where
@@ -31,6 +32,9 @@ public final class DirectWriter implements AutoCloseable {
   static final int CHUNK = 2 << 20;
 
   private static final int BUFFERS = 3;
+
+  /** How often a caller waiting on the writer thread checks that it still runs. */
+  private static final long WRITER_CHECK_MILLIS = 200;
 
   private record Job(ByteBuffer buffer, long position, boolean recycle, Semaphore done) {}
 
@@ -269,7 +273,9 @@ public final class DirectWriter implements AutoCloseable {
     if (current == null) {
       ensureOpen();
       try {
-        current = free.take();
+        while ((current = free.poll(WRITER_CHECK_MILLIS, TimeUnit.MILLISECONDS)) == null) {
+          checkWriterAlive();
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while writing " + file);
@@ -296,7 +302,9 @@ public final class DirectWriter implements AutoCloseable {
     Semaphore done = new Semaphore(0);
     enqueue(new Job(null, -1, false, done));
     try {
-      done.acquire();
+      while (!done.tryAcquire(WRITER_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+        checkWriterAlive();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while writing " + file);
@@ -307,10 +315,23 @@ public final class DirectWriter implements AutoCloseable {
   private void enqueue(Job job) throws IOException {
     ensureOpen();
     try {
-      jobs.put(job);
+      while (!jobs.offer(job, WRITER_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+        checkWriterAlive();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while writing " + file);
+    }
+  }
+
+  /**
+   * Fails when the writer thread has ended while a caller still waits on it (it ends on its own
+   * only through an error it could not record), so that no caller waits for ever.
+   */
+  private void checkWriterAlive() throws IOException {
+    if (!writerThread.isAlive()) {
+      rethrow();
+      throw new IOException(file + ": the writing thread stopped unexpectedly");
     }
   }
 
@@ -339,8 +360,9 @@ public final class DirectWriter implements AutoCloseable {
             while (buffer.hasRemaining()) {
               position += channel.write(buffer, position);
             }
-          } catch (IOException e) {
-            failure = e;
+          } catch (IOException | RuntimeException | Error e) {
+            // any failure, out of memory included, is reported to the caller, never swallowed
+            failure = e instanceof IOException io ? io : new IOException(e.toString(), e);
             for (int i = 0; i < BUFFERS; i++) {
               free.offer(ByteBuffer.allocate(0)); // wakes a caller waiting for a buffer
             }

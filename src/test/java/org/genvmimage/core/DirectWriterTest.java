@@ -1,6 +1,7 @@
 package org.genvmimage.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class DirectWriterTest {
@@ -19,6 +21,30 @@ class DirectWriterTest {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
     return b;
+  }
+
+  @Test
+  @Timeout(20)
+  void aWriterThreadThatEndedFailsTheCallerInsteadOfHangingIt() throws Exception {
+    Path file = dir.resolve("orphaned.bin");
+    try (DirectWriter w = DirectWriter.create(file)) {
+      Thread writer =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(t -> t.getName().equals("write orphaned.bin"))
+              .findFirst()
+              .orElseThrow();
+      writer.interrupt(); // ends its loop, as an error it could not record would
+      writer.join(5_000);
+      assertThat(writer.isAlive()).isFalse();
+      byte[] data = random(3 * DirectWriter.CHUNK, 9);
+      assertThatThrownBy(
+              () -> {
+                w.write(data, 0, data.length);
+                w.flush();
+              })
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("orphaned.bin");
+    }
   }
 
   @Test

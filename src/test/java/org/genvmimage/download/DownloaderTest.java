@@ -729,7 +729,8 @@ class DownloaderTest {
   }
 
   @Test
-  void largeDownloadNeedsLittleHeap() throws Exception {
+  void largeDownloadNeedsLittleHeap(@TempDir Path logDir) throws Exception {
+    Path log = logDir.resolve("fetch.log");
     byte[] big = TestHttpServer.randomBytes(160 << 20, 5);
     String bigHex = TestHttpServer.sha256(big);
     server.serve("/big.img", big);
@@ -745,9 +746,14 @@ class DownloaderTest {
                 bigHex,
                 cache.dir().toString())
             .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
             .start();
-    String output = new String(child.getInputStream().readAllBytes(), "UTF-8");
-    assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    boolean ended = child.waitFor(25, TimeUnit.SECONDS);
+    if (!ended) {
+      child.destroyForcibly().waitFor();
+    }
+    String output = Files.readString(log);
+    assertThat(ended).as("the fetch ended in time; it printed:%n%s", output).isTrue();
     assertThat(child.exitValue()).as(output).isZero();
     assertThat(output.trim()).isEqualTo(cache.entryPath(new Digest("sha256", bigHex)).toString());
     assertThat(Files.size(cache.entryPath(new Digest("sha256", bigHex)))).isEqualTo(big.length);
