@@ -65,7 +65,7 @@ public final class ManPage {
     out.append(Troff.text(name + " - " + summary(spec, extra))).append('\n');
 
     out.append(".SH SYNOPSIS\n");
-    synopsis(spec, out);
+    ManSynopsis.append(spec, out);
 
     List<String> description = paragraphs(spec.usageMessage().description());
     if (!description.isEmpty()) {
@@ -182,73 +182,6 @@ public final class ManPage {
   private static String stripFinalDot(String s) {
     String t = s.strip();
     return t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
-  }
-
-  private static void synopsis(CommandSpec spec, StringBuilder out) {
-    out.append(".SY ").append(Troff.quoted(spec.qualifiedName())).append('\n');
-    StringBuilder flags = new StringBuilder();
-    List<String> items = new ArrayList<>();
-    for (OptionSpec o : visibleOptions(spec)) {
-      String shortName = shortName(o);
-      if (o.arity().max() == 0 && shortName != null && !o.required()) {
-        flags.append(shortName.substring(1));
-        continue;
-      }
-      String item = Troff.bold(synopsisName(o));
-      if (o.arity().max() > 0) {
-        item += "\\ " + Troff.italic(o.paramLabel()); // a space that does not break
-      }
-      if (!o.required()) {
-        item = "[" + item + "]";
-      }
-      if (o.isMultiValue()) {
-        item += ".\\|.\\|.";
-      }
-      items.add(item);
-    }
-    if (flags.length() > 0) {
-      out.append("[").append(Troff.bold("-" + flags)).append("]\n");
-    }
-    for (String item : items) {
-      out.append(item).append('\n');
-    }
-    for (PositionalParamSpec p : visiblePositionals(spec)) {
-      String item = Troff.italic(p.paramLabel());
-      if (p.arity().min() == 0) {
-        item = "[" + item + "]";
-      }
-      if (p.arity().max() > 1) {
-        item += ".\\|.\\|.";
-      }
-      out.append(item).append('\n');
-    }
-    if (!visibleSubcommands(spec).isEmpty()) {
-      // "[COMMAND]" by picocli's default; a command that needs one says "COMMAND"
-      String label = spec.usageMessage().synopsisSubcommandLabel();
-      boolean optional = label.startsWith("[");
-      String name = label.replaceAll("[\\[\\]]", "");
-      out.append(optional ? "[" + Troff.italic(name) + "]" : Troff.italic(name)).append('\n');
-    }
-    out.append(".YS\n");
-  }
-
-  /** The first long name (--name), else the longest one. */
-  private static String synopsisName(OptionSpec o) {
-    for (String n : o.names()) {
-      if (n.startsWith("--")) {
-        return n;
-      }
-    }
-    return o.longestName();
-  }
-
-  private static String shortName(OptionSpec o) {
-    for (String n : o.names()) {
-      if (n.length() == 2 && n.charAt(0) == '-' && n.charAt(1) != '-') {
-        return n;
-      }
-    }
-    return null;
   }
 
   private static String optionTerm(OptionSpec o) {
@@ -371,15 +304,15 @@ public final class ManPage {
     return line.replace("%n", "\n").replace("%%", "%");
   }
 
-  private static List<OptionSpec> visibleOptions(CommandSpec spec) {
+  static List<OptionSpec> visibleOptions(CommandSpec spec) {
     return spec.options().stream().filter(o -> !o.hidden()).toList();
   }
 
-  private static List<PositionalParamSpec> visiblePositionals(CommandSpec spec) {
+  static List<PositionalParamSpec> visiblePositionals(CommandSpec spec) {
     return spec.positionalParameters().stream().filter(p -> !p.hidden()).toList();
   }
 
-  private static List<CommandSpec> visibleSubcommands(CommandSpec spec) {
+  static List<CommandSpec> visibleSubcommands(CommandSpec spec) {
     List<CommandSpec> subs = new ArrayList<>();
     Set<CommandLine> seen = new LinkedHashSet<>(); // aliases map to the same CommandLine
     for (CommandLine sub : spec.subcommands().values()) {
