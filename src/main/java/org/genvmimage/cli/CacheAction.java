@@ -37,8 +37,7 @@ abstract class CacheAction extends CommandBase implements Callable<Integer> {
   public final Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (Console console =
-        new Console(GenVmImageCommand.NAME, err, output.verbosity(), false, output.stacktrace)) {
+    try (Console console = output.console(GenVmImageCommand.NAME, err, false)) {
       Thread worker = Thread.currentThread();
       DownloadCache cache = new DownloadCache(cacheDir.resolve());
       return Interruptible.run(

@@ -225,9 +225,7 @@ public final class ConfigureVmImageCommand extends CommandBase implements Callab
       throw new GenVmException(ExitCode.USAGE, "--cpus must be between 1 and 64, not " + cpus);
     }
     ConfigureSettings settings = ConfigureBinding.settings(this);
-    try (Console console =
-        new Console(
-            NAME, err, output.verbosity(), Console.isInteractiveTerminal(), output.stacktrace)) {
+    try (Console console = output.console(NAME, err, true)) {
       configurator = new Configurator(settings, ConfigureTools.system(console));
       if (dryRun) {
         plan = configurator.plan();

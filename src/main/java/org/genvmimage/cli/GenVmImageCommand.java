@@ -208,9 +208,7 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
     Map<String, java.nio.file.Path> outputs =
         OutputPaths.plan(architecture, images, outputPathAsWritten());
 
-    try (Console console =
-        new Console(
-            NAME, err, output.verbosity(), Console.isInteractiveTerminal(), output.stacktrace)) {
+    try (Console console = output.console(NAME, err, true)) {
       if (generateGocdConfig || gocd.configOnly) {
         Path config =
             new GocdWriter(new ProcessRunner(), console)
