@@ -12,7 +12,7 @@ import org.genvmimage.image.ImagePlan;
 import org.genvmimage.image.ImageResult;
 import org.genvmimage.qemu.ImageInfo;
 
-/** The per-image parts of {@code gen-vm-image --output json} (see the README for each field). */
+/** The per-image parts of {@code gen-vm-image --output json} (see docs/json.rst for each field). */
 final class BuildReport {
   private BuildReport() {}
 

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileLockInterruptionException;
 import java.nio.file.FileSystemException;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.genvmimage.console.Console;
 import org.genvmimage.core.ExitCode;
@@ -26,12 +27,17 @@ abstract class CacheAction extends CommandBase implements Callable<Integer> {
 
   @Mixin OutputOptions output;
 
+  /** The common codes, and a file system error in the cache; a command adds its own. */
+  @Override
+  Set<ExitCode> exitCodes() {
+    return commonAnd(ExitCode.TOOL_FAILED);
+  }
+
   @Override
   public final Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (Console console =
-        new Console(GenVmImageCommand.NAME, err, output.verbosity(), false, output.stacktrace)) {
+    try (Console console = output.console(GenVmImageCommand.NAME, err, false)) {
       Thread worker = Thread.currentThread();
       DownloadCache cache = new DownloadCache(cacheDir.resolve());
       return Interruptible.run(

@@ -3,7 +3,6 @@ package org.genvmimage.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.genvmimage.console.Console;
@@ -30,13 +29,7 @@ import picocli.CommandLine.Parameters;
 final class CacheDeleteCommand extends CacheAction {
   @Override
   Set<ExitCode> exitCodes() {
-    return EnumSet.of(
-        ExitCode.OK,
-        ExitCode.INTERNAL,
-        ExitCode.USAGE,
-        ExitCode.INVALID_INPUT,
-        ExitCode.TOOL_FAILED,
-        ExitCode.INTERRUPTED);
+    return commonAnd(ExitCode.INVALID_INPUT, ExitCode.TOOL_FAILED);
   }
 
   @Parameters(

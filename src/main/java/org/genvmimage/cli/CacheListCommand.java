@@ -9,11 +9,9 @@ import java.net.URI;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
@@ -34,12 +32,6 @@ import picocli.CommandLine.Option;
       ""
     })
 final class CacheListCommand extends CacheAction {
-  @Override
-  Set<ExitCode> exitCodes() {
-    return EnumSet.of(
-        ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.TOOL_FAILED, ExitCode.INTERRUPTED);
-  }
-
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
-import java.util.Set;
 import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
@@ -25,12 +23,6 @@ import picocli.CommandLine.Option;
       ""
     })
 final class CachePruneCommand extends CacheAction {
-  @Override
-  Set<ExitCode> exitCodes() {
-    return EnumSet.of(
-        ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.TOOL_FAILED, ExitCode.INTERRUPTED);
-  }
-
   @Option(
       names = "--max-size",
       paramLabel = "SIZE",

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import picocli.CommandLine;
@@ -109,22 +110,26 @@ public final class Cli {
    */
   static void inheritSharedOptions(List<CommandLine> chain) {
     for (int i = 1; i < chain.size(); i++) {
-      CommandLine child = chain.get(i);
-      for (int j = i - 1; j >= 0; j--) {
-        OutputOptions parent = mixin(chain.get(j), OutputOptions.class);
-        OutputOptions own = mixin(child, OutputOptions.class);
-        if (parent != null && own != null) {
-          own.inheritFrom(parent);
-          break;
-        }
-      }
-      for (int j = i - 1; j >= 0; j--) {
-        CacheDirOption parent = mixin(chain.get(j), CacheDirOption.class);
-        CacheDirOption own = mixin(child, CacheDirOption.class);
-        if (parent != null && own != null) {
-          own.inheritFrom(parent);
-          break;
-        }
+      inherit(chain, i, OutputOptions.class, OutputOptions::inheritFrom);
+      inherit(chain, i, CacheDirOption.class, CacheDirOption::inheritFrom);
+    }
+  }
+
+  /**
+   * Passes the nearest ancestor's mixin of this type to command {@code i}'s own, when both have
+   * one.
+   */
+  private static <T> void inherit(
+      List<CommandLine> chain, int i, Class<T> type, BiConsumer<T, T> inheritFrom) {
+    T own = mixin(chain.get(i), type);
+    if (own == null) {
+      return;
+    }
+    for (int j = i - 1; j >= 0; j--) {
+      T parent = mixin(chain.get(j), type);
+      if (parent != null) {
+        inheritFrom.accept(own, parent);
+        return;
       }
     }
   }

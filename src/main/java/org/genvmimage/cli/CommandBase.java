@@ -1,6 +1,9 @@
 package org.genvmimage.cli;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.genvmimage.core.ExitCode;
@@ -17,8 +20,20 @@ import picocli.CommandLine.Command;
     usageHelpWidth = 100,
     exitCodeListHeading = "%nExit codes:%n")
 public abstract class CommandBase {
+  /** The codes every command that runs can end with: done, a bug, a usage error, an interrupt. */
+  static final Set<ExitCode> COMMON =
+      Collections.unmodifiableSet(
+          EnumSet.of(ExitCode.OK, ExitCode.INTERNAL, ExitCode.USAGE, ExitCode.INTERRUPTED));
+
   /** The codes this command can end with. */
   abstract Set<ExitCode> exitCodes();
+
+  /** {@link #COMMON} and a command's own codes. */
+  static Set<ExitCode> commonAnd(ExitCode... own) {
+    Set<ExitCode> codes = EnumSet.copyOf(COMMON);
+    codes.addAll(List.of(own));
+    return codes;
+  }
 
   /** The help's exit code list: code, then meaning, in the order of the codes. */
   static Map<String, String> exitCodeList(Set<ExitCode> codes) {

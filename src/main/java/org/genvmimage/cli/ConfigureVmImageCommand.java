@@ -3,7 +3,6 @@ package org.genvmimage.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.genvmimage.configure.Configurator;
@@ -13,7 +12,6 @@ import org.genvmimage.configure.ConfigureSettings;
 import org.genvmimage.configure.ConfigureTools;
 import org.genvmimage.console.Console;
 import org.genvmimage.core.ExitCode;
-import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.qemu.Accelerator;
 import picocli.CommandLine.Command;
@@ -37,15 +35,11 @@ public final class ConfigureVmImageCommand extends CommandBase implements Callab
 
   @Override
   Set<ExitCode> exitCodes() {
-    return EnumSet.of(
-        ExitCode.OK,
-        ExitCode.INTERNAL,
-        ExitCode.USAGE,
+    return commonAnd(
         ExitCode.INVALID_INPUT,
         ExitCode.TOOL_FAILED,
         ExitCode.TOOL_MISSING,
-        ExitCode.CONFIGURE_FAILED,
-        ExitCode.INTERRUPTED);
+        ExitCode.CONFIGURE_FAILED);
   }
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -230,10 +224,8 @@ public final class ConfigureVmImageCommand extends CommandBase implements Callab
     if (cpus < 1 || cpus > 64) {
       throw new GenVmException(ExitCode.USAGE, "--cpus must be between 1 and 64, not " + cpus);
     }
-    ConfigureSettings settings = settings();
-    try (Console console =
-        new Console(
-            NAME, err, output.verbosity(), Console.isInteractiveTerminal(), output.stacktrace)) {
+    ConfigureSettings settings = ConfigureBinding.settings(this);
+    try (Console console = output.console(NAME, err, true)) {
       configurator = new Configurator(settings, ConfigureTools.system(console));
       if (dryRun) {
         plan = configurator.plan();
@@ -266,33 +258,9 @@ public final class ConfigureVmImageCommand extends CommandBase implements Callab
     }
   }
 
-  private ConfigureSettings settings() {
-    var parsed = spec.commandLine().getParseResult();
-    return new ConfigureSettings(
-        imageInputPath,
-        new ConfigureSettings.SeedSettings(
-            userDataPath,
-            metaDataPath,
-            vendorDataPath,
-            parsed.hasMatchedOption("--config-vendor-data-path"),
-            networkConfigPath,
-            seedOutputPath),
-        new ConfigureSettings.VmSettings(
-            imageQemuSocketPath,
-            serialLogPath(),
-            cpuModel,
-            parsed.hasMatchedOption("--qemu-cpu-model"),
-            accel,
-            memoryMib,
-            cpus,
-            network == Network.user),
-        new ConfigureSettings.ResetSettings(!noReset, resetOperations),
-        finishedPattern,
-        timeout);
-  }
-
-  private Path serialLogPath() {
-    return serialLog != null ? serialLog : Folders.of(seedOutputPath).resolve("console.log");
+  /** {@code --serial-log}, else its default beside the seed image. */
+  Path serialLogPath() {
+    return serialLog != null ? serialLog : ConfigureSettings.defaultSerialLog(seedOutputPath);
   }
 
   /** With {@code --output json}: prints the one document, once. */

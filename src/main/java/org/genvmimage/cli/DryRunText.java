@@ -2,7 +2,9 @@ package org.genvmimage.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
+import org.genvmimage.core.ExitCode;
 import org.genvmimage.image.ImagePlan;
 import org.genvmimage.process.Commands;
 
@@ -11,6 +13,27 @@ final class DryRunText {
   private static final String INDENT = "            ";
 
   private DryRunText() {}
+
+  /**
+   * The dry run's outcome: each failed plan's error on stderr, the plan on stdout (none when out is
+   * null); the exit code of the first failure.
+   */
+  static int report(List<ImagePlan> plans, PrintWriter out, Console console) {
+    int exit = ExitCode.OK.code();
+    for (ImagePlan p : plans) {
+      if (p.failed()) {
+        console.error(p.key() + ": " + p.error().getMessage(), p.error());
+        if (exit == ExitCode.OK.code()) {
+          exit = p.exitCode();
+        }
+      }
+    }
+    if (out != null) {
+      out.println("dry run: nothing was changed on disk");
+      print(plans, out);
+    }
+    return exit;
+  }
 
   static void print(List<ImagePlan> plans, PrintWriter out) {
     for (ImagePlan p : plans) {

@@ -1,11 +1,8 @@
 package org.genvmimage.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.genvmimage.architecture.Architecture;
 import org.genvmimage.architecture.ArchitectureLoader;
 import org.genvmimage.console.Console;
-import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.download.DownloadCache;
@@ -50,17 +46,13 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
 
   @Override
   Set<ExitCode> exitCodes() {
-    return EnumSet.of(
-        ExitCode.OK,
-        ExitCode.INTERNAL,
-        ExitCode.USAGE,
+    return commonAnd(
         ExitCode.INVALID_INPUT,
         ExitCode.DOWNLOAD_FAILED,
         ExitCode.CHECKSUM_MISMATCH,
         ExitCode.TOOL_FAILED,
         ExitCode.TOOL_MISSING,
-        ExitCode.OUTPUT_EXISTS,
-        ExitCode.INTERRUPTED);
+        ExitCode.OUTPUT_EXISTS);
   }
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -70,12 +62,7 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
       paramLabel = "ARCHITECTURE_PATH",
       description =
           "The path to the architecture file that is used to configure the images to be built.")
-  Path architecturePath = DEFAULT_ARCHITECTURE;
-
-  static final Path DEFAULT_ARCHITECTURE = Path.of("architecture.yml");
-
-  /** The system property in which the launchers name the folder of the example files. */
-  static final String EXAMPLES = "genvmimage.examples";
+  Path architecturePath = DefaultArchitecture.PATH;
 
   @Option(
       names = "--image-output-path",
@@ -129,17 +116,7 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
 
   @Mixin CacheDirOption cacheDir;
 
-  @Option(
-      names = "--retries",
-      paramLabel = "N",
-      description = "Attempts per download (connection errors, HTTP 5xx, stalls).")
-  int retries = DownloadSettings.defaults().maxAttempts();
-
-  @Option(
-      names = "--stall-timeout",
-      paramLabel = "SECONDS",
-      description = "Give up on a download attempt that receives no data for this long.")
-  long stallTimeoutSeconds = DownloadSettings.defaults().stallTimeout().toSeconds();
+  @Mixin DownloadOptions download;
 
   @Option(
       names = "--dry-run",
@@ -155,7 +132,7 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
       paramLabel = "FORMAT",
       description =
           "What stdout carries: text (one line per image, or the plan) or json (one JSON"
-              + " document, described in the README). Logs and progress stay on stderr.")
+              + " document, described in docs/json.rst). Logs and progress stay on stderr.")
   JsonReport.Format outputFormat = JsonReport.Format.text;
 
   @Mixin OutputOptions output;
@@ -217,9 +194,7 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
     if (jobs != null && jobs < 1) {
       throw new GenVmException(ExitCode.USAGE, "--jobs must be at least 1, not " + jobs);
     }
-    if (retries < 1 || stallTimeoutSeconds < 1) {
-      throw new GenVmException(ExitCode.USAGE, "--retries and --stall-timeout must be at least 1");
-    }
+    DownloadSettings settings = download.settings();
     // checked before anything is built; the GoCD config alone needs no owner
     ImageOwner owner =
         gocd.configOnly
@@ -227,20 +202,13 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
             : generatedImageOwner != null
                 ? ImageOwner.named(generatedImageOwner)
                 : ImageOwner.distributionDefault();
-    if (!Files.exists(architecturePath) && architecturePath.equals(DEFAULT_ARCHITECTURE)) {
-      throw new GenVmException(
-          ExitCode.INVALID_INPUT,
-          missingArchitecture(
-              architecturePath.toAbsolutePath(), examplesDir(System.getProperty(EXAMPLES))));
-    }
+    DefaultArchitecture.requireExists(architecturePath);
     Architecture architecture = ArchitectureLoader.load(architecturePath);
     architectureOwner = architecture.owner();
     Map<String, java.nio.file.Path> outputs =
         OutputPaths.plan(architecture, images, outputPathAsWritten());
 
-    try (Console console =
-        new Console(
-            NAME, err, output.verbosity(), Console.isInteractiveTerminal(), output.stacktrace)) {
+    try (Console console = output.console(NAME, err, true)) {
       if (generateGocdConfig || gocd.configOnly) {
         Path config =
             new GocdWriter(new ProcessRunner(), console)
@@ -254,15 +222,6 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
           return ExitCode.OK.code();
         }
       }
-      DownloadSettings defaults = DownloadSettings.defaults();
-      DownloadSettings settings =
-          new DownloadSettings(
-              retries,
-              defaults.initialBackoff(),
-              defaults.maxBackoff(),
-              defaults.connectTimeout(),
-              Duration.ofSeconds(stallTimeoutSeconds),
-              defaults.bufferSize());
       Path cache = cacheDir.resolve();
       Downloader downloader = new Downloader(new DownloadCache(cache), settings);
       BuildTools tools =
@@ -297,7 +256,7 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
       for (ImageResult r : results) {
         imageReports.add(BuildReport.of(architecture.images().get(r.key()), r));
       }
-      return report(architecture, results, text ? out : null, console);
+      return BuildText.report(architecture, results, text ? out : null, console);
     }
   }
 
@@ -326,97 +285,9 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
     Thread planning = Thread.currentThread();
     List<ImagePlan> plans =
         Interruptible.run(() -> planner.plan(architecture, outputs), planning::interrupt);
-    int exit = ExitCode.OK.code();
     for (ImagePlan p : plans) {
       imageReports.add(BuildReport.of(architecture.images().get(p.key()), p));
-      if (p.failed()) {
-        console.error(p.key() + ": " + p.error().getMessage(), p.error());
-        if (exit == ExitCode.OK.code()) {
-          exit = p.exitCode();
-        }
-      }
     }
-    if (out != null) {
-      out.println("dry run: nothing was changed on disk");
-      DryRunText.print(plans, out);
-    }
-    return exit;
-  }
-
-  /**
-   * The error for a missing default architecture file: its full path, and to copy the example (from
-   * {@code examples}, the installed or source tree's examples folder, when known) or to pass
-   * --architecture-path.
-   */
-  static String missingArchitecture(Path file, Path examples) {
-    String example =
-        examples != null
-            ? "the example " + examples.resolve("architecture.yml")
-            : "examples/architecture.yml from the source tree";
-    return "architecture file "
-        + file
-        + " not found; copy "
-        + example
-        + " there and edit it, or pass --architecture-path FILE";
-  }
-
-  /** The examples folder that the launcher named, when it holds the example architecture file. */
-  static Path examplesDir(String property) {
-    if (property == null || property.isBlank()) {
-      return null;
-    }
-    Path dir = Path.of(property).toAbsolutePath().normalize();
-    return Files.isRegularFile(dir.resolve("architecture.yml")) ? dir : null;
-  }
-
-  /**
-   * One line per image on stdout (none when out is null), errors on stderr; the exit code of the
-   * first failure.
-   */
-  private static int report(
-      Architecture architecture, List<ImageResult> results, PrintWriter out, Console console) {
-    int exit = ExitCode.OK.code();
-    int width = results.stream().mapToInt(r -> r.key().length()).max().orElse(0);
-    for (ImageResult r : results) {
-      String key = String.format("%-" + width + "s", r.key());
-      if (r.failed()) {
-        if (r.outcome() != org.genvmimage.image.ImageBuild.Outcome.SKIPPED) {
-          console.error(r.key() + ": " + r.error().getMessage(), r.error());
-        }
-        if (exit == ExitCode.OK.code()) {
-          exit = r.exitCode();
-        }
-      }
-      if (out == null) {
-        continue;
-      }
-      if (r.outcome() == org.genvmimage.image.ImageBuild.Outcome.SKIPPED) {
-        out.println(key + "  skipped     " + r.output() + "  (interrupted before it started)");
-      } else if (r.failed()) {
-        out.println(key + "  failed      " + r.output() + "  (exit " + r.exitCode() + ")");
-      } else if (r.outcome() == org.genvmimage.image.ImageBuild.Outcome.UP_TO_DATE) {
-        out.println(key + "  up to date  " + r.output());
-      } else {
-        boolean local =
-            "file".equalsIgnoreCase(architecture.images().get(r.key()).source().getScheme());
-        String how =
-            r.cacheHit()
-                ? "cached source"
-                : local ? "local source" : "downloaded " + Units.bytes(r.bytesDownloaded());
-        out.println(
-            key
-                + "  built       "
-                + r.output()
-                + "  ("
-                + how
-                + ", "
-                + Units.duration(r.elapsed())
-                + ")");
-      }
-    }
-    if (out != null) {
-      out.flush();
-    }
-    return exit;
+    return DryRunText.report(plans, out, console);
   }
 }

@@ -1,5 +1,6 @@
 package org.genvmimage.cli;
 
+import java.io.PrintWriter;
 import org.genvmimage.console.Console;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -38,6 +39,15 @@ public final class OutputOptions {
       return Console.Verbosity.QUIET;
     }
     return level.verbose ? Console.Verbosity.VERBOSE : Console.Verbosity.NORMAL;
+  }
+
+  /**
+   * The console of a run at this verbosity, on {@code err}; with {@code progress}, animated
+   * progress when stderr is a terminal.
+   */
+  Console console(String command, PrintWriter err, boolean progress) {
+    return new Console(
+        command, err, verbosity(), progress && Console.isInteractiveTerminal(), stacktrace);
   }
 
   /** Takes the parent command's choices where this command made none. */

@@ -2,6 +2,7 @@ package org.genvmimage.configure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.genvmimage.core.Folders;
 import org.genvmimage.qemu.Accelerator;
 
 /**
@@ -16,6 +17,11 @@ public record ConfigureSettings(
     ResetSettings reset,
     String finishedPattern,
     Duration timeout) {
+
+  /** Where the guest's console is logged when no file is named: console.log beside the seed. */
+  public static Path defaultSerialLog(Path seedOutput) {
+    return Folders.of(seedOutput).resolve("console.log");
+  }
 
   /**
    * The cloud-init files of the seed and where it is written.

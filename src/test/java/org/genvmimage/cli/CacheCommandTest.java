@@ -1,13 +1,13 @@
 package org.genvmimage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.genvmimage.cli.CliRun.gen;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.genvmimage.cli.CliRun.Result;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.download.Digest;
@@ -50,8 +51,6 @@ class CacheCommandTest {
   ExecutorService pool;
   int builds;
 
-  record Result(int exit, String out, String err) {}
-
   /** A base image on the test server. */
   record Base(String path, URI uri, String hex, long size) {
     String shortHex() {
@@ -71,13 +70,6 @@ class CacheCommandTest {
   void stop() {
     pool.shutdownNow();
     server.close();
-  }
-
-  static Result gen(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = GenVmImageCommand.run(new PrintWriter(o), new PrintWriter(e), args);
-    return new Result(code, o.toString(), e.toString());
   }
 
   Result cacheCommand(String... args) {
@@ -456,13 +448,9 @@ class CacheCommandTest {
 
   @Test
   void aTimeoutOfZeroIsStillRefused() {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code =
-        ConfigureVmImageCommand.run(
-            new PrintWriter(o), new PrintWriter(e), "--timeout", "0s", "--dry-run");
-    assertThat(code).isEqualTo(ExitCode.USAGE.code());
-    assertThat(e.toString()).contains("'0s' is no time at all");
+    Result r = CliRun.configure("--timeout", "0s", "--dry-run");
+    assertThat(r.exit()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(r.err()).contains("'0s' is no time at all");
   }
 
   // ---- locking

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.genvmimage.cli.CliRun.Result;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.download.TestHttpServer;
 import org.genvmimage.qemu.EmulatorLocator;
@@ -39,8 +38,6 @@ class ConfigureDryRunTest {
   Path config;
   Map<String, String> before;
   Path socket;
-
-  record Result(int exit, String out, String err) {}
 
   @BeforeEach
   void setUp() throws IOException {
@@ -80,13 +77,9 @@ class ConfigureDryRunTest {
 
   Result dryRun(String... extra) throws IOException {
     before = snapshot(dir);
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code =
-        ConfigureVmImageCommand.run(
-            new PrintWriter(o), new PrintWriter(e), args(extra).toArray(String[]::new));
+    Result r = CliRun.configure(args(extra).toArray(String[]::new));
     assertThat(snapshot(dir)).as("the folder after the dry run").isEqualTo(before);
-    return new Result(code, o.toString(), e.toString());
+    return r;
   }
 
   @Test

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.genvmimage.cli.CliRun.Result;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.download.TestHttpServer;
 import org.genvmimage.testing.TestImages;
@@ -40,8 +39,6 @@ class ConfigureVmImageTest {
   @TempDir Path dir;
   Path image;
   Path config;
-
-  record Result(int exit, String out, String err) {}
 
   @BeforeAll
   static void buildFixture() throws Exception {
@@ -91,12 +88,7 @@ class ConfigureVmImageTest {
 
   Result configure(String... extra) throws IOException {
     Files.writeString(config.resolve("vendor-data"), "#cloud-config\n{}\n");
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code =
-        ConfigureVmImageCommand.run(
-            new PrintWriter(o), new PrintWriter(e), args(extra).toArray(String[]::new));
-    return new Result(code, o.toString(), e.toString());
+    return CliRun.configure(args(extra).toArray(String[]::new));
   }
 
   /** A file from the image's root file system, read without booting; null when missing. */

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.genvmimage.cli.CliRun.Result;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.download.TestHttpServer;
 import org.genvmimage.image.ImageOwner;
@@ -30,8 +31,6 @@ class GenVmImageCommandTest {
   Path cache;
   Path out;
 
-  record Result(int exit, String out, String err) {}
-
   @BeforeEach
   void start() {
     server = TestHttpServer.start();
@@ -45,13 +44,9 @@ class GenVmImageCommandTest {
   }
 
   Result run(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
     List<String> all = new ArrayList<>(List.of("--cache-dir", cache.toString(), "--retries", "2"));
     all.addAll(List.of(args));
-    int code =
-        GenVmImageCommand.run(new PrintWriter(o), new PrintWriter(e), all.toArray(String[]::new));
-    return new Result(code, o.toString(), e.toString());
+    return CliRun.gen(all.toArray(String[]::new));
   }
 
   /** Serves a file from the test folder and returns its sha256. */
@@ -401,12 +396,8 @@ class GenVmImageCommandTest {
                       TestHttpServer.sha256(bytes),
                       "8M"));
       Path smallCache = small.resolve("cache");
-      StringWriter o = new StringWriter();
-      StringWriter e = new StringWriter();
-      int code =
-          GenVmImageCommand.run(
-              new PrintWriter(o),
-              new PrintWriter(e),
+      Result r =
+          CliRun.gen(
               "--cache-dir",
               smallCache.toString(),
               "--retries",
@@ -415,9 +406,9 @@ class GenVmImageCommandTest {
               arch.toString(),
               "--image-output-path",
               out.resolve("big.qcow2").toString());
-      String err = e.toString();
-      assertThat(code).as(err).isEqualTo(ExitCode.TOOL_FAILED.code());
-      assertThat(o.toString()).containsPattern("big +failed .*\\(exit 6\\)");
+      String err = r.err();
+      assertThat(r.exit()).as(err).isEqualTo(ExitCode.TOOL_FAILED.code());
+      assertThat(r.out()).containsPattern("big +failed .*\\(exit 6\\)");
       String part = smallCache.resolve("sha256").resolve(TestHttpServer.sha256(bytes)) + ".part";
       List<String> errors = err.lines().filter(l -> l.contains("error:")).toList();
       assertThat(errors).as(err).hasSize(1);
@@ -628,16 +619,12 @@ class GenVmImageCommandTest {
 
   @Test
   void theDefaultArchitectureFileMissingSuggestsTheExample() {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    GenVmImageCommand command = new GenVmImageCommand();
-    int code =
-        Cli.run(command, new PrintWriter(o), new PrintWriter(e), "--cache-dir", cache.toString());
+    Result r = CliRun.gen("--cache-dir", cache.toString());
     if (Files.exists(Path.of("architecture.yml"))) {
       return; // a real architecture.yml in the working folder: nothing to check here
     }
-    assertThat(code).isEqualTo(ExitCode.INVALID_INPUT.code());
-    assertThat(e.toString()).contains("examples/architecture.yml");
+    assertThat(r.exit()).isEqualTo(ExitCode.INVALID_INPUT.code());
+    assertThat(r.err()).contains("examples/architecture.yml");
   }
 
   @Test

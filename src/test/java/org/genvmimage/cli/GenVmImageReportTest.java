@@ -3,11 +3,8 @@ package org.genvmimage.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.genvmimage.cli.CliRun.Result;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.download.TestHttpServer;
 import org.genvmimage.process.Commands;
@@ -39,19 +37,6 @@ class GenVmImageReportTest {
   Path cache;
   Path out;
 
-  record Result(int exit, String out, String err) {
-    /** Stdout as exactly one JSON document. */
-    JsonNode json() throws IOException {
-      List<JsonNode> documents = new ArrayList<>();
-      try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(out)) {
-        it.forEachRemaining(documents::add);
-      }
-      assertThat(documents).as("documents on stdout: " + out).hasSize(1);
-      assertThat(out).endsWith("}\n");
-      return documents.get(0);
-    }
-  }
-
   @BeforeEach
   void start() {
     server = TestHttpServer.start();
@@ -65,16 +50,12 @@ class GenVmImageReportTest {
   }
 
   Result run(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
     List<String> all = new ArrayList<>(List.of("--retries", "2"));
     if (!List.of(args).contains("--cache-dir")) {
       all.addAll(List.of("--cache-dir", cache.toString()));
     }
     all.addAll(List.of(args));
-    int code =
-        GenVmImageCommand.run(new PrintWriter(o), new PrintWriter(e), all.toArray(String[]::new));
-    return new Result(code, o.toString(), e.toString());
+    return CliRun.gen(all.toArray(String[]::new));
   }
 
   Path architecture(String yaml) throws IOException {

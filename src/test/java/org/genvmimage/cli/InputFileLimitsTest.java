@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import org.genvmimage.cli.CliRun.Result;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.testing.TestImages;
 import org.junit.jupiter.api.Test;
@@ -31,8 +32,6 @@ class InputFileLimitsTest {
 
   @TempDir Path dir;
 
-  record Result(int exit, String out, String err) {}
-
   static String depthBomb() {
     return "owner: acme\nimages:\n  rocky: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n";
   }
@@ -49,18 +48,12 @@ class InputFileLimitsTest {
 
   Result genVmImage(String yaml) throws IOException {
     Path file = Files.writeString(dir.resolve("architecture.yml"), yaml);
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code =
-        GenVmImageCommand.run(
-            new PrintWriter(o),
-            new PrintWriter(e),
-            "--architecture-path",
-            file.toString(),
-            "--cache-dir",
-            dir.resolve("cache").toString(),
-            "--dry-run");
-    return new Result(code, o.toString(), e.toString());
+    return CliRun.gen(
+        "--architecture-path",
+        file.toString(),
+        "--cache-dir",
+        dir.resolve("cache").toString(),
+        "--dry-run");
   }
 
   Result configureVmImage(String userData) throws IOException {
@@ -69,24 +62,18 @@ class InputFileLimitsTest {
     Path user = Files.writeString(dir.resolve("user-data"), userData);
     Path meta = Files.writeString(dir.resolve("meta-data"), "instance-id: a\n");
     Path vendor = Files.writeString(dir.resolve("vendor-data"), "#cloud-config\n{}\n");
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code =
-        ConfigureVmImageCommand.run(
-            new PrintWriter(o),
-            new PrintWriter(e),
-            "--dry-run",
-            "--image-input-path",
-            image.toString(),
-            "--config-user-data-path",
-            user.toString(),
-            "--config-meta-data-path",
-            meta.toString(),
-            "--config-vendor-data-path",
-            vendor.toString(),
-            "--network",
-            "none");
-    return new Result(code, o.toString(), e.toString());
+    return CliRun.configure(
+        "--dry-run",
+        "--image-input-path",
+        image.toString(),
+        "--config-user-data-path",
+        user.toString(),
+        "--config-meta-data-path",
+        meta.toString(),
+        "--config-vendor-data-path",
+        vendor.toString(),
+        "--network",
+        "none");
   }
 
   @Test

@@ -5,17 +5,14 @@ import static org.genvmimage.cli.GenVmImageCommandTest.MIB;
 import static org.genvmimage.cli.GenVmImageCommandTest.assertImage;
 import static org.genvmimage.cli.GenVmImageCommandTest.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.genvmimage.cli.CliRun.Result;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.download.TestHttpServer;
 import org.genvmimage.image.OutputPaths;
@@ -38,12 +35,6 @@ class OutputPathTest {
   String sum;
   String url;
 
-  record Result(int exit, String out, String err) {
-    JsonNode json() throws IOException {
-      return new ObjectMapper().readTree(out);
-    }
-  }
-
   @BeforeEach
   void start() throws IOException {
     server = TestHttpServer.start();
@@ -62,13 +53,9 @@ class OutputPathTest {
   }
 
   Result run(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
     List<String> all = new ArrayList<>(List.of("--cache-dir", cache.toString(), "--retries", "2"));
     all.addAll(List.of(args));
-    int code =
-        GenVmImageCommand.run(new PrintWriter(o), new PrintWriter(e), all.toArray(String[]::new));
-    return new Result(code, o.toString(), e.toString());
+    return CliRun.gen(all.toArray(String[]::new));
   }
 
   Path architecture(String images) throws IOException {

@@ -1,6 +1,8 @@
 package org.genvmimage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.genvmimage.cli.CliRun.configure;
+import static org.genvmimage.cli.CliRun.gen;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.genvmimage.cli.CliRun.Result;
 import org.genvmimage.core.ExitCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,22 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Usage errors and a missing architecture file say what to type instead, through the real CLI. */
 class UsageHintsTest {
   @TempDir Path dir;
-
-  record Result(int exit, String out, String err) {}
-
-  static Result gen(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = GenVmImageCommand.run(new PrintWriter(o), new PrintWriter(e), args);
-    return new Result(code, o.toString(), e.toString());
-  }
-
-  static Result configure(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = ConfigureVmImageCommand.run(new PrintWriter(o), new PrintWriter(e), args);
-    return new Result(code, o.toString(), e.toString());
-  }
 
   @Test
   void aMistypedOptionOfGenVmImageSuggestsTheClosest() {
@@ -155,14 +142,14 @@ class UsageHintsTest {
   @Test
   void theMissingArchitectureMessageNamesThePathAndTheExample() {
     assertThat(
-            GenVmImageCommand.missingArchitecture(
+            DefaultArchitecture.missingArchitecture(
                 Path.of("/work/architecture.yml"),
                 Path.of("/usr/local/share/gen-vm-image/examples")))
         .isEqualTo(
             "architecture file /work/architecture.yml not found; copy the example"
                 + " /usr/local/share/gen-vm-image/examples/architecture.yml there and edit it, or"
                 + " pass --architecture-path FILE");
-    assertThat(GenVmImageCommand.missingArchitecture(Path.of("/work/architecture.yml"), null))
+    assertThat(DefaultArchitecture.missingArchitecture(Path.of("/work/architecture.yml"), null))
         .isEqualTo(
             "architecture file /work/architecture.yml not found; copy"
                 + " examples/architecture.yml from the source tree there and edit it, or pass"
@@ -171,11 +158,11 @@ class UsageHintsTest {
 
   @Test
   void theExamplesFolderCountsOnlyWhenItHoldsTheExample() throws Exception {
-    assertThat(GenVmImageCommand.examplesDir(null)).isNull();
-    assertThat(GenVmImageCommand.examplesDir(" ")).isNull();
-    assertThat(GenVmImageCommand.examplesDir(dir.toString())).isNull();
+    assertThat(DefaultArchitecture.examplesDir(null)).isNull();
+    assertThat(DefaultArchitecture.examplesDir(" ")).isNull();
+    assertThat(DefaultArchitecture.examplesDir(dir.toString())).isNull();
     Files.writeString(dir.resolve("architecture.yml"), "owner: x\n");
-    assertThat(GenVmImageCommand.examplesDir(dir.resolve("a/..").toString())).isEqualTo(dir);
+    assertThat(DefaultArchitecture.examplesDir(dir.resolve("a/..").toString())).isEqualTo(dir);
   }
 
   @Test
