@@ -76,7 +76,7 @@ final class BuildReport {
     return new Image(
         id(spec),
         new Paths(absolute(r.output()), spec.source().toString()),
-        checksum(spec, r.checksumHex()),
+        checksum(spec, r.checksum() == null ? null : r.checksum().hex()),
         new Made(
             r.cacheHit(),
             info == null ? null : info.format(),

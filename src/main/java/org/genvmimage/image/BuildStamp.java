@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.genvmimage.core.FileSync;
 import org.genvmimage.core.Folders;
+import org.genvmimage.download.Digest;
 
 /**
  * What an image was built from, kept beside it as {@code .<image file>.gen-vm-image.json}, so that
@@ -20,6 +21,11 @@ public record BuildStamp(
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The stamp of an image built from {@code source} with this checksum and size. */
+  static BuildStamp of(String source, Digest checksum, long sizeBytes, String builtAt) {
+    return new BuildStamp(source, checksum.type(), checksum.hex(), sizeBytes, builtAt);
+  }
 
   /** The stamp file of an image. */
   public static Path pathFor(Path image) {

@@ -19,8 +19,8 @@ import org.genvmimage.step.Step;
  * creates are recorded in {@link OutputFolders}, which removes them after a run that left them
  * empty.
  *
- * <p>Uses the spec and output path; produces {@code checksumHex} and possibly {@code outcome}; a
- * plan also produces the checksum's origin and the action on the output.
+ * <p>Uses the spec and output path; produces {@code checksum} and possibly {@code outcome}; a plan
+ * also produces the checksum's origin and the action on the output.
  */
 final class CheckOutputStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -38,8 +38,7 @@ final class CheckOutputStep implements Step<ImageBuild> {
 
   @Override
   public void run(ImageBuild build) throws IOException {
-    build.checksumHex =
-        tools.downloader().checksum(FetchRequests.of(build.spec), null).digest().hex();
+    build.checksum = tools.downloader().checksum(FetchRequests.of(build.spec), null).digest();
     if (upToDate(build)) {
       build.outcome = ImageBuild.Outcome.UP_TO_DATE;
       return;
@@ -67,7 +66,7 @@ final class CheckOutputStep implements Step<ImageBuild> {
   public void plan(ImageBuild build) throws IOException {
     PlanDraft plan = build.plan;
     plan.checksum = tools.downloader().checksum(FetchRequests.of(build.spec), plan.sums);
-    build.checksumHex = plan.checksum.digest().hex();
+    build.checksum = plan.checksum.digest();
     Path output = build.output;
     boolean exists = Files.exists(output, LinkOption.NOFOLLOW_LINKS);
     plan.action = ImagePlan.Action.CREATE;
@@ -128,12 +127,8 @@ final class CheckOutputStep implements Step<ImageBuild> {
     }
     Optional<BuildStamp> stamp = BuildStamp.read(build.output);
     BuildStamp wanted =
-        new BuildStamp(
-            build.spec.source().toString(),
-            build.spec.checksum().type(),
-            build.checksumHex,
-            build.spec.size().bytes(),
-            null);
+        BuildStamp.of(
+            build.spec.source().toString(), build.checksum, build.spec.size().bytes(), null);
     if (stamp.isEmpty() || !stamp.get().sameOrigin(wanted)) {
       return false;
     }

@@ -1,6 +1,7 @@
 package org.genvmimage.image;
 
 import org.genvmimage.architecture.ImageSpec;
+import org.genvmimage.download.Digest;
 import org.genvmimage.download.FetchRequest;
 
 /** Maps an image spec to what the downloader needs. */
@@ -12,7 +13,7 @@ final class FetchRequests {
         spec.source(), spec.checksum().type(), spec.checksum().hex(), spec.checksum().sumsFile());
   }
 
-  static FetchRequest resolved(ImageSpec spec, String hex) {
-    return new FetchRequest(spec.source(), spec.checksum().type(), hex, null);
+  static FetchRequest resolved(ImageSpec spec, Digest digest) {
+    return new FetchRequest(spec.source(), digest.type(), digest.hex(), null);
   }
 }

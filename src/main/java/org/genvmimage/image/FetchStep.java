@@ -20,9 +20,9 @@ import org.genvmimage.step.Step;
  * Downloads the base image into the cache, hashing it on the way (or finds it there). A download is
  * also written to the temporary output file as it arrives ({@link DownloadCopy}).
  *
- * <p>Uses {@code checksumHex}; produces {@code fetched}, {@code temp}, {@code downloadCopy} and
- * {@code fetchLease}, which keeps the cache entry from being removed until {@link ConvertStep} has
- * read it. Cleanup lets go of it and deletes {@code temp}. A plan produces the source, {@code temp}
+ * <p>Uses {@code checksum}; produces {@code fetched}, {@code temp}, {@code downloadCopy} and {@code
+ * fetchLease}, which keeps the cache entry from being removed until {@link ConvertStep} has read
+ * it. Cleanup lets go of it and deletes {@code temp}. A plan produces the source, {@code temp}
  * (named, not made) and, for a base image on disk, {@code fetched}.
  */
 final class FetchStep implements Step<ImageBuild> {
@@ -50,7 +50,7 @@ final class FetchStep implements Step<ImageBuild> {
           tools
               .downloader()
               .fetchAndHold(
-                  FetchRequests.resolved(build.spec, build.checksumHex),
+                  FetchRequests.resolved(build.spec, build.checksum),
                   new Listener(task),
                   build.downloadCopy);
       build.fetched = build.fetchLease.result();
@@ -72,7 +72,7 @@ final class FetchStep implements Step<ImageBuild> {
   public void plan(ImageBuild build) {
     PlanDraft plan = build.plan;
     URI url = build.spec.source();
-    Digest digest = new Digest(build.spec.checksum().type(), build.checksumHex);
+    Digest digest = build.checksum;
     if (isLocal(url)) {
       plan.source = ImagePlan.Source.LOCAL_FILE;
       plan.sourcePath = Path.of(url);
@@ -110,8 +110,7 @@ final class FetchStep implements Step<ImageBuild> {
       }
       return;
     }
-    CacheState cached =
-        tools.downloader().cacheState(new Digest(build.spec.checksum().type(), build.checksumHex));
+    CacheState cached = tools.downloader().cacheState(build.checksum);
     if (cached.entry() != null) {
       plan.source = ImagePlan.Source.CACHE;
       plan.sourcePath = cached.entry();

@@ -2,6 +2,7 @@ package org.genvmimage.image;
 
 import java.nio.file.Path;
 import org.genvmimage.architecture.ImageSpec;
+import org.genvmimage.download.Digest;
 import org.genvmimage.download.DownloadCopy;
 import org.genvmimage.download.FetchLease;
 import org.genvmimage.download.FetchResult;
@@ -23,7 +24,7 @@ public final class ImageBuild implements StepRunner.Stoppable {
   final Path output;
 
   /** The expected digest, resolved from the spec (a sums file is read for it). */
-  String checksumHex;
+  Digest checksum;
 
   FetchResult fetched;
 

@@ -17,6 +17,7 @@ import org.genvmimage.core.DaemonThreads;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.core.IoErrors;
+import org.genvmimage.download.Digest;
 import org.genvmimage.download.SumsFileMemo;
 import org.genvmimage.step.Step;
 import org.genvmimage.step.StepRunner;
@@ -174,7 +175,7 @@ public final class ImageBuilder {
           elapsed,
           build.fetched != null && build.fetched.cacheHit(),
           build.fetched == null ? 0 : build.fetched.bytesDownloaded(),
-          build.checksumHex,
+          build.checksum,
           build.outputInfo);
     } catch (Exception | Error e) {
       GenVmException error = classify(e);
@@ -213,8 +214,8 @@ public final class ImageBuilder {
       String key, Path output, GenVmException error, Duration elapsed, ImageBuild build) {
     boolean hit = build != null && build.fetched != null && build.fetched.cacheHit();
     long bytes = build != null && build.fetched != null ? build.fetched.bytesDownloaded() : 0;
-    String hex = build == null ? null : build.checksumHex;
-    return new ImageResult(key, output, null, error, elapsed, hit, bytes, hex, null);
+    Digest checksum = build == null ? null : build.checksum;
+    return new ImageResult(key, output, null, error, elapsed, hit, bytes, checksum, null);
   }
 
   private static ImageResult skipped(String key, Path output) {

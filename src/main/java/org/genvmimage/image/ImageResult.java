@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
+import org.genvmimage.download.Digest;
 import org.genvmimage.qemu.ImageInfo;
 
 /**
@@ -11,7 +12,7 @@ import org.genvmimage.qemu.ImageInfo;
  *
  * @param outcome BUILT or UP_TO_DATE, null when the build failed, SKIPPED when it never started
  * @param error the failure, or null
- * @param checksumHex the expected digest, or null when it was not resolved
+ * @param checksum the expected digest, or null when it was not resolved
  * @param outputInfo {@code qemu-img info} of the built or up-to-date image, else null
  */
 public record ImageResult(
@@ -22,7 +23,7 @@ public record ImageResult(
     Duration elapsed,
     boolean cacheHit,
     long bytesDownloaded,
-    String checksumHex,
+    Digest checksum,
     ImageInfo outputInfo) {
 
   public boolean failed() {

@@ -16,7 +16,7 @@ import org.genvmimage.step.Step;
  * Makes the new image durable, gives it to the configured owner, renames it over the output in one
  * atomic step and records what it was built from.
  *
- * <p>Uses {@code temp}, {@code checksumHex}; produces {@code outcome}. A plan notes the owner and
+ * <p>Uses {@code temp}, {@code checksum}; produces {@code outcome}. A plan notes the owner and
  * whether that user exists.
  */
 final class PublishStep implements Step<ImageBuild> {
@@ -63,10 +63,9 @@ final class PublishStep implements Step<ImageBuild> {
             // stamp (rebuilt next time), never an old stamp that vouches for a new image.
             BuildStamp.delete(output);
           });
-      new BuildStamp(
+      BuildStamp.of(
               build.spec.source().toString(),
-              build.spec.checksum().type(),
-              build.checksumHex,
+              build.checksum,
               build.spec.size().bytes(),
               Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
           .write(build.output);
