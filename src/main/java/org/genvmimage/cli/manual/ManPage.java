@@ -7,8 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
-import picocli.CommandLine.Help.Visibility;
-import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -89,11 +87,11 @@ public final class ManPage {
       out.append(".SH OPTIONS\n");
       for (PositionalParamSpec p : positionals) {
         out.append(".TP\n").append(Troff.italic(p.paramLabel())).append('\n');
-        argumentText(spec, p, out);
+        ManOptions.text(spec, p, out);
       }
       for (OptionSpec o : options) {
-        out.append(".TP\n").append(optionTerm(o)).append('\n');
-        argumentText(spec, o, out);
+        out.append(".TP\n").append(ManOptions.term(o)).append('\n');
+        ManOptions.text(spec, o, out);
       }
     }
 
@@ -182,61 +180,6 @@ public final class ManPage {
   private static String stripFinalDot(String s) {
     String t = s.strip();
     return t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
-  }
-
-  private static String optionTerm(OptionSpec o) {
-    List<String> names = new ArrayList<>();
-    for (String n : o.names()) {
-      names.add(Troff.bold(n));
-    }
-    String term = String.join(", ", names);
-    if (o.arity().max() > 0) {
-      term += " " + Troff.italic(o.paramLabel());
-    }
-    return term;
-  }
-
-  private static void argumentText(CommandSpec spec, ArgSpec arg, StringBuilder out) {
-    List<String> text = paragraphs(arg.description());
-    if (text.isEmpty()) {
-      text = List.of("");
-    }
-    for (int i = 0; i < text.size(); i++) {
-      if (i > 0) {
-        out.append(".IP\n");
-      }
-      out.append(Troff.text(text.get(i))).append('\n');
-    }
-    String defaultValue = shownDefault(spec, arg);
-    if (defaultValue != null) {
-      out.append(".br\nDefault: ").append(Troff.inline(defaultValue)).append('\n');
-    }
-  }
-
-  /** The default value as {@code --help} shows it, or null when it shows none. */
-  static String shownDefault(CommandSpec spec, ArgSpec arg) {
-    if (arg.showDefaultValue() == Visibility.NEVER) {
-      return null;
-    }
-    String value = arg.defaultValueString();
-    if (arg.showDefaultValue() == Visibility.ALWAYS) {
-      return String.valueOf(value);
-    }
-    if (!spec.usageMessage().showDefaultValues() || value == null || "null".equals(value)) {
-      return null;
-    }
-    if (arg.isOption()) {
-      OptionSpec o = (OptionSpec) arg;
-      if (o.arity().max() == 0 || o.usageHelp() || o.versionHelp()) {
-        return null;
-      }
-    }
-    for (String line : arg.description()) {
-      if (line.contains("${DEFAULT-VALUE}")) {
-        return null;
-      }
-    }
-    return value;
   }
 
   private static void section(ManSections.Section section, StringBuilder out) {
