@@ -165,6 +165,10 @@ class SignedSumsTest {
         .isEqualTo(alice.fingerprint());
     assertThat(OpenPgpKeys.load(List.of(keys)).fingerprints())
         .containsExactly(mallory.fingerprint(), alice.fingerprint());
+    // gpg --export of two keys, binary: one packet stream
+    Path binary = keyFile("two.gpg", mallory.publicKey(false), alice.publicKey(false));
+    assertThat(verify(sums, alice.sign(sums, false), binary).signedBy())
+        .isEqualTo(alice.fingerprint());
   }
 
   @Test
