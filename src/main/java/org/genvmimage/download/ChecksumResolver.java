@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The digest a {@link FetchRequest} expects: its checked hex value, or what its sums file lists for
  * the source's file name; when the sums file cannot be read, what it listed the last time (kept in
- * the cache).
+ * the cache). With signing keys ({@link FetchRequest#signing}), the sums file's signature is
+ * verified first ({@link SignedSums}), and the offline fallback uses only a digest whose signature
+ * verified with one of those keys.
  */
 final class ChecksumResolver {
   private static final Logger log = LoggerFactory.getLogger(ChecksumResolver.class);

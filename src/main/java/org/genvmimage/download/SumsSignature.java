@@ -17,12 +17,11 @@ import java.util.Objects;
  */
 public record SumsSignature(URI signature, List<Path> keyFiles, List<String> keyNames) {
   public SumsSignature {
-    keyFiles = List.copyOf(keyFiles);
-    keyNames = List.copyOf(keyNames);
+    keyFiles = List.copyOf(Objects.requireNonNull(keyFiles, "keyFiles"));
+    keyNames = List.copyOf(Objects.requireNonNull(keyNames, "keyNames"));
     if (keyFiles.isEmpty() || keyFiles.size() != keyNames.size()) {
       throw new IllegalArgumentException("give one name for each of one or more key files");
     }
-    Objects.requireNonNull(keyFiles, "keyFiles");
   }
 
   /** The key files' names, joined for a message: {@code keys/a.asc and keys/b.asc}. */

@@ -258,6 +258,9 @@ class GenVmImageSignatureTest {
                 + "\n"
                 + signedBy("keys/debian-cloud.asc"));
 
+    Result plan = run(arch, "--dry-run");
+    assertThat(plan.exit()).as(plan.err()).isEqualTo(ExitCode.CHECKSUM_MISMATCH.code());
+    assertThat(plan.out()).contains("which is not in keys/debian-cloud.asc");
     assertRefused(
         run(arch),
         server.uri("/debian/SHA512SUMS")
