@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.genvmimage.core.EditDistance;
+import org.genvmimage.download.SumsSignature;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -29,7 +30,8 @@ final class ArchitectureValidator {
   private static final List<String> ROOT_KEYS = List.of("owner", "images");
   private static final List<String> IMAGE_KEYS =
       List.of("name", "version", "get_url", "checksum", "size");
-  private static final List<String> CHECKSUM_KEYS = List.of("type", "value");
+  private static final List<String> CHECKSUM_KEYS =
+      List.of("type", "value", "signature", "signed_by");
   private static final String ROOT_EXPECTED = "a mapping with keys 'owner' and 'images'";
   private static final String IMAGES_EXPECTED = "a mapping of image keys to images";
   private static final String IMAGE_EXPECTED =
@@ -180,12 +182,55 @@ final class ArchitectureValidator {
     if (value == null) {
       return null;
     }
+    ChecksumSpec spec;
     try {
-      return ChecksumValues.spec(type, value, baseDir);
+      spec = ChecksumValues.spec(type, value, baseDir);
     } catch (IllegalArgumentException e) {
       problem(valueField.at(), valueField.path(), e.getMessage());
       return null;
     }
+    Field signature = fields.get("signature");
+    Field signedBy = fields.get("signed_by");
+    if (signedBy == null && signature != null) {
+      problem(signature.key(), signature.path(), ChecksumSigning.SIGNATURE_WITHOUT_KEYS);
+      return null;
+    }
+    if (spec == null || signedBy == null) {
+      return spec;
+    }
+    if (!spec.isSumsFile()) {
+      problem(signedBy.key(), signedBy.path(), ChecksumSigning.KEYS_WITH_HEX);
+      return null;
+    }
+    int before = problems.size();
+    URI signatureUrl = signature == null ? null : location(signature.expecting(Locations.KINDS));
+    List<Path> keyFiles = new ArrayList<>();
+    List<String> keyNames = new ArrayList<>();
+    List<Field> entries = new ArrayList<>();
+    if (signedBy.value() instanceof SequenceNode list && !list.getValue().isEmpty()) {
+      for (int i = 0; i < list.getValue().size(); i++) {
+        Node entry = list.getValue().get(i);
+        entries.add(new Field(signedBy.path() + "[" + i + "]", entry, entry, null));
+      }
+    } else {
+      entries.add(signedBy);
+    }
+    for (Field entry : entries) {
+      String name = text(entry.expecting(ChecksumSigning.SIGNED_BY_EXPECTED));
+      try {
+        if (name != null) {
+          keyFiles.add(ChecksumSigning.keyFile(name, baseDir));
+          keyNames.add(name.strip());
+        }
+      } catch (IllegalArgumentException e) {
+        problem(entry.at(), entry.path(), e.getMessage());
+      }
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+    return new ChecksumSpec(
+        spec.type(), null, spec.sumsFile(), new SumsSignature(signatureUrl, keyFiles, keyNames));
   }
 
   private DiskSize size(Field field) {

@@ -41,8 +41,11 @@ final class BuildReport {
   /** How the image's build ended: its status, exit code and error (null when none). */
   record Outcome(String status, int exitCode, String error) {}
 
-  /** The expected checksum; {@code sums_file} is the sums file it was looked up in, or null. */
-  record Checksum(String type, String value, String sumsFile) {}
+  /**
+   * The expected checksum; {@code sums_file} is the sums file it was looked up in, or null; {@code
+   * signed_by} the fingerprint of the key whose signature of it verified, or null.
+   */
+  record Checksum(String type, String value, String sumsFile, String signedBy) {}
 
   /** What a dry run found a build would do. */
   record Plan(
@@ -76,7 +79,7 @@ final class BuildReport {
     return new Image(
         id(spec),
         new Paths(absolute(r.output()), spec.source().toString()),
-        checksum(spec, r.checksum() == null ? null : r.checksum().hex()),
+        checksum(spec, r.checksum() == null ? null : r.checksum().hex(), r.checksumSignedBy()),
         new Made(
             r.cacheHit(),
             info == null ? null : info.format(),
@@ -117,7 +120,7 @@ final class BuildReport {
     return new Image(
         id(spec),
         new Paths(absolute(p.output()), spec.source().toString()),
-        checksum(spec, p.checksum().hex()),
+        checksum(spec, p.checksum().hex(), p.checksum().signedBy()),
         new Made(
             p.source().how() == ImagePlan.Source.CACHE,
             format,
@@ -135,12 +138,13 @@ final class BuildReport {
     return new Id(spec.key(), spec.name(), spec.version());
   }
 
-  private static Checksum checksum(ImageSpec spec, String hex) {
+  private static Checksum checksum(ImageSpec spec, String hex, String signedBy) {
     String value = hex != null ? hex : spec.checksum().hex();
     return new Checksum(
         spec.checksum().type(),
         value,
-        spec.checksum().sumsFile() == null ? null : spec.checksum().sumsFile().toString());
+        spec.checksum().sumsFile() == null ? null : spec.checksum().sumsFile().toString(),
+        signedBy);
   }
 
   /** An enum constant as a JSON value: lower case, or null. */

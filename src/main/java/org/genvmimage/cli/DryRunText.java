@@ -5,6 +5,7 @@ import java.util.List;
 import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
+import org.genvmimage.download.ResolvedChecksum;
 import org.genvmimage.image.ImagePlan;
 import org.genvmimage.process.Commands;
 
@@ -41,6 +42,14 @@ final class DryRunText {
       if (p.checksum().hex() != null) {
         out.println(
             "  checksum  " + p.checksum().type() + " " + p.checksum().hex() + checksumFrom(p));
+      }
+      if (p.checksum().signedBy() != null) {
+        out.println(
+            "  signed    by "
+                + p.checksum().signedBy()
+                + (p.checksum().origin() == ResolvedChecksum.Origin.CACHE
+                    ? " (verified when the sums file was last read)"
+                    : " (the sums file's signature verified)"));
       }
       if (p.source().how() != null) {
         out.println("  source    " + source(p));

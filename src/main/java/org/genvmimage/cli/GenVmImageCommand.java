@@ -118,6 +118,8 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
 
   @Mixin DownloadOptions download;
 
+  @Mixin SignatureOption signatures;
+
   @Option(
       names = "--dry-run",
       description =
@@ -207,6 +209,9 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
     architectureOwner = architecture.owner();
     Map<String, java.nio.file.Path> outputs =
         OutputPaths.plan(architecture, images, outputPathAsWritten());
+    if (!gocd.configOnly) {
+      signatures.check(architecture, images);
+    }
 
     try (Console console = output.console(NAME, err, true)) {
       if (generateGocdConfig || gocd.configOnly) {

@@ -30,8 +30,11 @@ public enum ExitCode {
       "download failed: HTTP error status, network error, stalled transfer, a sums file without"
           + " the image's name"),
 
-  /** A downloaded file did not match its checksum. */
-  CHECKSUM_MISMATCH(5, "checksum mismatch (the download is discarded)"),
+  /** A downloaded file did not match its checksum, or a signed sums file did not verify. */
+  CHECKSUM_MISMATCH(
+      5,
+      "checksum mismatch (the download is discarded), or a sums file whose signature does not"
+          + " verify with its signed_by keys (nothing is downloaded)"),
 
   /** An external tool (qemu-img, qemu, virt-sysprep) failed, or its input was not usable. */
   TOOL_FAILED(

@@ -3,7 +3,6 @@ package org.genvmimage.download;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.ClosedByInterruptException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The digest a {@link FetchRequest} expects: its checked hex value, or what its sums file lists for
  * the source's file name; when the sums file cannot be read, what it listed the last time (kept in
- * the cache).
+ * the cache). With signing keys ({@link FetchRequest#signing}), the sums file's signature is
+ * verified first ({@link SignedSums}), and the offline fallback uses only a digest whose signature
+ * verified with one of those keys.
  */
 final class ChecksumResolver {
   private static final Logger log = LoggerFactory.getLogger(ChecksumResolver.class);
@@ -90,37 +91,38 @@ final class ChecksumResolver {
       FetchRequest request, String type, DownloadListener listener, SumsFileMemo dryRun) {
     URI sums = request.sumsFile();
     String name = request.fileName();
+    SumsSignature signing = request.signing();
     byte[] bytes;
     try {
-      bytes =
-          dryRun == null
-              ? readSmall(sums, listener)
-              : dryRun.read(sums, u -> readSmall(u, listener));
+      bytes = read(sums, listener, dryRun);
     } catch (GenVmException e) {
       if (e.exitCode() == ExitCode.INTERRUPTED.code()) {
         throw e;
       }
-      Optional<SumsRecords.SumsRecord> last = cache.lastResolved(type, sums, name);
-      if (last.isEmpty()) {
-        throw e;
+      return lastResolved(request, type, e, dryRun);
+    }
+    SignedSums.Text text;
+    if (signing == null) {
+      text = SignedSums.unverified(bytes);
+    } else {
+      OpenPgpKeys keys = keys(signing);
+      byte[] detached = null;
+      if (signing.signature() != null) {
+        checkScheme(signing.signature());
+        try {
+          detached = read(signing.signature(), listener, dryRun);
+        } catch (GenVmException e) {
+          if (e.exitCode() == ExitCode.INTERRUPTED.code()) {
+            throw e;
+          }
+          throw SignedSums.failure(sums, signing, keys, "no signature: " + e.getMessage());
+        }
       }
-      if (dryRun == null) {
-        log.warn(
-            "{}; using the {} checksum it listed for '{}' on {}: {}",
-            e.getMessage(),
-            type,
-            name,
-            last.get().resolved(),
-            last.get().digest().hex());
-      }
-      return new ResolvedChecksum(
-          last.get().digest(),
-          ResolvedChecksum.Origin.CACHE,
-          last.get().resolved(),
-          e.getMessage());
+      text = SignedSums.verify(sums, bytes, detached, signing, keys);
+      log.debug("{}: signed by {}", sums, text.signedBy());
     }
     String hex =
-        SumsFile.find(new String(bytes, StandardCharsets.UTF_8), name, type)
+        SumsFile.find(text.text(), name, type)
             .orElseThrow(
                 () ->
                     new GenVmException(
@@ -128,9 +130,67 @@ final class ChecksumResolver {
     log.debug("{}: {} {} for '{}'", sums, type, hex, name);
     Digest digest = new Digest(type, hex);
     if (dryRun == null) {
-      cache.recordResolved(digest, sums, name);
+      cache.recordResolved(digest, sums, name, text.signedBy());
     }
-    return new ResolvedChecksum(digest, ResolvedChecksum.Origin.SUMS_FILE, null, null);
+    return new ResolvedChecksum(
+        digest, ResolvedChecksum.Origin.SUMS_FILE, null, null, text.signedBy());
+  }
+
+  private byte[] read(URI uri, DownloadListener listener, SumsFileMemo dryRun) {
+    return dryRun == null
+        ? readSmall(uri, listener)
+        : dryRun.read(uri, u -> readSmall(u, listener));
+  }
+
+  /**
+   * What the sums file listed the last time it was read, when it cannot be read now ({@code
+   * failure}); with signing keys, only a record whose signature verified with one of them.
+   */
+  private ResolvedChecksum lastResolved(
+      FetchRequest request, String type, GenVmException failure, SumsFileMemo dryRun) {
+    URI sums = request.sumsFile();
+    String name = request.fileName();
+    Optional<SumsRecords.SumsRecord> last = cache.lastResolved(type, sums, name);
+    if (last.isEmpty()) {
+      throw failure;
+    }
+    SumsSignature signing = request.signing();
+    if (signing != null) {
+      String by = last.get().verifiedBy();
+      if (by == null || !keys(signing).fingerprints().contains(by)) {
+        throw new GenVmException(
+            failure.exitCode(),
+            failure.getMessage()
+                + "; the digest the cache recorded from it earlier is not used: it was not"
+                + " verified by a signature from "
+                + signing.keysLabel(),
+            failure);
+      }
+    }
+    if (dryRun == null) {
+      log.warn(
+          "{}; using the {} checksum it listed for '{}' on {}: {}",
+          failure.getMessage(),
+          type,
+          name,
+          last.get().resolved(),
+          last.get().digest().hex());
+    }
+    return new ResolvedChecksum(
+        last.get().digest(),
+        ResolvedChecksum.Origin.CACHE,
+        last.get().resolved(),
+        failure.getMessage(),
+        signing == null ? null : last.get().verifiedBy());
+  }
+
+  /** The signing keys; INVALID_INPUT when a key file cannot be read (it was when it was loaded). */
+  private static OpenPgpKeys keys(SumsSignature signing) {
+    try {
+      return OpenPgpKeys.load(signing.keyFiles());
+    } catch (IllegalArgumentException e) {
+      throw new GenVmException(ExitCode.INVALID_INPUT, e.getMessage(), e);
+    }
   }
 
   /** A small file (at most {@link #SUMS_FILE_LIMIT}) from a local path or over HTTP. */

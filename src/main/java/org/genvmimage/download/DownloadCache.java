@@ -244,6 +244,15 @@ public final class DownloadCache {
   }
 
   void recordResolved(Digest digest, URI sumsFile, String fileName) {
-    sums.recordResolved(digest, sumsFile, fileName);
+    sums.recordResolved(digest, sumsFile, fileName, null);
+  }
+
+  /**
+   * Records a digest read from a sums file.
+   *
+   * @param verifiedBy the fingerprint of the key whose signature of the sums file verified, or null
+   */
+  void recordResolved(Digest digest, URI sumsFile, String fileName, String verifiedBy) {
+    sums.recordResolved(digest, sumsFile, fileName, verifiedBy);
   }
 }

@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param expectedHex the expected digest in hex, or {@code null} when {@code sumsFile} is given
  * @param sumsFile a {@code SHA256SUMS}/{@code CHECKSUM}-style file that lists the digest of the
  *     source's file name, or {@code null} when {@code expectedHex} is given
+ * @param signing the keys that must have signed the sums file, or {@code null}
  */
-public record FetchRequest(URI source, String checksumType, String expectedHex, URI sumsFile) {
+public record FetchRequest(
+    URI source, String checksumType, String expectedHex, URI sumsFile, SumsSignature signing) {
 
   public FetchRequest {
     Objects.requireNonNull(source, "source");
@@ -21,6 +23,14 @@ public record FetchRequest(URI source, String checksumType, String expectedHex, 
     if ((expectedHex == null) == (sumsFile == null)) {
       throw new IllegalArgumentException("give exactly one of expectedHex and sumsFile");
     }
+    if (signing != null && sumsFile == null) {
+      throw new IllegalArgumentException("only a sums file can be signed");
+    }
+  }
+
+  /** A request whose sums file, if any, need not be signed. */
+  public FetchRequest(URI source, String checksumType, String expectedHex, URI sumsFile) {
+    this(source, checksumType, expectedHex, sumsFile, null);
   }
 
   /** A request verified against a known hex digest. */

@@ -14,8 +14,13 @@ import java.util.stream.Stream;
  * can go on when a sums file cannot be read.
  */
 final class SumsRecords {
-  /** The digest a sums file listed for a file name the last time it was read. */
-  record SumsRecord(Digest digest, Instant resolved) {}
+  /**
+   * The digest a sums file listed for a file name the last time it was read.
+   *
+   * @param verifiedBy the fingerprint of the key whose signature of the sums file verified then, or
+   *     null when none was checked
+   */
+  record SumsRecord(Digest digest, Instant resolved, String verifiedBy) {}
 
   private final CacheLayout layout;
 
@@ -36,16 +41,21 @@ final class SumsRecords {
                     .map(
                         d ->
                             new SumsRecord(
-                                d, CacheJson.instantOrNull(n.path("resolved").asText()))));
+                                d,
+                                CacheJson.instantOrNull(n.path("resolved").asText()),
+                                n.path("verifiedBy").isTextual()
+                                    ? n.path("verifiedBy").asText()
+                                    : null)));
   }
 
-  void recordResolved(Digest digest, URI sumsFile, String fileName) {
+  void recordResolved(Digest digest, URI sumsFile, String fileName, String verifiedBy) {
     ObjectNode n = CacheJson.object();
     n.put("type", digest.type());
     n.put("sumsFile", sumsFile.toString());
     n.put("name", fileName);
     n.put("hex", digest.hex());
     n.put("resolved", Instant.now().toString());
+    n.put("verifiedBy", verifiedBy);
     CacheJson.writeQuietly(layout.sumsPath(digest.type(), sumsFile, fileName), n);
   }
 

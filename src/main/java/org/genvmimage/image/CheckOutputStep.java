@@ -9,6 +9,7 @@ import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.Folders;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.core.IoErrors;
+import org.genvmimage.download.ResolvedChecksum;
 import org.genvmimage.qemu.ImageInfo;
 import org.genvmimage.step.Step;
 
@@ -19,8 +20,11 @@ import org.genvmimage.step.Step;
  * creates are recorded in {@link OutputFolders}, which removes them after a run that left them
  * empty.
  *
- * <p>Uses the spec and output path; produces {@code checksum} and possibly {@code outcome}; a plan
- * also produces the checksum's origin and the action on the output.
+ * <p>A signed sums file ({@code checksum.signed_by}) is verified here, before anything is
+ * downloaded, and by a plan too (its files are read into memory only).
+ *
+ * <p>Uses the spec and output path; produces {@code checksum}, {@code signedBy} and possibly {@code
+ * outcome}; a plan also produces the checksum's origin and the action on the output.
  */
 final class CheckOutputStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -38,7 +42,9 @@ final class CheckOutputStep implements Step<ImageBuild> {
 
   @Override
   public void run(ImageBuild build) throws IOException {
-    build.checksum = tools.downloader().checksum(FetchRequests.of(build.spec), null).digest();
+    ResolvedChecksum resolved = tools.downloader().checksum(FetchRequests.of(build.spec), null);
+    build.checksum = resolved.digest();
+    build.signedBy = resolved.signedBy();
     if (upToDate(build)) {
       build.outcome = ImageBuild.Outcome.UP_TO_DATE;
       return;
@@ -67,6 +73,7 @@ final class CheckOutputStep implements Step<ImageBuild> {
     PlanDraft plan = build.plan;
     plan.checksum = tools.downloader().checksum(FetchRequests.of(build.spec), plan.sums);
     build.checksum = plan.checksum.digest();
+    build.signedBy = plan.checksum.signedBy();
     Path output = build.output;
     boolean exists = Files.exists(output, LinkOption.NOFOLLOW_LINKS);
     plan.action = ImagePlan.Action.CREATE;

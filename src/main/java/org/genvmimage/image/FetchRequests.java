@@ -10,7 +10,11 @@ final class FetchRequests {
 
   static FetchRequest of(ImageSpec spec) {
     return new FetchRequest(
-        spec.source(), spec.checksum().type(), spec.checksum().hex(), spec.checksum().sumsFile());
+        spec.source(),
+        spec.checksum().type(),
+        spec.checksum().hex(),
+        spec.checksum().sumsFile(),
+        spec.checksum().signing());
   }
 
   static FetchRequest resolved(ImageSpec spec, Digest digest) {

@@ -26,6 +26,9 @@ public final class ImageBuild implements StepRunner.Stoppable {
   /** The expected digest, resolved from the spec (a sums file is read for it). */
   Digest checksum;
 
+  /** The fingerprint of the key whose signature of the sums file verified, or null. */
+  String signedBy;
+
   FetchResult fetched;
 
   /** Keeps the fetched file's cache entry from being removed until it has been converted. */

@@ -176,7 +176,8 @@ public final class ImageBuilder {
           build.fetched != null && build.fetched.cacheHit(),
           build.fetched == null ? 0 : build.fetched.bytesDownloaded(),
           build.checksum,
-          build.outputInfo);
+          build.outputInfo,
+          build.signedBy);
     } catch (Exception | Error e) {
       GenVmException error = classify(e);
       return failure(spec.key(), output, error, Duration.ofNanos(System.nanoTime() - start), build);
@@ -215,7 +216,8 @@ public final class ImageBuilder {
     boolean hit = build != null && build.fetched != null && build.fetched.cacheHit();
     long bytes = build != null && build.fetched != null ? build.fetched.bytesDownloaded() : 0;
     Digest checksum = build == null ? null : build.checksum;
-    return new ImageResult(key, output, null, error, elapsed, hit, bytes, checksum, null);
+    String signedBy = build == null ? null : build.signedBy;
+    return new ImageResult(key, output, null, error, elapsed, hit, bytes, checksum, null, signedBy);
   }
 
   private static ImageResult skipped(String key, Path output) {

@@ -38,9 +38,15 @@ public record ImagePlan(
    * @param origin where {@code hex} came from, or null
    * @param sumsFile the sums file the architecture file names, or null
    * @param recordedAt for a digest the cache recorded from the sums file: when it was read
+   * @param signedBy the fingerprint of the key whose signature of the sums file verified, or null
    */
   public record Checksum(
-      String type, String hex, ResolvedChecksum.Origin origin, URI sumsFile, Instant recordedAt) {}
+      String type,
+      String hex,
+      ResolvedChecksum.Origin origin,
+      URI sumsFile,
+      Instant recordedAt,
+      String signedBy) {}
 
   /**
    * Where the base image would come from.

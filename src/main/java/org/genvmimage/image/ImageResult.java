@@ -14,6 +14,8 @@ import org.genvmimage.qemu.ImageInfo;
  * @param error the failure, or null
  * @param checksum the expected digest, or null when it was not resolved
  * @param outputInfo {@code qemu-img info} of the built or up-to-date image, else null
+ * @param checksumSignedBy the fingerprint of the key whose signature of the sums file verified, or
+ *     null when none was checked
  */
 public record ImageResult(
     String key,
@@ -24,7 +26,32 @@ public record ImageResult(
     boolean cacheHit,
     long bytesDownloaded,
     Digest checksum,
-    ImageInfo outputInfo) {
+    ImageInfo outputInfo,
+    String checksumSignedBy) {
+
+  /** A result whose checksum was not verified by a signature. */
+  public ImageResult(
+      String key,
+      Path output,
+      ImageBuild.Outcome outcome,
+      GenVmException error,
+      Duration elapsed,
+      boolean cacheHit,
+      long bytesDownloaded,
+      Digest checksum,
+      ImageInfo outputInfo) {
+    this(
+        key,
+        output,
+        outcome,
+        error,
+        elapsed,
+        cacheHit,
+        bytesDownloaded,
+        checksum,
+        outputInfo,
+        null);
+  }
 
   public boolean failed() {
     return error != null;

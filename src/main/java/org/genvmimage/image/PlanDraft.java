@@ -47,7 +47,8 @@ final class PlanDraft {
             checksum == null ? null : checksum.digest().hex(),
             checksum == null ? null : checksum.origin(),
             build.spec.checksum().sumsFile(),
-            checksum == null ? null : checksum.recordedAt()),
+            checksum == null ? null : checksum.recordedAt(),
+            checksum == null ? null : checksum.signedBy()),
         new ImagePlan.Origin(
             source, build.spec.source(), sourcePath, resumeBytes, build.sourceInfo),
         new ImagePlan.Work(

@@ -290,7 +290,7 @@ class ArchitectureLoaderTest {
         invalid(
             "      value: ",
             "      algorithm: sha256\n      value: ",
-            "9:7: images.rocky.checksum.algorithm: unknown key (expected one of: type, value)"),
+            "9:7: images.rocky.checksum.algorithm: unknown key (expected one of: type, value, signature, signed_by)"),
         invalid(
             "      value: ",
             "      vaule: ",

@@ -28,6 +28,8 @@ public final class ArchitectureFileDocs {
               checksum:
                   type: <string> # The checksum type, a Python hashlib name (see below)
                   value: <string> # The checksum in hex, or file:<URL> of a published sums file
+                  signature: <string> # Optional: the sums file's detached OpenPGP signature (URL or path)
+                  signed_by: <string or list> # Optional: public key file(s) that must have signed the sums file
               size: <string> # The size of the generated image disk: bytes, or a number with K, M, G or T\
       """;
 
@@ -46,6 +48,8 @@ public final class ArchitectureFileDocs {
           checksum:
             type: sha512
             value: file:https://example.org/images/SHA512SUMS
+            signature: https://example.org/images/SHA512SUMS.sign
+            signed_by: keys/example.asc
           size: 10G
         local:
           name: local
@@ -74,7 +78,8 @@ public final class ArchitectureFileDocs {
             new Literal(structureWithoutComments()),
             new Text(
                 "For example (with one image downloaded and checked against the sums file"
-                    + " published beside it, one read from a local file and checked against its"
+                    + " published beside it, whose signature is verified with the key in"
+                    + " keys/example.asc, one read from a local file and checked against its"
                     + " MD5 digest; examples/architecture.yml is a real one):"),
             new Literal(EXAMPLE),
             new Terms(
@@ -115,6 +120,25 @@ public final class ArchitectureFileDocs {
                             + " looked up in it. When the sums file cannot be fetched, the last"
                             + " digest read from it is used, so a cached image still builds"
                             + " offline."),
+                    new Entry(
+                        "checksum.signed_by",
+                        "Optional, with a file:<URL> value: an OpenPGP public key file, or a list"
+                            + " of them (armored or binary, each with one or more keys; relative"
+                            + " paths are relative to the architecture file), read when the file"
+                            + " is loaded. The sums file is then trusted only when its signature"
+                            + " verifies with one of these keys (a primary key or a signing"
+                            + " subkey), which was neither revoked nor expired when it signed; a"
+                            + " bad, missing or foreign signature fails the image with exit 5"
+                            + " before it is downloaded. Verified in-process (Bouncy Castle): no"
+                            + " gpg, no keyring of the user's. Offline, only a digest whose"
+                            + " signature verified is used."),
+                    new Entry(
+                        "checksum.signature",
+                        "Optional, with signed_by: the sums file's detached signature (binary or"
+                            + " armored), a URL or a path, e.g. Debian's SHA512SUMS.sign or"
+                            + " Ubuntu's SHA256SUMS.gpg. A clear-signed sums file (Fedora's"
+                            + " CHECKSUM, AlmaLinux's CHECKSUM.asc) needs none; without signed_by"
+                            + " its signed text is read, unverified."),
                     new Entry(
                         "size",
                         "The virtual size of the generated disk: bytes (21474836480) or a number"

@@ -30,7 +30,13 @@ class ArchitectureFileDocsTest {
   @Test
   void theManPagesExampleIsAValidArchitectureFile(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("architecture.yml"), ArchitectureFileDocs.EXAMPLE);
+    Files.createDirectories(dir.resolve("keys"));
+    Files.write(
+        dir.resolve("keys/example.asc"),
+        org.genvmimage.testing.TestKeys.generate("example").publicKey(true));
     assertThat(ArchitectureLoader.load(file).images()).hasSize(2);
+    assertThat(ArchitectureLoader.load(file).images().get("debian-12").checksum().signing())
+        .isNotNull();
   }
 
   @Test
