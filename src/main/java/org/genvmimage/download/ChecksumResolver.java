@@ -119,12 +119,21 @@ final class ChecksumResolver {
           last.get().resolved(),
           e.getMessage());
     }
-    String hex =
-        SumsFile.find(new String(bytes, StandardCharsets.UTF_8), name, type)
-            .orElseThrow(
-                () ->
-                    new GenVmException(
-                        ExitCode.DOWNLOAD_FAILED, sums + ": no checksum for '" + name + "'"));
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    String hex = null;
+    for (String candidate : request.fileNames()) {
+      // mirrors normally share the file name; the first name the sums file lists is the one
+      hex = SumsFile.find(text, candidate, type).orElse(null);
+      if (hex != null) {
+        name = candidate;
+        break;
+      }
+    }
+    if (hex == null) {
+      throw new GenVmException(
+          ExitCode.DOWNLOAD_FAILED,
+          sums + ": no checksum for '" + String.join("' or '", request.fileNames()) + "'");
+    }
     log.debug("{}: {} {} for '{}'", sums, type, hex, name);
     Digest digest = new Digest(type, hex);
     if (dryRun == null) {

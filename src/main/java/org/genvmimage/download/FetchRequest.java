@@ -1,6 +1,8 @@
 package org.genvmimage.download;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,8 +14,11 @@ import java.util.Objects;
  * @param expectedHex the expected digest in hex, or {@code null} when {@code sumsFile} is given
  * @param sumsFile a {@code SHA256SUMS}/{@code CHECKSUM}-style file that lists the digest of the
  *     source's file name, or {@code null} when {@code expectedHex} is given
+ * @param mirrors further URLs of the same file, tried in order after {@code source} (see {@link
+ *     Downloader}); empty for one source
  */
-public record FetchRequest(URI source, String checksumType, String expectedHex, URI sumsFile) {
+public record FetchRequest(
+    URI source, String checksumType, String expectedHex, URI sumsFile, List<URI> mirrors) {
 
   public FetchRequest {
     Objects.requireNonNull(source, "source");
@@ -21,6 +26,42 @@ public record FetchRequest(URI source, String checksumType, String expectedHex, 
     if ((expectedHex == null) == (sumsFile == null)) {
       throw new IllegalArgumentException("give exactly one of expectedHex and sumsFile");
     }
+    mirrors = List.copyOf(mirrors);
+  }
+
+  /** A request for a single source. */
+  public FetchRequest(URI source, String checksumType, String expectedHex, URI sumsFile) {
+    this(source, checksumType, expectedHex, sumsFile, List.of());
+  }
+
+  /**
+   * A request for the first of {@code sources}, the others being its mirrors.
+   *
+   * @throws IllegalArgumentException when {@code sources} is empty
+   */
+  public static FetchRequest of(
+      List<URI> sources, String checksumType, String expectedHex, URI sumsFile) {
+    if (sources.isEmpty()) {
+      throw new IllegalArgumentException("no source");
+    }
+    return new FetchRequest(
+        sources.get(0), checksumType, expectedHex, sumsFile, sources.subList(1, sources.size()));
+  }
+
+  /** Every URL of the file, in the order they are tried: {@code source}, then the mirrors. */
+  public List<URI> sources() {
+    List<URI> all = new ArrayList<>(1 + mirrors.size());
+    all.add(source);
+    all.addAll(mirrors);
+    return List.copyOf(all);
+  }
+
+  /**
+   * The distinct file names of {@link #sources()}, in order: a sums file is looked up by the first
+   * it lists (mirrors normally share one name).
+   */
+  public List<String> fileNames() {
+    return sources().stream().map(FetchRequest::fileNameOf).distinct().toList();
   }
 
   /** A request verified against a known hex digest. */
