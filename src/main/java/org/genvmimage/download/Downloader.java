@@ -158,6 +158,20 @@ public final class Downloader {
     return checksums.resolve(request, DownloadListener.NONE, dryRun);
   }
 
+  /**
+   * Reads a local file in place and returns it with its {@code type} digest: for a base image that
+   * the architecture file gives without a checksum (nothing to verify, nothing cached).
+   *
+   * @throws GenVmException DOWNLOAD_FAILED when it is missing or cannot be read, INTERRUPTED
+   */
+  public FetchResult readLocal(URI source, String type, DownloadListener listener) {
+    return LocalFiles.hash(
+        source,
+        ChecksumResolver.checkType(type),
+        listener == null ? DownloadListener.NONE : listener,
+        settings.bufferSize());
+  }
+
   /** What the cache holds for a digest, found without locking or changing anything. */
   public CacheState cacheState(Digest digest) {
     return CacheState.of(cache, digest);

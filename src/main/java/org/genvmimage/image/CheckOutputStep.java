@@ -19,8 +19,9 @@ import org.genvmimage.step.Step;
  * creates are recorded in {@link OutputFolders}, which removes them after a run that left them
  * empty.
  *
- * <p>Uses the spec and output path; produces {@code checksum} and possibly {@code outcome}; a plan
- * also produces the checksum's origin and the action on the output.
+ * <p>Uses the spec and output path; produces {@code checksum} (none for a blank disk; for a local
+ * base image without a checksum, its digest, and {@code fetched}) and possibly {@code outcome}; a
+ * plan also produces the checksum's origin and the action on the output.
  */
 final class CheckOutputStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -38,7 +39,11 @@ final class CheckOutputStep implements Step<ImageBuild> {
 
   @Override
   public void run(ImageBuild build) throws IOException {
-    build.checksum = tools.downloader().checksum(FetchRequests.of(build.spec), null).digest();
+    if (build.spec.unverifiedLocal()) {
+      readLocal(build);
+    } else if (!build.spec.blank()) {
+      build.checksum = tools.downloader().checksum(FetchRequests.of(build.spec), null).digest();
+    }
     if (upToDate(build)) {
       build.outcome = ImageBuild.Outcome.UP_TO_DATE;
       return;
@@ -65,8 +70,12 @@ final class CheckOutputStep implements Step<ImageBuild> {
   @Override
   public void plan(ImageBuild build) throws IOException {
     PlanDraft plan = build.plan;
-    plan.checksum = tools.downloader().checksum(FetchRequests.of(build.spec), plan.sums);
-    build.checksum = plan.checksum.digest();
+    if (build.spec.unverifiedLocal()) {
+      readLocal(build);
+    } else if (!build.spec.blank()) {
+      plan.checksum = tools.downloader().checksum(FetchRequests.of(build.spec), plan.sums);
+      build.checksum = plan.checksum.digest();
+    }
     Path output = build.output;
     boolean exists = Files.exists(output, LinkOption.NOFOLLOW_LINKS);
     plan.action = ImagePlan.Action.CREATE;
@@ -101,6 +110,16 @@ final class CheckOutputStep implements Step<ImageBuild> {
     return false;
   }
 
+  /**
+   * A local base image given without a checksum is read once, here, for its digest, which keys the
+   * up-to-date check; {@link FetchStep} then uses it in place without reading it again.
+   */
+  private void readLocal(ImageBuild build) {
+    build.fetched =
+        tools.downloader().readLocal(build.spec.source(), FetchRequests.LOCAL_TYPE, null);
+    build.checksum = build.fetched.digest();
+  }
+
   /** The checks of {@link #run} on a folder that may not exist yet, creating nothing. */
   private static void checkFutureFolder(Path dir) {
     Path existing = dir;
@@ -126,9 +145,7 @@ final class CheckOutputStep implements Step<ImageBuild> {
       return false;
     }
     Optional<BuildStamp> stamp = BuildStamp.read(build.output);
-    BuildStamp wanted =
-        BuildStamp.of(
-            build.spec.source().toString(), build.checksum, build.spec.size().bytes(), null);
+    BuildStamp wanted = BuildStamp.of(build, null);
     if (stamp.isEmpty() || !stamp.get().sameOrigin(wanted)) {
       return false;
     }

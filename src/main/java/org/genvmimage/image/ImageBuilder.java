@@ -1,5 +1,6 @@
 package org.genvmimage.image;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -176,7 +177,8 @@ public final class ImageBuilder {
           build.fetched != null && build.fetched.cacheHit(),
           build.fetched == null ? 0 : build.fetched.bytesDownloaded(),
           build.checksum,
-          build.outputInfo);
+          build.outputInfo,
+          build.fetched == null ? null : build.fetched.source());
     } catch (Exception | Error e) {
       GenVmException error = classify(e);
       return failure(spec.key(), output, error, Duration.ofNanos(System.nanoTime() - start), build);
@@ -215,7 +217,8 @@ public final class ImageBuilder {
     boolean hit = build != null && build.fetched != null && build.fetched.cacheHit();
     long bytes = build != null && build.fetched != null ? build.fetched.bytesDownloaded() : 0;
     Digest checksum = build == null ? null : build.checksum;
-    return new ImageResult(key, output, null, error, elapsed, hit, bytes, checksum, null);
+    URI source = build != null && build.fetched != null ? build.fetched.source() : null;
+    return new ImageResult(key, output, null, error, elapsed, hit, bytes, checksum, null, source);
   }
 
   private static ImageResult skipped(String key, Path output) {
@@ -227,6 +230,7 @@ public final class ImageBuilder {
         Duration.ZERO,
         false,
         0,
+        null,
         null,
         null);
   }

@@ -1,5 +1,6 @@
 package org.genvmimage.image;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.genvmimage.core.ExitCode;
@@ -14,6 +15,8 @@ import org.genvmimage.qemu.ImageInfo;
  * @param error the failure, or null
  * @param checksum the expected digest, or null when it was not resolved
  * @param outputInfo {@code qemu-img info} of the built or up-to-date image, else null
+ * @param source the URL the base image came from (the mirror that served it, or the first source
+ *     for a cache hit), or null when none was fetched
  */
 public record ImageResult(
     String key,
@@ -24,7 +27,8 @@ public record ImageResult(
     boolean cacheHit,
     long bytesDownloaded,
     Digest checksum,
-    ImageInfo outputInfo) {
+    ImageInfo outputInfo,
+    URI source) {
 
   public boolean failed() {
     return error != null;

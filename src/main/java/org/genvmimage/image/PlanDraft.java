@@ -42,14 +42,21 @@ final class PlanDraft {
         build.spec.key(),
         build.output,
         action,
-        new ImagePlan.Checksum(
-            build.spec.checksum().type(),
-            checksum == null ? null : checksum.digest().hex(),
-            checksum == null ? null : checksum.origin(),
-            build.spec.checksum().sumsFile(),
-            checksum == null ? null : checksum.recordedAt()),
+        build.spec.checksum() == null
+            ? null
+            : new ImagePlan.Checksum(
+                build.spec.checksum().type(),
+                checksum == null ? null : checksum.digest().hex(),
+                checksum == null ? null : checksum.origin(),
+                build.spec.checksum().sumsFile(),
+                checksum == null ? null : checksum.recordedAt()),
         new ImagePlan.Origin(
-            source, build.spec.source(), sourcePath, resumeBytes, build.sourceInfo),
+            source,
+            build.spec.source(),
+            sourcePath,
+            resumeBytes,
+            build.sourceInfo,
+            build.spec.sources()),
         new ImagePlan.Work(
             whole ? build.temp : null, whole ? List.copyOf(commands) : List.of(), materialize),
         new ImagePlan.Owner(owner, ownerExists),
