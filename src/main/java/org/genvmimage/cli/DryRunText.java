@@ -84,7 +84,9 @@ final class DryRunText {
         out.println(label + Commands.display(command));
         label = INDENT;
       }
-      if (!p.work().commands().isEmpty() && p.source().info() == null) {
+      if (!p.work().commands().isEmpty()
+          && p.source().info() == null
+          && p.source().how() != ImagePlan.Source.BLANK) {
         out.println(
             INDENT
                 + "(<format> is what qemu-img info finds after the download; a self-contained"
