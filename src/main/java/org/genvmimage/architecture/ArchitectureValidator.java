@@ -29,14 +29,15 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class ArchitectureValidator {
   private static final List<String> ROOT_KEYS = List.of("owner", "images");
   private static final List<String> IMAGE_KEYS =
-      List.of("name", "version", "get_url", "checksum", "size");
+      List.of("name", "version", "get_url", "checksum", "size", "format", "input", "output");
   private static final List<String> CHECKSUM_KEYS =
       List.of("type", "value", "signature", "signed_by");
   private static final String ROOT_EXPECTED = "a mapping with keys 'owner' and 'images'";
   private static final String IMAGES_EXPECTED = "a mapping of image keys to images";
   private static final String IMAGE_EXPECTED =
-      "a mapping with keys 'name', 'version', 'get_url', 'checksum' and 'size'";
-  private static final String CHECKSUM_EXPECTED = "a mapping with keys 'type' and 'value'";
+      "a mapping with keys 'name', 'version', 'get_url', 'checksum' and 'size', or 'name', 'size'"
+          + " and 'input'";
+  static final String CHECKSUM_EXPECTED = "a mapping with keys 'type' and 'value'";
   private static final String SIZE_EXPECTED = "a disk size, e.g. '10G'";
   private static final int MAX_QUOTED = 80;
   private static final int SECTOR_BYTES = 512;
@@ -44,6 +45,7 @@ final class ArchitectureValidator {
   private final String label;
   private final Path baseDir;
   private final List<Problem> problems = new ArrayList<>();
+  private final ImageSections sections = new ImageSections(this);
 
   private record Problem(int line, int column, String text) {}
 
@@ -51,7 +53,7 @@ final class ArchitectureValidator {
    * A value in the file with its key path and what is expected of it. Problems with the value are
    * reported at the value, or at its key when the value is an alias to a node defined earlier.
    */
-  private record Field(String path, Node key, Node value, String expected) {
+  record Field(String path, Node key, Node value, String expected) {
     Node at() {
       return index(value) < index(key) ? key : value;
     }
@@ -72,6 +74,10 @@ final class ArchitectureValidator {
   ArchitectureValidator(String label, Path baseDir) {
     this.label = label;
     this.baseDir = baseDir;
+  }
+
+  Path baseDir() {
+    return baseDir;
   }
 
   /** The architecture that {@code root} describes; or every problem, thrown at once. */
@@ -126,6 +132,11 @@ final class ArchitectureValidator {
     return images;
   }
 
+  /**
+   * One image, in either form: the seed's ({@code get_url} and {@code checksum}) or the newer one
+   * ({@code input}, optional: without it, a blank disk); both take {@code format} and {@code
+   * output}.
+   */
   private ImageSpec image(String key, Field image) {
     MappingNode mapping = mapping(image.expecting(IMAGE_EXPECTED));
     if (mapping == null) {
@@ -133,35 +144,47 @@ final class ArchitectureValidator {
     }
     Map<String, Field> fields = fields(mapping, image.path(), IMAGE_KEYS);
     String name = text(required(fields, "name", image, "the image name"));
-    String version = text(required(fields, "version", image, "the image version, e.g. '9.3'"));
-    Field getUrl = required(fields, "get_url", image, Locations.KINDS);
-    URI source = location(getUrl);
-    ChecksumSpec checksum = checksum(required(fields, "checksum", image, CHECKSUM_EXPECTED));
-    DiskSize size = size(required(fields, "size", image, SIZE_EXPECTED));
-    if (source != null
-        && checksum != null
-        && checksum.isSumsFile()
-        && ImageSpec.lastSegment(source).isEmpty()) {
-      problem(
-          getUrl.at(),
-          getUrl.path(),
-          quote(source.toString())
-              + " has no file name to look up in the sums file (expected a URL or path that ends"
-              + " in the image's file name)");
-      return null;
+    boolean seedForm = fields.containsKey("get_url");
+    String version;
+    if (seedForm) {
+      version = text(required(fields, "version", image, "the image version, e.g. '9.3'"));
+    } else {
+      Field given = fields.get("version");
+      version = given == null ? null : text(given.expecting("the image version, e.g. '9.3'"));
     }
+    ImageSections.Input input;
+    if (seedForm) {
+      Field getUrl = required(fields, "get_url", image, Locations.KINDS);
+      List<URI> sources = sections.sources(getUrl);
+      ChecksumSpec checksum = checksum(required(fields, "checksum", image, CHECKSUM_EXPECTED));
+      sections.notBoth(fields, "get_url", "input", "give get_url with checksum, or input");
+      input = sections.seedInput(getUrl, sources, checksum);
+    } else {
+      Field stray = fields.get("checksum");
+      if (stray != null) {
+        problem(
+            stray.key(),
+            stray.path(),
+            "a checksum without get_url (expected it under 'input', beside input.url or"
+                + " input.path)");
+      }
+      input = sections.input(fields.get("input"));
+    }
+    DiskSize size = size(required(fields, "size", image, SIZE_EXPECTED));
+    ImageSections.Output output = sections.output(fields.get("format"), fields.get("output"));
     if (name == null
-        || version == null
-        || source == null
-        || checksum == null
+        || (seedForm && version == null)
+        || input == null
         || size == null
+        || output == null
         || !ImageSpec.KEY.matcher(key).matches()) {
       return null;
     }
-    return new ImageSpec(key, name, version, source, checksum, size);
+    return new ImageSpec(
+        key, name, version, input.sources(), input.checksum(), size, input.format(), output.path());
   }
 
-  private ChecksumSpec checksum(Field checksum) {
+  ChecksumSpec checksum(Field checksum) {
     MappingNode mapping = checksum == null ? null : mapping(checksum);
     if (mapping == null) {
       return null;
@@ -264,7 +287,7 @@ final class ArchitectureValidator {
     return size;
   }
 
-  private URI location(Field field) {
+  URI location(Field field) {
     String text = text(field);
     if (text == null) {
       return null;
@@ -281,7 +304,7 @@ final class ArchitectureValidator {
    * The entries of {@code mapping} by key, in order; reports keys that are not strings, duplicate
    * keys, and (unless {@code known} is null) unknown keys, which it leaves out.
    */
-  private Map<String, Field> fields(MappingNode mapping, String path, List<String> known) {
+  Map<String, Field> fields(MappingNode mapping, String path, List<String> known) {
     Map<String, Field> fields = new LinkedHashMap<>();
     Map<String, Node> seen = new LinkedHashMap<>();
     for (NodeTuple entry : mapping.getValue()) {
@@ -314,7 +337,7 @@ final class ArchitectureValidator {
   }
 
   /** The field {@code key} of {@code parent}; when absent, reports it at the parent's key. */
-  private Field required(Map<String, Field> fields, String key, Field parent, String expected) {
+  Field required(Map<String, Field> fields, String key, Field parent, String expected) {
     Field field = fields.get(key);
     if (field == null) {
       problem(
@@ -327,7 +350,7 @@ final class ArchitectureValidator {
   }
 
   /** The text of a scalar as written (never a converted number), or null after reporting. */
-  private String text(Field field) {
+  String text(Field field) {
     if (field == null) {
       return null;
     }
@@ -346,7 +369,7 @@ final class ArchitectureValidator {
     return ((ScalarNode) node).getValue();
   }
 
-  private MappingNode mapping(Field field) {
+  MappingNode mapping(Field field) {
     Node node = field.value();
     if (node instanceof MappingNode) {
       return (MappingNode) node;
@@ -366,7 +389,7 @@ final class ArchitectureValidator {
         && (node.getTag().equals(Tag.NULL) || ((ScalarNode) node).getValue().equals("~"));
   }
 
-  private static String describe(Node node) {
+  static String describe(Node node) {
     if (node instanceof MappingNode) {
       return "a mapping";
     }
@@ -392,13 +415,13 @@ final class ArchitectureValidator {
     return path.isEmpty() ? shown : path + "." + shown;
   }
 
-  private static String position(Node node) {
+  static String position(Node node) {
     return node.getStartMark()
         .map(mark -> "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1))
         .orElse("an unknown position");
   }
 
-  private void problem(Node node, String path, String message) {
+  void problem(Node node, String path, String message) {
     Mark mark = node.getStartMark().orElse(null);
     int line = mark == null ? 0 : mark.getLine() + 1;
     int column = mark == null ? 0 : mark.getColumn() + 1;

@@ -1,6 +1,8 @@
 package org.genvmimage.architecture;
 
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -10,14 +12,28 @@ import java.util.regex.Pattern;
  * @param key the image's key under {@code images}, a safe file name: the image is written to {@code
  *     <key>.qcow2}
  * @param name the image's name, as written
- * @param version the image's version, as written ({@code 9.10} stays {@code "9.10"})
- * @param source where to download the image: an {@code http(s)} URL as written, or an absolute
- *     {@code file:} URI
- * @param checksum how to verify the download
+ * @param version the image's version, as written ({@code 9.10} stays {@code "9.10"}); null when the
+ *     file gives none (the {@code input} form makes it optional)
+ * @param sources where to get the base image, in the order they are tried: {@code http(s)} URLs as
+ *     written (a mirror list when there are several), or one absolute {@code file:} URI; empty for
+ *     a new blank disk
+ * @param checksum how to verify the base image; null for a blank disk, or for a local file that is
+ *     used as it is
  * @param size the virtual disk size of the generated image
+ * @param inputFormat the format the base image must have ({@code qemu-img} name), or null to take
+ *     the one its content shows
+ * @param outputPath where this image is written (relative to the current folder), or null for the
+ *     {@code --image-output-path} rule
  */
 public record ImageSpec(
-    String key, String name, String version, URI source, ChecksumSpec checksum, DiskSize size) {
+    String key,
+    String name,
+    String version,
+    List<URI> sources,
+    ChecksumSpec checksum,
+    DiskSize size,
+    String inputFormat,
+    Path outputPath) {
   /** What an image key must look like: it becomes a file name. */
   static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -28,28 +44,70 @@ public record ImageSpec(
   public ImageSpec {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(version, "version");
-    Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(checksum, "checksum");
     Objects.requireNonNull(size, "size");
+    sources = List.copyOf(sources);
     if (!KEY.matcher(key).matches()) {
       throw new IllegalArgumentException("image key '" + key + "' is not " + KEY_RULE);
     }
-    if (!source.isAbsolute() || source.isOpaque()) {
-      throw new IllegalArgumentException("source '" + source + "' is not an absolute URL");
+    for (URI source : sources) {
+      if (!source.isAbsolute() || source.isOpaque()) {
+        throw new IllegalArgumentException("source '" + source + "' is not an absolute URL");
+      }
+      if (sources.size() > 1 && isLocal(source)) {
+        throw new IllegalArgumentException("a mirror list holds http(s) URLs only: " + source);
+      }
+    }
+    if (sources.isEmpty() && checksum != null) {
+      throw new IllegalArgumentException("a blank disk has no checksum");
+    }
+    if (checksum == null && !sources.isEmpty() && !isLocal(sources.get(0))) {
+      throw new IllegalArgumentException("a download needs a checksum");
     }
   }
 
+  /** An image downloaded from (or read at) one source, as the seed's form writes it. */
+  public ImageSpec(
+      String key, String name, String version, URI source, ChecksumSpec checksum, DiskSize size) {
+    this(
+        key,
+        name,
+        Objects.requireNonNull(version, "version"),
+        List.of(Objects.requireNonNull(source, "source")),
+        Objects.requireNonNull(checksum, "checksum"),
+        size,
+        null,
+        null);
+  }
+
+  /** The first source: the one tried first, and the one reports name; null for a blank disk. */
+  public URI source() {
+    return sources.isEmpty() ? null : sources.get(0);
+  }
+
+  /** Whether the image is a new blank disk of {@link #size()}, with no base image. */
+  public boolean blank() {
+    return sources.isEmpty();
+  }
+
+  /** Whether the base image is a local file read in place, and not verified (no checksum). */
+  public boolean unverifiedLocal() {
+    return !sources.isEmpty() && checksum == null;
+  }
+
   /**
-   * The last segment of the source's path, decoded: the name under which a sums file lists the
-   * image. Empty when the path ends in {@code /}.
+   * The last segment of the first source's path, decoded: the name under which a sums file lists
+   * the image. Empty when the path ends in {@code /} or there is no source.
    */
   public String fileName() {
-    return lastSegment(source);
+    return sources.isEmpty() ? "" : lastSegment(sources.get(0));
   }
 
   static String lastSegment(URI uri) {
     String path = uri.getPath();
     return path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  static boolean isLocal(URI uri) {
+    return "file".equalsIgnoreCase(uri.getScheme());
   }
 }

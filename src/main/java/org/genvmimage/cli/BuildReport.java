@@ -2,11 +2,13 @@ package org.genvmimage.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.genvmimage.architecture.ImageSpec;
+import org.genvmimage.download.Digest;
 import org.genvmimage.image.ImageBuild;
 import org.genvmimage.image.ImagePlan;
 import org.genvmimage.image.ImageResult;
@@ -31,8 +33,21 @@ final class BuildReport {
   /** Which image: its key in the architecture file, name and version. */
   record Id(String key, String name, String version) {}
 
-  /** Where the image goes and where its base image comes from. */
-  record Paths(String outputPath, String sourceUrl) {}
+  /**
+   * Where the image goes and where its base image comes from: the URL that served it (null for a
+   * blank disk) and, for a mirror list, every URL in order.
+   */
+  record Paths(
+      String outputPath,
+      String sourceUrl,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> mirrors) {
+    static Paths of(Path output, ImageSpec spec, URI served) {
+      URI source = served != null ? served : spec.source();
+      List<String> mirrors =
+          spec.sources().size() > 1 ? spec.sources().stream().map(URI::toString).toList() : null;
+      return new Paths(absolute(output), source == null ? null : source.toString(), mirrors);
+    }
+  }
 
   /** What was (or would be) made, and what it took. */
   record Made(
@@ -78,8 +93,8 @@ final class BuildReport {
     ImageInfo info = r.outputInfo();
     return new Image(
         id(spec),
-        new Paths(absolute(r.output()), spec.source().toString()),
-        checksum(spec, r.checksum() == null ? null : r.checksum().hex(), r.checksumSignedBy()),
+        Paths.of(r.output(), spec, r.source()),
+        checksum(spec, r.checksum(), r.checksumSignedBy()),
         new Made(
             r.cacheHit(),
             info == null ? null : info.format(),
@@ -105,8 +120,10 @@ final class BuildReport {
     Plan plan =
         new Plan(
             name(p.action()),
-            name(p.checksum().origin()),
-            p.checksum().recordedAt() == null ? null : p.checksum().recordedAt().toString(),
+            p.checksum() == null ? null : name(p.checksum().origin()),
+            p.checksum() == null || p.checksum().recordedAt() == null
+                ? null
+                : p.checksum().recordedAt().toString(),
             name(p.source().how()),
             p.source().path() == null ? null : p.source().path().toString(),
             p.source().resumeBytes(),
@@ -119,8 +136,11 @@ final class BuildReport {
             p.owner().exists());
     return new Image(
         id(spec),
-        new Paths(absolute(p.output()), spec.source().toString()),
-        checksum(spec, p.checksum().hex(), p.checksum().signedBy()),
+        Paths.of(p.output(), spec, null),
+        checksum(
+            spec,
+            p.checksum() == null ? null : p.checksum().hex(),
+            p.checksum() == null ? null : p.checksum().signedBy()),
         new Made(
             p.source().how() == ImagePlan.Source.CACHE,
             format,
@@ -138,7 +158,19 @@ final class BuildReport {
     return new Id(spec.key(), spec.name(), spec.version());
   }
 
+  /** The checksum of a build: for a local base image given without one, the digest it had. */
+  private static Checksum checksum(ImageSpec spec, Digest read, String signedBy) {
+    if (spec.checksum() == null) {
+      return read == null ? null : new Checksum(read.type(), read.hex(), null, null);
+    }
+    return checksum(spec, read == null ? null : read.hex(), signedBy);
+  }
+
+  /** The checksum of a plan or build; null for a blank disk, or a local file without one. */
   private static Checksum checksum(ImageSpec spec, String hex, String signedBy) {
+    if (spec.checksum() == null) {
+      return null;
+    }
     String value = hex != null ? hex : spec.checksum().hex();
     return new Checksum(
         spec.checksum().type(),

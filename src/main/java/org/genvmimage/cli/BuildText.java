@@ -3,6 +3,7 @@ package org.genvmimage.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import org.genvmimage.architecture.Architecture;
+import org.genvmimage.architecture.ImageSpec;
 import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
@@ -52,12 +53,21 @@ final class BuildText {
 
   /** Where a built image's base came from, and how long the build took. */
   private static String how(Architecture architecture, ImageResult r) {
-    boolean local =
-        "file".equalsIgnoreCase(architecture.images().get(r.key()).source().getScheme());
-    String source =
-        r.cacheHit()
-            ? "cached source"
-            : local ? "local source" : "downloaded " + Units.bytes(r.bytesDownloaded());
+    ImageSpec spec = architecture.images().get(r.key());
+    boolean local = !spec.blank() && "file".equalsIgnoreCase(spec.source().getScheme());
+    String source;
+    if (spec.blank()) {
+      source = "blank disk";
+    } else if (r.cacheHit()) {
+      source = "cached source";
+    } else if (local) {
+      source = "local source";
+    } else {
+      source = "downloaded " + Units.bytes(r.bytesDownloaded());
+      if (spec.sources().size() > 1 && r.source() != null) {
+        source += " from " + r.source(); // which mirror served
+      }
+    }
     return source + ", " + Units.duration(r.elapsed());
   }
 }

@@ -1,6 +1,7 @@
 package org.genvmimage.cli;
 
 import java.io.PrintWriter;
+import java.net.URI;
 import java.util.List;
 import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
@@ -39,7 +40,7 @@ final class DryRunText {
   static void print(List<ImagePlan> plans, PrintWriter out) {
     for (ImagePlan p : plans) {
       out.println(p.key() + ": " + action(p) + " " + p.output().toAbsolutePath().normalize());
-      if (p.checksum().hex() != null) {
+      if (p.checksum() != null && p.checksum().hex() != null) {
         out.println(
             "  checksum  " + p.checksum().type() + " " + p.checksum().hex() + checksumFrom(p));
       }
@@ -53,6 +54,13 @@ final class DryRunText {
       }
       if (p.source().how() != null) {
         out.println("  source    " + source(p));
+      }
+      if (p.source().mirrors().size() > 1) {
+        String label = "  mirrors   ";
+        for (URI mirror : p.source().mirrors()) {
+          out.println(label + mirror); // in the order they are tried
+          label = INDENT;
+        }
       }
       if (p.source().info() != null) {
         out.println(
@@ -85,7 +93,9 @@ final class DryRunText {
         out.println(label + Commands.display(command));
         label = INDENT;
       }
-      if (!p.work().commands().isEmpty() && p.source().info() == null) {
+      if (!p.work().commands().isEmpty()
+          && p.source().info() == null
+          && p.source().how() != ImagePlan.Source.BLANK) {
         out.println(
             INDENT
                 + "(<format> is what qemu-img info finds after the download; a self-contained"
@@ -133,6 +143,9 @@ final class DryRunText {
   }
 
   private static String source(ImagePlan p) {
+    if (p.source().how() == ImagePlan.Source.BLANK) {
+      return "none: a new blank disk";
+    }
     if (p.action() == ImagePlan.Action.UP_TO_DATE) {
       return (p.source().how() == ImagePlan.Source.CACHE ? "in the cache: " : "local file ")
           + p.source().path()
@@ -151,6 +164,7 @@ final class DryRunText {
                       + " bytes of an earlier download)"
                   : "");
       case LOCAL_FILE -> "local file " + p.source().path() + ", hashed in place by the build";
+      case BLANK -> "none: a new blank disk";
     };
   }
 }

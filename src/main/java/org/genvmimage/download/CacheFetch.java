@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.FileSync;
@@ -26,6 +28,8 @@ import org.slf4j.LoggerFactory;
 final class CacheFetch {
   private static final Logger log = LoggerFactory.getLogger(CacheFetch.class);
 
+  private static final String MISMATCH = "checksum mismatch";
+
   private final DownloadCache cache;
   private final DownloadSettings settings;
   private final HttpTransfer transfer;
@@ -37,8 +41,17 @@ final class CacheFetch {
   }
 
   /** The verified file, its entry locked shared until the lease is closed. */
-  @SuppressWarnings("try") // the lock is held for the body
   FetchLease fetch(URI source, Digest digest, DownloadListener listener, DownloadCopy copy) {
+    return fetch(List.of(source), digest, listener, copy);
+  }
+
+  /**
+   * The verified file, downloaded (when it is not in the cache) from the first of {@code sources}
+   * that serves it; its entry locked shared until the lease is closed.
+   */
+  @SuppressWarnings("try") // the lock is held for the body
+  FetchLease fetch(List<URI> sources, Digest digest, DownloadListener listener, DownloadCopy copy) {
+    URI source = sources.get(0);
     Path lockPath = cache.lockPath(digest);
     try {
       EntryLock reading = lockForReading(source, digest);
@@ -67,7 +80,7 @@ final class CacheFetch {
                     }
                   })) {
             hit = CacheHit.find(cache, source, digest, true);
-            fetched = hit.isPresent() ? hit.get() : download(source, digest, listener, copy);
+            fetched = hit.isPresent() ? hit.get() : download(sources, digest, listener, copy);
           }
         }
         keep = true;
@@ -131,8 +144,61 @@ final class CacheFetch {
         });
   }
 
+  /**
+   * Downloads from the sources in order. A mirror with others after it gets one attempt (a free
+   * restart from the first byte aside): a refusal, an error status, a stall or a cut moves on to
+   * the next at once, which resumes the bytes already held (the whole file is verified at the end);
+   * a checksum mismatch discards them. The last source gets the usual retries. When the bytes held
+   * came from elsewhere (an earlier run or mirror) and the file does not verify, the source is
+   * tried once more from the first byte, in case it serves another file than the one resumed.
+   */
   private FetchResult download(
-      URI source, Digest digest, DownloadListener listener, DownloadCopy copy) throws IOException {
+      List<URI> sources, Digest digest, DownloadListener listener, DownloadCopy copy)
+      throws IOException {
+    List<String> failures = new ArrayList<>();
+    boolean onlyMismatches = true;
+    for (int i = 0; i < sources.size(); i++) {
+      URI source = sources.get(i);
+      boolean last = i == sources.size() - 1;
+      String failure;
+      try {
+        return downloadFrom(source, last, sources.size() == 1, digest, listener, copy);
+      } catch (GenVmException e) {
+        boolean mismatch = e.exitCode() == ExitCode.CHECKSUM_MISMATCH.code();
+        if (sources.size() == 1 || !(mismatch || e.exitCode() == ExitCode.DOWNLOAD_FAILED.code())) {
+          throw e;
+        }
+        failure = e.getMessage();
+        onlyMismatches &= mismatch;
+      }
+      failures.add(failure);
+      if (!last) {
+        listener.mirrorFailed(source, failure, sources.get(i + 1));
+      }
+    }
+    boolean anyMismatch = failures.stream().anyMatch(f -> f.contains(MISMATCH));
+    String expected = anyMismatch ? "; expected " + digest.type() + " " + digest.hex() : "";
+    throw new GenVmException(
+        onlyMismatches ? ExitCode.CHECKSUM_MISMATCH : ExitCode.DOWNLOAD_FAILED,
+        "every mirror failed: " + String.join("; ", failures) + expected);
+  }
+
+  /**
+   * The verified file downloaded from one source.
+   *
+   * @param retry whether failed attempts are retried (else the first failure ends it)
+   * @param single whether it is the only source (its mismatch names the expected digest)
+   * @throws GenVmException CHECKSUM_MISMATCH when the bytes do not verify, DOWNLOAD_FAILED when the
+   *     source failed
+   */
+  private FetchResult downloadFrom(
+      URI source,
+      boolean retry,
+      boolean single,
+      Digest digest,
+      DownloadListener listener,
+      DownloadCopy copy)
+      throws IOException {
     Path part = cache.partPath(digest);
     long network = 0;
     for (int pass = 1; ; pass++) {
@@ -141,9 +207,9 @@ final class CacheFetch {
       try {
         if (sink.resumedBytes() > 0) {
           // the listener's start says it to the user ("resuming at ..."), once
-          log.debug("{}: resuming after {} bytes from an earlier run", source, sink.resumedBytes());
+          log.debug("{}: resuming after {} bytes held already", source, sink.resumedBytes());
         }
-        network += transfer.run(source, sink, listener);
+        network += transfer.run(source, sink, listener, retry);
         try {
           actual = sink.finish();
         } catch (ClosedByInterruptException e) {
@@ -164,12 +230,17 @@ final class CacheFetch {
         Files.deleteIfExists(cache.partInfoPath(digest));
         if (pass == 1 && sink.keptEarlierBytes()) {
           log.warn(
-              "{}: the download resumed from an earlier run did not verify;"
+              "{}: the download resumed from bytes held already did not verify;"
                   + " downloading it again from the start",
               source);
           continue;
         }
-        throw LocalFiles.mismatch(source.toString(), digest, actual);
+        if (single) {
+          throw LocalFiles.mismatch(source.toString(), digest, actual);
+        }
+        throw new GenVmException(
+            ExitCode.CHECKSUM_MISMATCH,
+            source + ": " + MISMATCH + " (got " + digest.type() + " " + actual + ")");
       }
       long size = Files.size(part);
       Path target = cache.entryPath(digest);

@@ -121,12 +121,20 @@ final class ChecksumResolver {
       text = SignedSums.verify(sums, bytes, detached, signing, keys);
       log.debug("{}: signed by {}", sums, text.signedBy());
     }
-    String hex =
-        SumsFile.find(text.text(), name, type)
-            .orElseThrow(
-                () ->
-                    new GenVmException(
-                        ExitCode.DOWNLOAD_FAILED, sums + ": no checksum for '" + name + "'"));
+    String hex = null;
+    for (String candidate : request.fileNames()) {
+      // mirrors normally share the file name; the first name the sums file lists is the one
+      hex = SumsFile.find(text.text(), candidate, type).orElse(null);
+      if (hex != null) {
+        name = candidate;
+        break;
+      }
+    }
+    if (hex == null) {
+      throw new GenVmException(
+          ExitCode.DOWNLOAD_FAILED,
+          sums + ": no checksum for '" + String.join("' or '", request.fileNames()) + "'");
+    }
     log.debug("{}: {} {} for '{}'", sums, type, hex, name);
     Digest digest = new Digest(type, hex);
     if (dryRun == null) {

@@ -30,6 +30,13 @@ public interface DownloadListener {
    */
   default void retrying(URI source, int attempt, int maxAttempts, Duration delay, String reason) {}
 
+  /**
+   * A mirror failed (after its own attempts) and the next one is tried, resuming the bytes held.
+   *
+   * @param reason what the failed mirror did, starting with its URL
+   */
+  default void mirrorFailed(URI source, String reason, URI next) {}
+
   /** The file arrived and verified; {@code bytes} is its size. */
   default void finished(URI source, long bytes) {}
 }

@@ -18,6 +18,10 @@ import org.genvmimage.core.GenVmException;
  *   <li><b>Resume.</b> A {@code .part} left by a failed or interrupted run is read once to rebuild
  *       the digest state and continued with a range request ({@code If-Range} guards against a
  *       changed file). Within a run, a retry after a cut continues where the bytes stopped.
+ *   <li><b>Mirrors.</b> A request with mirrors tries its URLs in order: a mirror that refuses,
+ *       answers an error status, stalls or sends a file that does not verify hands over to the next
+ *       at once (only the last gets the usual retries); a cut download resumes from the next one.
+ *       When all fail, one message names each and what it did.
  *   <li><b>Local files.</b> A {@code file:} source is hashed in place and returned as it is, not
  *       copied into the cache.
  *   <li><b>Concurrency.</b> An entry is looked up and downloaded under its lock held shared ({@link
@@ -154,6 +158,20 @@ public final class Downloader {
     return checksums.resolve(request, DownloadListener.NONE, dryRun);
   }
 
+  /**
+   * Reads a local file in place and returns it with its {@code type} digest: for a base image that
+   * the architecture file gives without a checksum (nothing to verify, nothing cached).
+   *
+   * @throws GenVmException DOWNLOAD_FAILED when it is missing or cannot be read, INTERRUPTED
+   */
+  public FetchResult readLocal(URI source, String type, DownloadListener listener) {
+    return LocalFiles.hash(
+        source,
+        ChecksumResolver.checkType(type),
+        listener == null ? DownloadListener.NONE : listener,
+        settings.bufferSize());
+  }
+
   /** What the cache holds for a digest, found without locking or changing anything. */
   public CacheState cacheState(Digest digest) {
     return CacheState.of(cache, digest);
@@ -165,15 +183,23 @@ public final class Downloader {
     }
     ChecksumResolver.checkType(request.checksumType());
     URI source = request.source();
-    ChecksumResolver.checkScheme(source);
+    for (URI each : request.sources()) {
+      ChecksumResolver.checkScheme(each);
+    }
     if (request.sumsFile() != null) {
       ChecksumResolver.checkScheme(request.sumsFile());
     }
     Digest digest = checksums.resolve(request, listener, null).digest();
-    if (LocalFiles.isFile(source)) {
+    if (LocalFiles.isFile(source) && request.mirrors().isEmpty()) {
       return new FetchLease(
           LocalFiles.verify(source, digest, listener, settings.bufferSize()), null);
     }
-    return fetches.fetch(source, digest, listener, copy);
+    for (URI each : request.sources()) {
+      if (LocalFiles.isFile(each)) {
+        throw new GenVmException(
+            ExitCode.INVALID_INPUT, each + ": a mirror list holds http(s) URLs only");
+      }
+    }
+    return fetches.fetch(request.sources(), digest, listener, copy);
   }
 }

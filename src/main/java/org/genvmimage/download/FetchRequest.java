@@ -1,6 +1,8 @@
 package org.genvmimage.download;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,9 +15,16 @@ import java.util.Objects;
  * @param sumsFile a {@code SHA256SUMS}/{@code CHECKSUM}-style file that lists the digest of the
  *     source's file name, or {@code null} when {@code expectedHex} is given
  * @param signing the keys that must have signed the sums file, or {@code null}
+ * @param mirrors further URLs of the same file, tried in order after {@code source} (see {@link
+ *     Downloader}); empty for one source
  */
 public record FetchRequest(
-    URI source, String checksumType, String expectedHex, URI sumsFile, SumsSignature signing) {
+    URI source,
+    String checksumType,
+    String expectedHex,
+    URI sumsFile,
+    SumsSignature signing,
+    List<URI> mirrors) {
 
   public FetchRequest {
     Objects.requireNonNull(source, "source");
@@ -26,11 +35,63 @@ public record FetchRequest(
     if (signing != null && sumsFile == null) {
       throw new IllegalArgumentException("only a sums file can be signed");
     }
+    mirrors = List.copyOf(mirrors);
   }
 
-  /** A request whose sums file, if any, need not be signed. */
+  /** A request for a single source whose sums file, if any, need not be signed. */
   public FetchRequest(URI source, String checksumType, String expectedHex, URI sumsFile) {
-    this(source, checksumType, expectedHex, sumsFile, null);
+    this(source, checksumType, expectedHex, sumsFile, null, List.of());
+  }
+
+  /** A request for a single source whose sums file must be signed by {@code signing}. */
+  public FetchRequest(
+      URI source, String checksumType, String expectedHex, URI sumsFile, SumsSignature signing) {
+    this(source, checksumType, expectedHex, sumsFile, signing, List.of());
+  }
+
+  /** A request for the first of {@code sources}, the others its mirrors; no signature needed. */
+  public static FetchRequest of(
+      List<URI> sources, String checksumType, String expectedHex, URI sumsFile) {
+    return of(sources, checksumType, expectedHex, sumsFile, null);
+  }
+
+  /**
+   * A request for the first of {@code sources}, the others being its mirrors.
+   *
+   * @throws IllegalArgumentException when {@code sources} is empty
+   */
+  public static FetchRequest of(
+      List<URI> sources,
+      String checksumType,
+      String expectedHex,
+      URI sumsFile,
+      SumsSignature signing) {
+    if (sources.isEmpty()) {
+      throw new IllegalArgumentException("no source");
+    }
+    return new FetchRequest(
+        sources.get(0),
+        checksumType,
+        expectedHex,
+        sumsFile,
+        signing,
+        sources.subList(1, sources.size()));
+  }
+
+  /** Every URL of the file, in the order they are tried: {@code source}, then the mirrors. */
+  public List<URI> sources() {
+    List<URI> all = new ArrayList<>(1 + mirrors.size());
+    all.add(source);
+    all.addAll(mirrors);
+    return List.copyOf(all);
+  }
+
+  /**
+   * The distinct file names of {@link #sources()}, in order: a sums file is looked up by the first
+   * it lists (mirrors normally share one name).
+   */
+  public List<String> fileNames() {
+    return sources().stream().map(FetchRequest::fileNameOf).distinct().toList();
   }
 
   /** A request verified against a known hex digest. */

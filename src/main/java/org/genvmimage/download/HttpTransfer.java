@@ -54,7 +54,16 @@ final class HttpTransfer {
    *     INTERRUPTED when the thread was interrupted
    */
   long run(URI uri, Sink sink, DownloadListener listener) {
-    RetryPolicy.Attempts attempts = retries.start(uri);
+    return run(uri, sink, listener, true);
+  }
+
+  /**
+   * Like {@link #run(URI, Sink, DownloadListener)}; without {@code retrying}, the first failure
+   * ends the fetch (only a restart from the first byte is tried again), as for a mirror with others
+   * after it.
+   */
+  long run(URI uri, Sink sink, DownloadListener listener, boolean retrying) {
+    RetryPolicy.Attempts attempts = retrying ? retries.start(uri) : retries.startOnce(uri);
     long received = 0;
     while (true) {
       attempts.begin();

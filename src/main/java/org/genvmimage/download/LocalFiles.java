@@ -38,6 +38,20 @@ final class LocalFiles {
    */
   static FetchResult verify(
       URI source, Digest expected, DownloadListener listener, int bufferSize) {
+    FetchResult read = hash(source, expected.type(), listener, bufferSize);
+    if (!read.digest().equals(expected)) {
+      throw mismatch(read.file().toString(), expected, read.digest().hex());
+    }
+    return read;
+  }
+
+  /**
+   * Hashes the file with {@code type}: the result holds the digest it has.
+   *
+   * @throws GenVmException DOWNLOAD_FAILED when it cannot be read, INTERRUPTED when the thread was
+   *     interrupted
+   */
+  static FetchResult hash(URI source, String type, DownloadListener listener, int bufferSize) {
     Path path = path(source);
     if (!Files.isRegularFile(path)) {
       throw new GenVmException(ExitCode.DOWNLOAD_FAILED, path + ": no such file");
@@ -47,7 +61,7 @@ final class LocalFiles {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = channel.size();
       listener.started(source, size, 0);
-      Hasher hasher = Checksums.newHasher(expected.type());
+      Hasher hasher = Checksums.newHasher(type);
       ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
       long lastReport = System.nanoTime();
       while (channel.read(buffer) >= 0) {
@@ -71,11 +85,8 @@ final class LocalFiles {
     } catch (IOException e) {
       throw new GenVmException(ExitCode.DOWNLOAD_FAILED, path + ": " + e.getMessage(), e);
     }
-    if (!actual.equals(expected.hex())) {
-      throw mismatch(path.toString(), expected, actual);
-    }
     listener.finished(source, done);
-    return new FetchResult(path, expected, false, 0, source);
+    return new FetchResult(path, new Digest(type, actual), false, 0, source);
   }
 
   /** CHECKSUM_MISMATCH for {@code what}. */

@@ -32,7 +32,15 @@ final class RetryPolicy {
 
   /** The count for one fetch of {@code uri}. */
   Attempts start(URI uri) {
-    return new Attempts(uri);
+    return new Attempts(uri, false);
+  }
+
+  /**
+   * The count for one fetch of {@code uri} from a mirror that has others after it: a failure gives
+   * up at once (the next mirror is the retry), only the free restarts from the first byte remain.
+   */
+  Attempts startOnce(URI uri) {
+    return new Attempts(uri, true);
   }
 
   /** The wait before the next attempt after {@code streak} failures in a row. */
@@ -78,12 +86,14 @@ final class RetryPolicy {
   /** The attempts of one fetch so far. */
   final class Attempts {
     private final URI uri;
+    private final boolean once;
     private int attempts;
     private int streak;
     private int restarts;
 
-    private Attempts(URI uri) {
+    private Attempts(URI uri, boolean once) {
       this.uri = uri;
+      this.once = once;
     }
 
     /** Counts an attempt that is about to start. */
@@ -104,6 +114,9 @@ final class RetryPolicy {
       // Only real progress starts the count again: a server that drips a few bytes per
       // connection must not keep a run going for ever.
       streak = received >= PROGRESS_BYTES ? 1 : streak + 1;
+      if (once) {
+        throw new GenVmException(ExitCode.DOWNLOAD_FAILED, uri + ": " + retry.reason, retry);
+      }
       if (streak >= settings.maxAttempts()
           || attempts >= settings.maxAttempts() * MAX_ATTEMPTS_FACTOR) {
         throw new GenVmException(

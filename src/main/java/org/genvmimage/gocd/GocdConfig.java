@@ -88,7 +88,7 @@ public final class GocdConfig {
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("IMAGE", image.name());
     params.put("IMAGE_PIPELINE", image.key());
-    params.put("DEFAULT_TAG", image.version());
+    params.put("DEFAULT_TAG", image.version() == null ? "" : image.version());
     params.put("SRC_DIRECTORY", material);
     params.put("TEST_DIRECTORY", material);
     params.put("PUSH_DIRECTORY", PUSH_DIRECTORY);
@@ -127,7 +127,11 @@ public final class GocdConfig {
     List<Object> tasks = List.of(exec("make", List.of("jar"), folder), exec("sh", build, folder));
 
     Map<String, Object> artifact = new LinkedHashMap<>();
-    artifact.put("source", folder + "/" + slashes(output.normalize()));
+    artifact.put(
+        "source",
+        output.isAbsolute()
+            ? slashes(output.normalize())
+            : folder + "/" + slashes(output.normalize()));
     Path parent = output.normalize().getParent();
     if (parent != null) {
       artifact.put("destination", slashes(parent));

@@ -27,6 +27,21 @@ public record BuildStamp(
     return new BuildStamp(source, checksum.type(), checksum.hex(), sizeBytes, builtAt);
   }
 
+  /** What a blank disk is stamped with in place of a source and its checksum. */
+  static final String BLANK = "blank";
+
+  /**
+   * The stamp of the image {@code build} makes: its first source and checksum and its size, or
+   * {@value #BLANK} and its size for a blank disk.
+   */
+  static BuildStamp of(ImageBuild build, String builtAt) {
+    long size = build.spec.size().bytes();
+    if (build.spec.blank()) {
+      return new BuildStamp(BLANK, BLANK, BLANK, size, builtAt);
+    }
+    return of(build.spec.source().toString(), build.checksum, size, builtAt);
+  }
+
   /** The stamp file of an image. */
   public static Path pathFor(Path image) {
     return image.resolveSibling("." + image.getFileName() + ".gen-vm-image.json");

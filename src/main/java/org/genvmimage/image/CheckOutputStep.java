@@ -23,8 +23,9 @@ import org.genvmimage.step.Step;
  * <p>A signed sums file ({@code checksum.signed_by}) is verified here, before anything is
  * downloaded, and by a plan too (its files are read into memory only).
  *
- * <p>Uses the spec and output path; produces {@code checksum}, {@code signedBy} and possibly {@code
- * outcome}; a plan also produces the checksum's origin and the action on the output.
+ * <p>Uses the spec and output path; produces {@code checksum} (none for a blank disk; for a local
+ * base image without a checksum, its digest, and {@code fetched}), {@code signedBy} and possibly
+ * {@code outcome}; a plan also produces the checksum's origin and the action on the output.
  */
 final class CheckOutputStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -42,9 +43,13 @@ final class CheckOutputStep implements Step<ImageBuild> {
 
   @Override
   public void run(ImageBuild build) throws IOException {
-    ResolvedChecksum resolved = tools.downloader().checksum(FetchRequests.of(build.spec), null);
-    build.checksum = resolved.digest();
-    build.signedBy = resolved.signedBy();
+    if (build.spec.unverifiedLocal()) {
+      readLocal(build);
+    } else if (!build.spec.blank()) {
+      ResolvedChecksum resolved = tools.downloader().checksum(FetchRequests.of(build.spec), null);
+      build.checksum = resolved.digest();
+      build.signedBy = resolved.signedBy();
+    }
     if (upToDate(build)) {
       build.outcome = ImageBuild.Outcome.UP_TO_DATE;
       return;
@@ -71,9 +76,13 @@ final class CheckOutputStep implements Step<ImageBuild> {
   @Override
   public void plan(ImageBuild build) throws IOException {
     PlanDraft plan = build.plan;
-    plan.checksum = tools.downloader().checksum(FetchRequests.of(build.spec), plan.sums);
-    build.checksum = plan.checksum.digest();
-    build.signedBy = plan.checksum.signedBy();
+    if (build.spec.unverifiedLocal()) {
+      readLocal(build);
+    } else if (!build.spec.blank()) {
+      plan.checksum = tools.downloader().checksum(FetchRequests.of(build.spec), plan.sums);
+      build.checksum = plan.checksum.digest();
+      build.signedBy = plan.checksum.signedBy();
+    }
     Path output = build.output;
     boolean exists = Files.exists(output, LinkOption.NOFOLLOW_LINKS);
     plan.action = ImagePlan.Action.CREATE;
@@ -108,6 +117,16 @@ final class CheckOutputStep implements Step<ImageBuild> {
     return false;
   }
 
+  /**
+   * A local base image given without a checksum is read once, here, for its digest, which keys the
+   * up-to-date check; {@link FetchStep} then uses it in place without reading it again.
+   */
+  private void readLocal(ImageBuild build) {
+    build.fetched =
+        tools.downloader().readLocal(build.spec.source(), FetchRequests.LOCAL_TYPE, null);
+    build.checksum = build.fetched.digest();
+  }
+
   /** The checks of {@link #run} on a folder that may not exist yet, creating nothing. */
   private static void checkFutureFolder(Path dir) {
     Path existing = dir;
@@ -133,9 +152,7 @@ final class CheckOutputStep implements Step<ImageBuild> {
       return false;
     }
     Optional<BuildStamp> stamp = BuildStamp.read(build.output);
-    BuildStamp wanted =
-        BuildStamp.of(
-            build.spec.source().toString(), build.checksum, build.spec.size().bytes(), null);
+    BuildStamp wanted = BuildStamp.of(build, null);
     if (stamp.isEmpty() || !stamp.get().sameOrigin(wanted)) {
       return false;
     }

@@ -24,7 +24,8 @@ import org.genvmimage.step.Step;
  * system allows ({@link DirectWriter}): {@code qemu-img convert} would only rewrite the same
  * clusters, at several times the cost. Anything else goes through {@code qemu-img convert}.
  *
- * <p>A download written to {@code temp} as it arrived needs no copy at all.
+ * <p>A download written to {@code temp} as it arrived needs no copy at all. A blank disk is made by
+ * {@code qemu-img create}.
  *
  * <p>Uses {@code fetched}, {@code sourceInfo}, {@code temp} (made, and deleted on failure, by
  * {@link FetchStep}), {@code downloadCopy}; fills {@code temp}. Lets go of {@code fetchLease} once
@@ -48,7 +49,10 @@ final class ConvertStep implements Step<ImageBuild> {
   public void plan(ImageBuild build) {
     PlanDraft plan = build.plan;
     Path source = plan.sourcePath;
-    if (build.sourceInfo == null) {
+    if (build.spec.blank()) {
+      plan.materialize = "create";
+      plan.commands.add(tools.qemuImg().commands().create(build.temp, build.spec.size().bytes()));
+    } else if (build.sourceInfo == null) {
       plan.materialize = "unknown";
       List<String> command =
           new ArrayList<>(tools.qemuImg().commands().convert(source, "raw", build.temp));
@@ -79,6 +83,11 @@ final class ConvertStep implements Step<ImageBuild> {
 
   private void convert(ImageBuild build) throws IOException {
     String task = build.spec.key();
+    if (build.spec.blank()) {
+      tools.console().info(task + ": creating a blank " + build.spec.size() + " qcow2 disk");
+      tools.qemuImg().create(build.temp, build.spec.size().bytes());
+      return;
+    }
     if (copies(build.sourceInfo)) {
       if (build.downloadCopy != null && build.downloadCopy.complete()) {
         tools.console().debug(task + ": the qcow2 (compat 1.1) image was copied while downloading");

@@ -20,6 +20,10 @@ import org.genvmimage.step.Step;
  * Downloads the base image into the cache, hashing it on the way (or finds it there). A download is
  * also written to the temporary output file as it arrives ({@link DownloadCopy}).
  *
+ * <p>A blank disk fetches nothing (only {@code temp} is made); a local base image without a
+ * checksum was read by {@link CheckOutputStep} and is used in place. A mirror list is tried in
+ * order.
+ *
  * <p>Uses {@code checksum}; produces {@code fetched}, {@code temp}, {@code downloadCopy} and {@code
  * fetchLease}, which keeps the cache entry from being removed until {@link ConvertStep} has read
  * it. Cleanup lets go of it and deletes {@code temp}. A plan produces the source, {@code temp}
@@ -44,6 +48,10 @@ final class FetchStep implements Step<ImageBuild> {
     // image that needs no conversion is then not copied out of the cache again.
     Path dir = Folders.of(build.output);
     build.temp = Files.createTempFile(dir, tempPrefix(build.output), TEMP_SUFFIX);
+    if (build.spec.blank() || build.fetched != null) {
+      // a blank disk has no base image; a local one without a checksum was read for its digest
+      return;
+    }
     build.downloadCopy = new DownloadCopy(build.temp);
     try {
       build.fetchLease =
@@ -73,6 +81,12 @@ final class FetchStep implements Step<ImageBuild> {
     PlanDraft plan = build.plan;
     URI url = build.spec.source();
     Digest digest = build.checksum;
+    build.temp =
+        Folders.of(build.output).resolve(tempPrefix(build.output) + PlanDraft.RANDOM + TEMP_SUFFIX);
+    if (build.spec.blank()) {
+      plan.source = ImagePlan.Source.BLANK;
+      return;
+    }
     if (isLocal(url)) {
       plan.source = ImagePlan.Source.LOCAL_FILE;
       plan.sourcePath = Path.of(url);
@@ -86,8 +100,6 @@ final class FetchStep implements Step<ImageBuild> {
           cached.entry() != null ? cached.entry() : tools.downloader().cache().entryPath(digest);
       plan.resumeBytes = cached.partialBytes();
     }
-    build.temp =
-        Folders.of(build.output).resolve(tempPrefix(build.output) + PlanDraft.RANDOM + TEMP_SUFFIX);
     if (plan.source != ImagePlan.Source.DOWNLOAD) {
       build.fetched =
           new FetchResult(plan.sourcePath, digest, plan.source == ImagePlan.Source.CACHE, 0, url);
@@ -102,6 +114,10 @@ final class FetchStep implements Step<ImageBuild> {
   static void planBaseImageOnDisk(BuildTools tools, ImageBuild build) {
     PlanDraft plan = build.plan;
     URI url = build.spec.source();
+    if (url == null) {
+      plan.source = ImagePlan.Source.BLANK;
+      return;
+    }
     if (isLocal(url)) {
       Path local = Path.of(url);
       if (Files.isRegularFile(local)) {
@@ -194,6 +210,11 @@ final class FetchStep implements Step<ImageBuild> {
                   rate)
               : verb + " " + Units.bytes(bytesSoFar) + rate;
       tools.console().progress(task, text);
+    }
+
+    @Override
+    public void mirrorFailed(URI source, String reason, URI next) {
+      tools.console().warn(task + ": " + reason + "; trying the next mirror, " + next);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.genvmimage.image;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,7 +178,8 @@ public final class ImageBuilder {
           build.fetched == null ? 0 : build.fetched.bytesDownloaded(),
           build.checksum,
           build.outputInfo,
-          build.signedBy);
+          build.signedBy,
+          build.fetched == null ? null : build.fetched.source());
     } catch (Exception | Error e) {
       GenVmException error = classify(e);
       return failure(spec.key(), output, error, Duration.ofNanos(System.nanoTime() - start), build);
@@ -217,7 +219,9 @@ public final class ImageBuilder {
     long bytes = build != null && build.fetched != null ? build.fetched.bytesDownloaded() : 0;
     Digest checksum = build == null ? null : build.checksum;
     String signedBy = build == null ? null : build.signedBy;
-    return new ImageResult(key, output, null, error, elapsed, hit, bytes, checksum, null, signedBy);
+    URI source = build != null && build.fetched != null ? build.fetched.source() : null;
+    return new ImageResult(
+        key, output, null, error, elapsed, hit, bytes, checksum, null, signedBy, source);
   }
 
   private static ImageResult skipped(String key, Path output) {
@@ -229,6 +233,8 @@ public final class ImageBuilder {
         Duration.ZERO,
         false,
         0,
+        null,
+        null,
         null,
         null);
   }

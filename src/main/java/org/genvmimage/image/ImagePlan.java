@@ -15,6 +15,7 @@ import org.genvmimage.qemu.ImageInfo;
  * are filled as far as the checks got: after a failed check ({@code error}), later ones are null.
  *
  * @param action what would happen to the output path
+ * @param checksum the expected digest; null for a blank disk or a local base image without one
  * @param outputInfo {@code qemu-img info} of an up-to-date output, else null
  * @param error the failure a build would end with, found by the dry run's checks, or null
  */
@@ -56,8 +57,10 @@ public record ImagePlan(
    * @param path the cache entry (hit), the cache entry a download would create, or the local file
    * @param resumeBytes bytes of a partial download in the cache that a download would resume from
    * @param info {@code qemu-img info} of the base image when it is already on disk, else null
+   * @param mirrors every URL of the base image, in the order they are tried ({@code url} first)
    */
-  public record Origin(Source how, URI url, Path path, long resumeBytes, ImageInfo info) {}
+  public record Origin(
+      Source how, URI url, Path path, long resumeBytes, ImageInfo info, List<URI> mirrors) {}
 
   /**
    * How the image would be made.
@@ -101,7 +104,9 @@ public record ImagePlan(
     /** Downloaded into the cache (resumed when {@code resumeBytes} > 0). */
     DOWNLOAD,
     /** A {@code file:} source, hashed in place. */
-    LOCAL_FILE
+    LOCAL_FILE,
+    /** No base image: a new blank disk. */
+    BLANK
   }
 
   public boolean failed() {

@@ -1,5 +1,6 @@
 package org.genvmimage.image;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.genvmimage.core.ExitCode;
@@ -16,6 +17,8 @@ import org.genvmimage.qemu.ImageInfo;
  * @param outputInfo {@code qemu-img info} of the built or up-to-date image, else null
  * @param checksumSignedBy the fingerprint of the key whose signature of the sums file verified, or
  *     null when none was checked
+ * @param source the URL the base image came from (the mirror that served it, or the first source
+ *     for a cache hit), or null when none was fetched
  */
 public record ImageResult(
     String key,
@@ -27,31 +30,8 @@ public record ImageResult(
     long bytesDownloaded,
     Digest checksum,
     ImageInfo outputInfo,
-    String checksumSignedBy) {
-
-  /** A result whose checksum was not verified by a signature. */
-  public ImageResult(
-      String key,
-      Path output,
-      ImageBuild.Outcome outcome,
-      GenVmException error,
-      Duration elapsed,
-      boolean cacheHit,
-      long bytesDownloaded,
-      Digest checksum,
-      ImageInfo outputInfo) {
-    this(
-        key,
-        output,
-        outcome,
-        error,
-        elapsed,
-        cacheHit,
-        bytesDownloaded,
-        checksum,
-        outputInfo,
-        null);
-  }
+    String checksumSignedBy,
+    URI source) {
 
   public boolean failed() {
     return error != null;

@@ -9,7 +9,8 @@ import org.genvmimage.step.Step;
 /**
  * Finds the base image's format from its content ({@code qemu-img info}, never the file name),
  * rejects payloads that are not disk images, and refuses a requested size below the image's virtual
- * size (qemu-img would shrink it and cut its file systems).
+ * size (qemu-img would shrink it and cut its file systems). A base image of another format than
+ * {@code input.format} names is refused. A blank disk has nothing to inspect.
  *
  * <p>Uses {@code fetched}; produces {@code sourceInfo}. A plan runs the same {@code qemu-img info}
  * and checks when the base image is on disk, and notes the command in any case.
@@ -28,6 +29,9 @@ final class InspectStep implements Step<ImageBuild> {
 
   @Override
   public void plan(ImageBuild build) {
+    if (build.spec.blank()) {
+      return;
+    }
     build.plan.commands.add(tools.qemuImg().commands().info(build.plan.sourcePath));
     if (build.fetched != null) {
       run(build);
@@ -36,8 +40,23 @@ final class InspectStep implements Step<ImageBuild> {
 
   @Override
   public void run(ImageBuild build) {
+    if (build.spec.blank()) {
+      return;
+    }
     build.sourceInfo = tools.qemuImg().info(build.fetched.file());
     DiskImageSniffer.requireDiskImage(build.fetched.file(), build.sourceInfo);
+    String expected = build.spec.inputFormat();
+    if (expected != null && !expected.equals(build.sourceInfo.format())) {
+      throw new GenVmException(
+          ExitCode.TOOL_FAILED,
+          String.format(
+              "%s: is %s, not %s as %s in %s says",
+              build.fetched.file(),
+              build.sourceInfo.format(),
+              expected,
+              build.field("input.format"),
+              build.architectureFile));
+    }
     long wanted = build.spec.size().bytes();
     long virtual = build.sourceInfo.virtualSize();
     if (wanted < virtual) {

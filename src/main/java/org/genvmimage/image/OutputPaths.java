@@ -4,10 +4,12 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.genvmimage.architecture.Architecture;
+import org.genvmimage.architecture.ImageSpec;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 
@@ -22,9 +24,10 @@ import org.genvmimage.core.GenVmException;
  *       several builds each to {@code <key>.qcow2} beside it.
  * </ul>
  *
- * The rule depends on the architecture file, not on --image, so an image keeps its path whichever
- * images a run selects. The build, its dry run, the JSON report and the GoCD config all take their
- * paths from here.
+ * An image with its own {@code output.path} in the architecture file goes there instead (relative
+ * to the current folder); two images may not share a path (INVALID_INPUT). The rule depends on the
+ * architecture file, not on --image, so an image keeps its path whichever images a run selects. The
+ * build, its dry run, the JSON report and the GoCD config all take their paths from here.
  */
 public final class OutputPaths {
   /** The file name of the only image of an architecture file, in an output folder. */
@@ -53,7 +56,28 @@ public final class OutputPaths {
   public static Map<String, Path> plan(
       Architecture architecture, List<String> selected, Path path, boolean folder) {
     List<String> keys = selected.isEmpty() ? List.copyOf(architecture.images().keySet()) : selected;
-    boolean single = architecture.images().size() == 1;
+    Map<String, Path> all = new LinkedHashMap<>();
+    Map<Path, String> taken = new HashMap<>();
+    for (ImageSpec image : architecture.images().values()) {
+      Path output =
+          image.outputPath() != null
+              ? image.outputPath()
+              : ruled(architecture, image.key(), path, folder);
+      String other = taken.putIfAbsent(output.toAbsolutePath().normalize(), image.key());
+      if (other != null) {
+        throw new GenVmException(
+            ExitCode.INVALID_INPUT,
+            architecture.file()
+                + ": images "
+                + other
+                + " and "
+                + image.key()
+                + " would both be written to "
+                + output
+                + "; give one an output.path of its own");
+      }
+      all.put(image.key(), output);
+    }
     Map<String, Path> outputs = new LinkedHashMap<>();
     for (String key : keys) {
       if (!architecture.images().containsKey(key)) {
@@ -67,16 +91,19 @@ public final class OutputPaths {
                 + String.join(", ", architecture.images().keySet())
                 + ")");
       }
-      String name = single ? DEFAULT_FILE_NAME : key + ".qcow2";
-      Path output;
-      if (folder) {
-        output = path.resolve(name);
-      } else {
-        output = single ? path : path.resolveSibling(key + ".qcow2");
-      }
-      outputs.put(key, output);
+      outputs.put(key, all.get(key));
     }
     return outputs;
+  }
+
+  /** Where the {@code --image-output-path} rule puts an image. */
+  private static Path ruled(Architecture architecture, String key, Path path, boolean folder) {
+    boolean single = architecture.images().size() == 1;
+    String name = single ? DEFAULT_FILE_NAME : key + ".qcow2";
+    if (folder) {
+      return path.resolve(name);
+    }
+    return single ? path : path.resolveSibling(key + ".qcow2");
   }
 
   /**

@@ -42,15 +42,22 @@ final class PlanDraft {
         build.spec.key(),
         build.output,
         action,
-        new ImagePlan.Checksum(
-            build.spec.checksum().type(),
-            checksum == null ? null : checksum.digest().hex(),
-            checksum == null ? null : checksum.origin(),
-            build.spec.checksum().sumsFile(),
-            checksum == null ? null : checksum.recordedAt(),
-            checksum == null ? null : checksum.signedBy()),
+        build.spec.checksum() == null
+            ? null
+            : new ImagePlan.Checksum(
+                build.spec.checksum().type(),
+                checksum == null ? null : checksum.digest().hex(),
+                checksum == null ? null : checksum.origin(),
+                build.spec.checksum().sumsFile(),
+                checksum == null ? null : checksum.recordedAt(),
+                checksum == null ? null : checksum.signedBy()),
         new ImagePlan.Origin(
-            source, build.spec.source(), sourcePath, resumeBytes, build.sourceInfo),
+            source,
+            build.spec.source(),
+            sourcePath,
+            resumeBytes,
+            build.sourceInfo,
+            build.spec.sources()),
         new ImagePlan.Work(
             whole ? build.temp : null, whole ? List.copyOf(commands) : List.of(), materialize),
         new ImagePlan.Owner(owner, ownerExists),

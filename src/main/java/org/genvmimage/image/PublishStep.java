@@ -63,11 +63,7 @@ final class PublishStep implements Step<ImageBuild> {
             // stamp (rebuilt next time), never an old stamp that vouches for a new image.
             BuildStamp.delete(output);
           });
-      BuildStamp.of(
-              build.spec.source().toString(),
-              build.checksum,
-              build.spec.size().bytes(),
-              Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+      BuildStamp.of(build, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
           .write(build.output);
     } finally {
       if (previous[0] != null) {

@@ -24,6 +24,9 @@ final class ResizeStep implements Step<ImageBuild> {
 
   @Override
   public void plan(ImageBuild build) {
+    if (build.spec.blank()) {
+      return; // created at its size
+    }
     if (build.sourceInfo == null || grows(build)) {
       build.plan.commands.add(
           tools
@@ -36,7 +39,7 @@ final class ResizeStep implements Step<ImageBuild> {
   @Override
   public void run(ImageBuild build) {
     long size = build.spec.size().bytes();
-    if (grows(build)) {
+    if (!build.spec.blank() && grows(build)) {
       tools.console().info(build.spec.key() + ": resizing to " + Units.bytes(size));
       tools.qemuImg().resize(build.temp, QemuImgCommands.QCOW2, size);
     }

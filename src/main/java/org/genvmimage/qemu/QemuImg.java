@@ -34,6 +34,9 @@ public interface QemuImg {
    */
   void createOverlay(Path overlay, Path backing, String backingFormat);
 
+  /** Creates a blank qcow2 (compat 1.1) disk of {@code bytes}, replacing {@code image}. */
+  void create(Path image, long bytes);
+
   /** Changes format options in place, e.g. {@code compat=1.1}. */
   void amend(Path image, String format, String options);
 

@@ -82,6 +82,23 @@ public final class QemuImgCommands {
         file(overlay));
   }
 
+  /** {@code qemu-img create -q -f qcow2 -o compat=1.1 <image> <bytes>}: a new blank disk. */
+  public List<String> create(Path image, long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("size must be positive: " + bytes);
+    }
+    return List.of(
+        executable,
+        "create",
+        "-q",
+        "-f",
+        QCOW2,
+        "-o",
+        "compat=" + COMPAT,
+        file(image),
+        Long.toString(bytes));
+  }
+
   /** {@code qemu-img amend -f <fmt> -o <options> <image>}, e.g. options {@code compat=1.1}. */
   public List<String> amend(Path image, String format, String options) {
     if (options.isBlank() || options.startsWith("-")) {

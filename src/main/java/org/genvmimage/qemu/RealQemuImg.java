@@ -90,6 +90,11 @@ public final class RealQemuImg implements QemuImg {
   }
 
   @Override
+  public void create(Path image, long bytes) {
+    runner.run(spec(commands.create(image, bytes)).withTimeout(METADATA_TIMEOUT));
+  }
+
+  @Override
   public CheckResult check(Path image, String format) {
     List<String> command = commands.check(image, format);
     ProcessResult result = runner.run(spec(command).withOkExitCodes(0, 1, 2, 3, 63));

@@ -333,8 +333,19 @@ class ArchitectureLoaderTest {
                 + " name)"),
         invalid(
             "get_url: https://example.org/images/rocky.qcow2",
-            "get_url:\n      - https://example.org/images/rocky.qcow2",
-            "7:7: images.rocky.get_url: expected a string (" + kinds + "), found a sequence"),
+            "get_url:\n      - https://example.org/images/rocky.qcow2\n      - /srv/rocky.qcow2",
+            "8:9: images.rocky.get_url[1]: 'file:///srv/rocky.qcow2' is a local file (expected"
+                + " http(s) URLs in a mirror list; a local file is given alone)"),
+        invalid(
+            "get_url: https://example.org/images/rocky.qcow2",
+            "get_url:\n      - https://example.org/images/rocky.qcow2\n      - https://example.org/images/rocky.qcow2",
+            "8:9: images.rocky.get_url[1]: 'https://example.org/images/rocky.qcow2' is listed"
+                + " twice"),
+        invalid(
+            "get_url: https://example.org/images/rocky.qcow2",
+            "get_url: []",
+            "6:14: images.rocky.get_url: no URLs (expected an http(s) URL, or a list of them"
+                + " (mirrors))"),
         // name, version
         invalid(
             "name: Rocky Linux",
@@ -371,7 +382,7 @@ class ArchitectureLoaderTest {
             "    size: 10G",
             "    size: 10G\n    memory: 2G",
             "11:5: images.rocky.memory: unknown key (expected one of: name, version, get_url,"
-                + " checksum, size)"),
+                + " checksum, size, format, input, output)"),
         // images and image keys
         invalid(
             "  rocky:",
@@ -396,12 +407,12 @@ class ArchitectureLoaderTest {
             "  rocky:\n",
             "  rocky: Rocky Linux\n  rocky-old:\n",
             "3:10: images.rocky: expected a mapping with keys 'name', 'version', 'get_url',"
-                + " 'checksum' and 'size', found 'Rocky Linux'"),
+                + " 'checksum' and 'size', or 'name', 'size' and 'input', found 'Rocky Linux'"),
         invalid(
             "  rocky:\n",
             "  debian: []\n  rocky:\n",
             "3:11: images.debian: expected a mapping with keys 'name', 'version', 'get_url',"
-                + " 'checksum' and 'size', found a sequence"),
+                + " 'checksum' and 'size', or 'name', 'size' and 'input', found a sequence"),
         // root
         invalid(
             "owner: acme\n",
@@ -659,8 +670,8 @@ class ArchitectureLoaderTest {
             file + ":1:8: owner: expected a string (the owner of the images), found a sequence",
             file
                 + ":3:3: images.rocky.rocky: unknown key (expected one of: name, version,"
-                + " get_url, checksum, size)")
-        .hasSize(7);
+                + " get_url, checksum, size, format, input, output)")
+        .hasSize(4);
   }
 
   @Test

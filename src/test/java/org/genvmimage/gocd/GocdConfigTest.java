@@ -111,6 +111,35 @@ class GocdConfigTest {
 
   @Test
   @SuppressWarnings("unchecked")
+  void anImagesOwnOutputPathIsItsArtifactAndAVersionLeftOutIsAnEmptyTag() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("architecture.yml"),
+            "owner: o\nimages:\n  scratch:\n    name: scratch\n    size: 1G\n"
+                + "    output: {path: disks/scratch-disk.qcow2}\n"
+                + "  other: {name: other, size: 1G}\n");
+    Map<String, Object> root =
+        GocdRules.parse(render(ArchitectureLoader.load(file), settings(true)));
+    Map<String, Object> pipelines = (Map<String, Object>) root.get("pipelines");
+    Map<String, Object> scratch = (Map<String, Object>) pipelines.get("scratch");
+    assertThat((Map<String, Object>) scratch.get("parameters")).containsEntry("DEFAULT_TAG", "");
+    Map<String, Object> job =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    ((Map<String, Object>)
+                            ((Map<String, Object>) ((List<Object>) scratch.get("stages")).get(0))
+                                .get("build"))
+                        .get("jobs"))
+                .get("build-image");
+    assertThat((List<Object>) job.get("artifacts"))
+        .containsExactly(
+            Map.of(
+                "build",
+                Map.of("source", "vm-images/disks/scratch-disk.qcow2", "destination", "disks")));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
   void inlineStagesBuildExactlyTheirImageAndKeepItAsAnArtifact() {
     Map<String, Object> root = GocdRules.parse(render(many(), settings(true)));
     Map<String, Object> p =

@@ -90,4 +90,34 @@ class OutputPathsTest {
         .isInstanceOfSatisfying(
             GenVmException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE.code()));
   }
+
+  @Test
+  void anImagesOwnOutputPathWinsAndMayNotMeetAnotherImagesPath() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("own.yml"),
+            "owner: o\nimages:\n  a: {name: a, size: 1G, output: {path: x/own.qcow2}}\n"
+                + "  b: {name: b, size: 1G}\n");
+    Architecture own = ArchitectureLoader.load(file);
+    assertThat(OutputPaths.plan(own, List.of(), "out/image.qcow2"))
+        .containsEntry("a", Path.of("x/own.qcow2"))
+        .containsEntry("b", Path.of("out/b.qcow2"));
+
+    Path clash =
+        Files.writeString(
+            dir.resolve("clash.yml"),
+            "owner: o\nimages:\n  a: {name: a, size: 1G, output: {path: x/b.qcow2}}\n"
+                + "  b: {name: b, size: 1G}\n");
+    assertThatThrownBy(() -> OutputPaths.plan(ArchitectureLoader.load(clash), List.of("a"), "x/"))
+        .isInstanceOfSatisfying(
+            GenVmException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT.code());
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      clash
+                          + ": images a and b would both be written to x/b.qcow2; give one an"
+                          + " output.path of its own");
+            });
+  }
 }

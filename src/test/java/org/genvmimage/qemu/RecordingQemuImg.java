@@ -146,6 +146,12 @@ public class RecordingQemuImg implements QemuImg {
   }
 
   @Override
+  public void create(Path image, long bytes) {
+    record("create", "create " + image + " " + bytes);
+    images.put(image, new ImageInfo("qcow2", bytes, 0, "1.1", null, false));
+  }
+
+  @Override
   public CheckResult check(Path image, String format) {
     record("check", "check " + image + " " + format);
     return checkResult;

@@ -34,6 +34,29 @@ public final class ArchitectureFileDocs {
       """;
 
   /**
+   * The newer form of an image, beside the seed's: {@code input} for the base image (without it, a
+   * blank disk), {@code format} and {@code output}. The README shows the same.
+   */
+  public static final String INPUT_STRUCTURE =
+      """
+      <image-key>:
+          name: <string> # The name of the image
+          version: <string> # Optional
+          format: qcow2 # Optional: the format written (this version writes qcow2)
+          size: <string> # The size of the generated image disk
+          input: # Optional: without it, a new blank disk of size
+              url: <string or list> # A URL, or a list of mirrors tried in order
+              path: <string> # Or a local file (relative to the architecture file)
+              format: <string> # Optional: the base image's format, checked after the download
+              checksum: # Required for a url, optional for a path
+                  type: <string>
+                  value: <string>
+          output: # Optional
+              path: <string> # This image's output path (relative to the current folder)
+              format: qcow2 # Optional: as format\
+      """;
+
+  /**
    * The example of the man page: both forms of checksum, lines short enough for an 80-column
    * terminal (examples/architecture.yml holds one with real URLs).
    */
@@ -63,7 +86,11 @@ public final class ArchitectureFileDocs {
 
   /** {@link #STRUCTURE} without its comments, which the field list of the man page explains. */
   static String structureWithoutComments() {
-    return String.join("\n", STRUCTURE.lines().map(l -> l.replaceAll("\\s*#.*$", "")).toList());
+    return withoutComments(STRUCTURE);
+  }
+
+  private static String withoutComments(String structure) {
+    return String.join("\n", structure.lines().map(l -> l.replaceAll("\\s*#.*$", "")).toList());
   }
 
   /** The section. */
@@ -105,7 +132,12 @@ public final class ArchitectureFileDocs {
                         "get_url",
                         "https:// and http:// URLs are downloaded into the cache. A file:// URL or"
                             + " a local path (relative paths are relative to the architecture"
-                            + " file's folder) is read in place."),
+                            + " file's folder) is read in place. A list of http(s) URLs is a"
+                            + " list of mirrors, tried in order: a mirror that refuses, answers an"
+                            + " error status, stalls or sends a file that does not verify hands"
+                            + " over to the next at once (only the last one is retried), and a cut"
+                            + " download resumes from the next. When all fail, one line names"
+                            + " each (exit 4, or 5 when every one sent another file)."),
                     new Entry(
                         "checksum.type",
                         "One of "
@@ -144,7 +176,30 @@ public final class ArchitectureFileDocs {
                         "The virtual size of the generated disk: bytes (21474836480) or a number"
                             + " with K, M, G or T (powers of 1024, as qemu-img reads them). It may"
                             + " not be smaller than the base image's own virtual size: images are"
-                            + " never shrunk."))),
+                            + " never shrunk."),
+                    new Entry(
+                        "input",
+                        "The newer form of an image, instead of get_url and checksum: input.url"
+                            + " (a URL or a list of mirrors, as get_url) or input.path (a local"
+                            + " file, relative to the architecture file, read in place),"
+                            + " input.format (the base image's format, checked after the download:"
+                            + " exit 6 when it differs) and input.checksum (as checksum; required"
+                            + " for a url, optional for a path). Without input the image is a new"
+                            + " blank disk of size. version is optional in this form."),
+                    new Entry(
+                        "format, output.format",
+                        "The format written: this version writes qcow2 only; another value is an"
+                            + " error in the file."),
+                    new Entry(
+                        "output.path",
+                        "Where this image is written, relative to the current folder; it takes"
+                            + " precedence over --image-output-path for this image. Two images may"
+                            + " not share an output path."))),
+            new Text("An image in the newer form:"),
+            new Literal(withoutComments(INPUT_STRUCTURE)),
+            new Text(
+                "Unknown keys are errors (with the nearest known key as a suggestion), in both"
+                    + " forms."),
             new Text(
                 "Every problem in the file is reported at once, one line each, with its"
                     + " file:line:column and key path (exit status 3).")));

@@ -20,6 +20,19 @@ class ArchitectureFileDocsTest {
   }
 
   @Test
+  void theReadmeShowsTheSameInputForm() throws Exception {
+    String indented = ("\n" + ArchitectureFileDocs.INPUT_STRUCTURE).replace("\n", "\n    ");
+    assertThat(Files.readString(Path.of("README.rst"))).contains(indented + "\n");
+  }
+
+  @Test
+  void theInputFormExampleIsAValidArchitectureFile() throws Exception {
+    var images = ArchitectureLoader.load(Path.of("examples", "architecture-input.yml")).images();
+    assertThat(images.get("rocky-9").sources()).hasSize(2);
+    assertThat(images.get("scratch").blank()).isTrue();
+  }
+
+  @Test
   void theReadmeListsEveryChecksumType() throws Exception {
     String readme = Files.readString(Path.of("README.rst"));
     for (String type : Checksums.supportedNames()) {
