@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.genvmimage.core.EditDistance;
-import org.genvmimage.download.SumsSignature;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -218,42 +217,7 @@ final class ArchitectureValidator {
       problem(signature.key(), signature.path(), ChecksumSigning.SIGNATURE_WITHOUT_KEYS);
       return null;
     }
-    if (spec == null || signedBy == null) {
-      return spec;
-    }
-    if (!spec.isSumsFile()) {
-      problem(signedBy.key(), signedBy.path(), ChecksumSigning.KEYS_WITH_HEX);
-      return null;
-    }
-    int before = problems.size();
-    URI signatureUrl = signature == null ? null : location(signature.expecting(Locations.KINDS));
-    List<Path> keyFiles = new ArrayList<>();
-    List<String> keyNames = new ArrayList<>();
-    List<Field> entries = new ArrayList<>();
-    if (signedBy.value() instanceof SequenceNode list && !list.getValue().isEmpty()) {
-      for (int i = 0; i < list.getValue().size(); i++) {
-        Node entry = list.getValue().get(i);
-        entries.add(new Field(signedBy.path() + "[" + i + "]", entry, entry, null));
-      }
-    } else {
-      entries.add(signedBy);
-    }
-    for (Field entry : entries) {
-      String name = text(entry.expecting(ChecksumSigning.SIGNED_BY_EXPECTED));
-      try {
-        if (name != null) {
-          keyFiles.add(ChecksumSigning.keyFile(name, baseDir));
-          keyNames.add(name.strip());
-        }
-      } catch (IllegalArgumentException e) {
-        problem(entry.at(), entry.path(), e.getMessage());
-      }
-    }
-    if (problems.size() > before) {
-      return null;
-    }
-    return new ChecksumSpec(
-        spec.type(), null, spec.sumsFile(), new SumsSignature(signatureUrl, keyFiles, keyNames));
+    return ChecksumSigning.signed(this, spec, signature, signedBy);
   }
 
   private DiskSize size(Field field) {
@@ -419,6 +383,11 @@ final class ArchitectureValidator {
     return node.getStartMark()
         .map(mark -> "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1))
         .orElse("an unknown position");
+  }
+
+  /** How many problems were found so far. */
+  int problemCount() {
+    return problems.size();
   }
 
   void problem(Node node, String path, String message) {
