@@ -31,8 +31,11 @@ final class BuildReport {
   /** Which image: its key in the architecture file, name and version. */
   record Id(String key, String name, String version) {}
 
-  /** Where the image goes and where its base image comes from. */
-  record Paths(String outputPath, String sourceUrl) {}
+  /**
+   * Where the image goes and where its base image comes from; {@code source_compression} is the
+   * base image's compression ({@code xz}, ...), or null.
+   */
+  record Paths(String outputPath, String sourceUrl, String sourceCompression) {}
 
   /** What was (or would be) made, and what it took. */
   record Made(
@@ -52,6 +55,8 @@ final class BuildReport {
       String source,
       String sourcePath,
       long resumeBytes,
+      String compressionFrom,
+      String unpackedPath,
       String sourceFormat,
       Long sourceVirtualSize,
       String tempPath,
@@ -75,7 +80,7 @@ final class BuildReport {
     ImageInfo info = r.outputInfo();
     return new Image(
         id(spec),
-        new Paths(absolute(r.output()), spec.source().toString()),
+        new Paths(absolute(r.output()), spec.source().toString(), r.compression()),
         checksum(spec, r.checksum() == null ? null : r.checksum().hex()),
         new Made(
             r.cacheHit(),
@@ -107,6 +112,8 @@ final class BuildReport {
             name(p.source().how()),
             p.source().path() == null ? null : p.source().path().toString(),
             p.source().resumeBytes(),
+            compressionFrom(p.source()),
+            p.source().unpacked() == null ? null : p.source().unpacked().toString(),
             source == null ? null : source.format(),
             source == null ? null : source.virtualSize(),
             p.work().temp() == null ? null : p.work().temp().toString(),
@@ -116,7 +123,7 @@ final class BuildReport {
             p.owner().exists());
     return new Image(
         id(spec),
-        new Paths(absolute(p.output()), spec.source().toString()),
+        new Paths(absolute(p.output()), spec.source().toString(), p.source().compression()),
         checksum(spec, p.checksum().hex()),
         new Made(
             p.source().how() == ImagePlan.Source.CACHE,
@@ -129,6 +136,13 @@ final class BuildReport {
             p.exitCode(),
             p.failed() ? JsonReport.oneLine(p.error().getMessage()) : null),
         plan);
+  }
+
+  private static String compressionFrom(ImagePlan.Origin source) {
+    if (source.compression() == null) {
+      return null;
+    }
+    return source.compressionByName() ? "name" : "content";
   }
 
   private static Id id(ImageSpec spec) {

@@ -45,6 +45,17 @@ final class DryRunText {
       if (p.source().how() != null) {
         out.println("  source    " + source(p));
       }
+      if (p.source().compression() != null && p.source().unpacked() != null) {
+        out.println(
+            "  decompress ("
+                + p.source().compression()
+                + ") into "
+                + p.source().unpacked()
+                + (p.source().compressionByName()
+                    ? " (going by the file name: the build goes by the downloaded file's first"
+                        + " bytes)"
+                    : ""));
+      }
       if (p.source().info() != null) {
         out.println(
             "  base      "
@@ -79,7 +90,7 @@ final class DryRunText {
       if (!p.work().commands().isEmpty() && p.source().info() == null) {
         out.println(
             INDENT
-                + "(<format> is what qemu-img info finds after the download; a self-contained"
+                + "(<format> is what qemu-img info finds after the download or decompression; a self-contained"
                 + " qcow2 compat 1.1 image is copied instead of converted; the resize runs only"
                 + " if the base image is smaller)");
       }

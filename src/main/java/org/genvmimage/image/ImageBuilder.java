@@ -45,6 +45,7 @@ public final class ImageBuilder {
     return List.of(
         new CheckOutputStep(tools, folders),
         new FetchStep(tools),
+        new DecompressStep(tools),
         new InspectStep(tools),
         new ConvertStep(tools),
         new ResizeStep(tools),
@@ -176,7 +177,8 @@ public final class ImageBuilder {
           build.fetched != null && build.fetched.cacheHit(),
           build.fetched == null ? 0 : build.fetched.bytesDownloaded(),
           build.checksum,
-          build.outputInfo);
+          build.outputInfo,
+          build.compression == null ? null : build.compression.label());
     } catch (Exception | Error e) {
       GenVmException error = classify(e);
       return failure(spec.key(), output, error, Duration.ofNanos(System.nanoTime() - start), build);
@@ -215,7 +217,10 @@ public final class ImageBuilder {
     boolean hit = build != null && build.fetched != null && build.fetched.cacheHit();
     long bytes = build != null && build.fetched != null ? build.fetched.bytesDownloaded() : 0;
     Digest checksum = build == null ? null : build.checksum;
-    return new ImageResult(key, output, null, error, elapsed, hit, bytes, checksum, null);
+    String compression =
+        build == null || build.compression == null ? null : build.compression.label();
+    return new ImageResult(
+        key, output, null, error, elapsed, hit, bytes, checksum, null, compression);
   }
 
   private static ImageResult skipped(String key, Path output) {
@@ -227,6 +232,7 @@ public final class ImageBuilder {
         Duration.ZERO,
         false,
         0,
+        null,
         null,
         null);
   }

@@ -14,6 +14,7 @@ import org.genvmimage.qemu.ImageInfo;
  * @param error the failure, or null
  * @param checksum the expected digest, or null when it was not resolved
  * @param outputInfo {@code qemu-img info} of the built or up-to-date image, else null
+ * @param compression the base image's compression ({@code xz}, ...) when it was read, else null
  */
 public record ImageResult(
     String key,
@@ -24,7 +25,8 @@ public record ImageResult(
     boolean cacheHit,
     long bytesDownloaded,
     Digest checksum,
-    ImageInfo outputInfo) {
+    ImageInfo outputInfo,
+    String compression) {
 
   public boolean failed() {
     return error != null;

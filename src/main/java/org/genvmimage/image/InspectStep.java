@@ -1,5 +1,6 @@
 package org.genvmimage.image;
 
+import java.nio.file.Path;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
@@ -11,8 +12,9 @@ import org.genvmimage.step.Step;
  * rejects payloads that are not disk images, and refuses a requested size below the image's virtual
  * size (qemu-img would shrink it and cut its file systems).
  *
- * <p>Uses {@code fetched}; produces {@code sourceInfo}. A plan runs the same {@code qemu-img info}
- * and checks when the base image is on disk, and notes the command in any case.
+ * <p>Uses {@code fetched} (or {@code unpacked}, a decompressed base image); produces {@code
+ * sourceInfo}. A plan runs the same {@code qemu-img info} and checks when the base image is on disk
+ * and not compressed, and notes the command in any case.
  */
 final class InspectStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -28,16 +30,22 @@ final class InspectStep implements Step<ImageBuild> {
 
   @Override
   public void plan(ImageBuild build) {
-    build.plan.commands.add(tools.qemuImg().commands().info(build.plan.sourcePath));
-    if (build.fetched != null) {
+    Path image = build.unpacked != null ? build.unpacked : build.plan.sourcePath;
+    build.plan.commands.add(tools.qemuImg().commands().info(image));
+    // a compressed base image is only readable once decompressed, which a plan does not do
+    if (build.fetched != null && build.compression == null) {
       run(build);
     }
   }
 
   @Override
   public void run(ImageBuild build) {
-    build.sourceInfo = tools.qemuImg().info(build.fetched.file());
-    DiskImageSniffer.requireDiskImage(build.fetched.file(), build.sourceInfo);
+    build.sourceInfo = tools.qemuImg().info(build.baseImage());
+    String name =
+        build.compression == null
+            ? build.fetched.file().toString()
+            : build.fetched.file() + " (decompressed, " + build.compression.label() + ")";
+    DiskImageSniffer.requireDiskImage(build.baseImage(), name, build.sourceInfo);
     long wanted = build.spec.size().bytes();
     long virtual = build.sourceInfo.virtualSize();
     if (wanted < virtual) {

@@ -26,6 +26,10 @@ final class PlanDraft {
   ImagePlan.Source source;
   Path sourcePath;
   long resumeBytes;
+
+  /** Whether the base image's compression was guessed from its name (it is not on disk yet). */
+  boolean compressionByName;
+
   final List<List<String>> commands = new ArrayList<>();
   String materialize;
   String owner;
@@ -49,7 +53,14 @@ final class PlanDraft {
             build.spec.checksum().sumsFile(),
             checksum == null ? null : checksum.recordedAt()),
         new ImagePlan.Origin(
-            source, build.spec.source(), sourcePath, resumeBytes, build.sourceInfo),
+            source,
+            build.spec.source(),
+            sourcePath,
+            resumeBytes,
+            build.sourceInfo,
+            build.compression == null ? null : build.compression.label(),
+            compressionByName,
+            build.unpacked),
         new ImagePlan.Work(
             whole ? build.temp : null, whole ? List.copyOf(commands) : List.of(), materialize),
         new ImagePlan.Owner(owner, ownerExists),
