@@ -46,7 +46,7 @@ final class DecompressStep implements Step<ImageBuild> {
         try {
           SparseDecompressor.head(source, build.compression, HEAD_BYTES);
         } catch (SparseDecompressor.CorruptStreamException e) {
-          throw corrupt(source, e);
+          throw corrupt(build, e);
         } catch (IOException e) {
           throw new GenVmException(
               ExitCode.TOOL_FAILED, source + ": cannot read: " + e.getMessage(), e);
@@ -89,7 +89,7 @@ final class DecompressStep implements Step<ImageBuild> {
                               total > 0 ? read * 100 / total : 0)));
       tools.console().debug(task + ": decompressed " + size + " bytes into " + build.unpacked);
     } catch (SparseDecompressor.CorruptStreamException e) {
-      throw corrupt(source, e);
+      throw corrupt(build, e);
     } catch (InterruptedIOException e) {
       throw new GenVmException(ExitCode.INTERRUPTED, "interrupted", e);
     } finally {
@@ -99,10 +99,13 @@ final class DecompressStep implements Step<ImageBuild> {
     build.releaseSource();
   }
 
-  private static GenVmException corrupt(Path source, IOException e) {
+  private static GenVmException corrupt(ImageBuild build, IOException e) {
+    URI url = build.spec.source();
+    String from = "file".equalsIgnoreCase(url.getScheme()) ? "" : " (downloaded from " + url + ")";
     return new GenVmException(
         ExitCode.TOOL_FAILED,
-        source
+        build.fetched.file()
+            + from
             + ": not a usable compressed disk image: "
             + e.getMessage()
             + " (it matched its checksum: the published file itself is damaged or cut short)",
