@@ -139,6 +139,14 @@ public final class SparseDecompressor {
       return call.call();
     } catch (InterruptedIOException | ClosedByInterruptException e) {
       throw e;
+    } catch (LinkageError e) {
+      // zstd-jni unpacks its native library into java.io.tmpdir: a noexec folder refuses it
+      throw new IOException(
+          codec.label()
+              + ": cannot load the decoder's native library ("
+              + e.getMessage()
+              + "); the temporary folder (java.io.tmpdir) must allow running files from it",
+          e);
     } catch (IOException | RuntimeException e) {
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       if (e instanceof java.io.EOFException) {

@@ -100,7 +100,11 @@ public final class ArchitectureFileDocs {
                         "get_url",
                         "https:// and http:// URLs are downloaded into the cache. A file:// URL or"
                             + " a local path (relative paths are relative to the architecture"
-                            + " file's folder) is read in place."),
+                            + " file's folder) is read in place. The base image may be compressed"
+                            + " with xz, gzip, bzip2 or zstd (Fedora's .raw.xz, FreeBSD's"
+                            + " .qcow2.xz, Flatcar's .img.bz2): it is recognised by its content,"
+                            + " its checksum is the compressed file's (as published), and it is"
+                            + " decompressed into the build."),
                     new Entry(
                         "checksum.type",
                         "One of "
