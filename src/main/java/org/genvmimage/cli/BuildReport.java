@@ -35,17 +35,20 @@ final class BuildReport {
 
   /**
    * Where the image goes and where its base image comes from: the URL that served it (null for a
-   * blank disk) and, for a mirror list, every URL in order.
+   * blank disk), its compression ({@code xz}, ...) or null, and, for a mirror list, every URL in
+   * order.
    */
   record Paths(
       String outputPath,
       String sourceUrl,
+      String sourceCompression,
       @JsonInclude(JsonInclude.Include.NON_NULL) List<String> mirrors) {
-    static Paths of(Path output, ImageSpec spec, URI served) {
+    static Paths of(Path output, ImageSpec spec, URI served, String compression) {
       URI source = served != null ? served : spec.source();
       List<String> mirrors =
           spec.sources().size() > 1 ? spec.sources().stream().map(URI::toString).toList() : null;
-      return new Paths(absolute(output), source == null ? null : source.toString(), mirrors);
+      return new Paths(
+          absolute(output), source == null ? null : source.toString(), compression, mirrors);
     }
   }
 
@@ -70,6 +73,8 @@ final class BuildReport {
       String source,
       String sourcePath,
       long resumeBytes,
+      String compressionFrom,
+      String unpackedPath,
       String sourceFormat,
       Long sourceVirtualSize,
       String tempPath,
@@ -93,7 +98,7 @@ final class BuildReport {
     ImageInfo info = r.outputInfo();
     return new Image(
         id(spec),
-        Paths.of(r.output(), spec, r.source()),
+        Paths.of(r.output(), spec, r.source(), r.compression()),
         checksum(spec, r.checksum(), r.checksumSignedBy()),
         new Made(
             r.cacheHit(),
@@ -127,6 +132,8 @@ final class BuildReport {
             name(p.source().how()),
             p.source().path() == null ? null : p.source().path().toString(),
             p.source().resumeBytes(),
+            compressionFrom(p.source()),
+            p.source().unpacked() == null ? null : p.source().unpacked().toString(),
             source == null ? null : source.format(),
             source == null ? null : source.virtualSize(),
             p.work().temp() == null ? null : p.work().temp().toString(),
@@ -136,7 +143,7 @@ final class BuildReport {
             p.owner().exists());
     return new Image(
         id(spec),
-        Paths.of(p.output(), spec, null),
+        Paths.of(p.output(), spec, null, p.source().compression()),
         checksum(
             spec,
             p.checksum() == null ? null : p.checksum().hex(),
@@ -152,6 +159,13 @@ final class BuildReport {
             p.exitCode(),
             p.failed() ? JsonReport.oneLine(p.error().getMessage()) : null),
         plan);
+  }
+
+  private static String compressionFrom(ImagePlan.Origin source) {
+    if (source.compression() == null) {
+      return null;
+    }
+    return source.compressionByName() ? "name" : "content";
   }
 
   private static Id id(ImageSpec spec) {

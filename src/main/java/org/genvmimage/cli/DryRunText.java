@@ -62,6 +62,17 @@ final class DryRunText {
           label = INDENT;
         }
       }
+      if (p.source().compression() != null && p.source().unpacked() != null) {
+        out.println(
+            "  decompress ("
+                + p.source().compression()
+                + ") into "
+                + p.source().unpacked()
+                + (p.source().compressionByName()
+                    ? " (going by the file name: the build goes by the downloaded file's first"
+                        + " bytes)"
+                    : ""));
+      }
       if (p.source().info() != null) {
         out.println(
             "  base      "
@@ -98,7 +109,7 @@ final class DryRunText {
           && p.source().how() != ImagePlan.Source.BLANK) {
         out.println(
             INDENT
-                + "(<format> is what qemu-img info finds after the download; a self-contained"
+                + "(<format> is what qemu-img info finds after the download or decompression; a self-contained"
                 + " qcow2 compat 1.1 image is copied instead of converted; the resize runs only"
                 + " if the base image is smaller)");
       }

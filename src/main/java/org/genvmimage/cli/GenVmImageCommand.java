@@ -124,8 +124,8 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
       names = "--dry-run",
       description =
           "Print what would be done and change nothing on disk: per image the output's state,"
-              + " the source (cache hit or download), the checksum, the qemu-img commands and the"
-              + " owner. Downloads nothing but sums files (into memory). Exits as the run would"
+              + " the source (cache hit or download), the checksum, the decompression of a"
+              + " compressed base image, the qemu-img commands and the owner. Downloads nothing but sums files (into memory). Exits as the run would"
               + " for the checks it can make (8 for an output that needs --overwrite).")
   boolean dryRun;
 

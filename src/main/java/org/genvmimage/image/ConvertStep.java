@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +26,15 @@ import org.genvmimage.step.Step;
  * system allows ({@link DirectWriter}): {@code qemu-img convert} would only rewrite the same
  * clusters, at several times the cost. Anything else goes through {@code qemu-img convert}.
  *
- * <p>A download written to {@code temp} as it arrived needs no copy at all. A blank disk is made by
- * {@code qemu-img create}.
+ * <p>A download written to {@code temp} as it arrived needs no copy at all, and neither does a
+ * decompressed qcow2 image ({@code unpacked}, renamed to {@code temp}); a decompressed image that
+ * is converted is deleted once read. A blank disk is made by {@code qemu-img create}.
  *
- * <p>Uses {@code fetched}, {@code sourceInfo}, {@code temp} (made, and deleted on failure, by
- * {@link FetchStep}), {@code downloadCopy}; fills {@code temp}. Lets go of {@code fetchLease} once
- * the base image has been read. A plan notes how the base image would become {@code temp} and the
- * {@code qemu-img convert} command, with {@value PlanDraft#UNKNOWN_FORMAT} for a format that only a
- * download can tell.
+ * <p>Uses {@code fetched} (or {@code unpacked}), {@code sourceInfo}, {@code temp} (made, and
+ * deleted on failure, by {@link FetchStep}), {@code downloadCopy}; fills {@code temp}. Lets go of
+ * {@code fetchLease} once the base image has been read. A plan notes how the base image would
+ * become {@code temp} and the {@code qemu-img convert} command, with {@value
+ * PlanDraft#UNKNOWN_FORMAT} for a format that only a download can tell.
  */
 final class ConvertStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -48,7 +51,7 @@ final class ConvertStep implements Step<ImageBuild> {
   @Override
   public void plan(ImageBuild build) {
     PlanDraft plan = build.plan;
-    Path source = plan.sourcePath;
+    Path source = build.unpacked != null ? build.unpacked : plan.sourcePath;
     if (build.spec.blank()) {
       plan.materialize = "create";
       plan.commands.add(tools.qemuImg().commands().create(build.temp, build.spec.size().bytes()));
@@ -89,6 +92,18 @@ final class ConvertStep implements Step<ImageBuild> {
       return;
     }
     if (copies(build.sourceInfo)) {
+      if (build.unpacked != null) {
+        // decompressed beside the output: the file becomes the temporary file, by a rename
+        Files.move(
+            build.unpacked,
+            build.temp,
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+        tools
+            .console()
+            .debug(task + ": the decompressed qcow2 (compat 1.1) image is used as it is");
+        return;
+      }
       if (build.downloadCopy != null && build.downloadCopy.complete()) {
         tools.console().debug(task + ": the qcow2 (compat 1.1) image was copied while downloading");
         return;
@@ -106,7 +121,7 @@ final class ConvertStep implements Step<ImageBuild> {
       tools
           .qemuImg()
           .convert(
-              build.fetched.file(),
+              build.baseImage(),
               build.sourceInfo.format(),
               build.temp,
               percent ->
@@ -115,6 +130,10 @@ final class ConvertStep implements Step<ImageBuild> {
                       .progress(task, String.format(Locale.ROOT, "converting %3.0f%%", percent)));
     } finally {
       tools.console().done(task);
+    }
+    if (build.unpacked != null) {
+      // the decompressed base image has been read: its room is given back before the resize
+      Files.deleteIfExists(build.unpacked);
     }
   }
 

@@ -2,6 +2,7 @@ package org.genvmimage.image;
 
 import java.nio.file.Path;
 import org.genvmimage.architecture.ImageSpec;
+import org.genvmimage.compress.Codec;
 import org.genvmimage.download.Digest;
 import org.genvmimage.download.DownloadCopy;
 import org.genvmimage.download.FetchLease;
@@ -34,6 +35,12 @@ public final class ImageBuild implements StepRunner.Stoppable {
   /** Keeps the fetched file's cache entry from being removed until it has been converted. */
   FetchLease fetchLease;
 
+  /** The base image's compression, or null when it is not compressed. */
+  Codec compression;
+
+  /** The decompressed base image beside the output, for a compressed one; else null. */
+  Path unpacked;
+
   ImageInfo sourceInfo;
 
   /** The temporary file beside the output that the image is built in. */
@@ -59,6 +66,11 @@ public final class ImageBuild implements StepRunner.Stoppable {
     if (fetchLease != null) {
       fetchLease.close();
     }
+  }
+
+  /** The disk image that the build reads: the decompressed base image, or the fetched file. */
+  Path baseImage() {
+    return unpacked != null ? unpacked : fetched.file();
   }
 
   /** The architecture-file key path of a field of this image, for messages. */

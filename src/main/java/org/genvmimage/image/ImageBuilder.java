@@ -46,6 +46,7 @@ public final class ImageBuilder {
     return List.of(
         new CheckOutputStep(tools, folders),
         new FetchStep(tools),
+        new DecompressStep(tools),
         new InspectStep(tools),
         new ConvertStep(tools),
         new ResizeStep(tools),
@@ -179,7 +180,8 @@ public final class ImageBuilder {
           build.checksum,
           build.outputInfo,
           build.signedBy,
-          build.fetched == null ? null : build.fetched.source());
+          build.fetched == null ? null : build.fetched.source(),
+          build.compression == null ? null : build.compression.label());
     } catch (Exception | Error e) {
       GenVmException error = classify(e);
       return failure(spec.key(), output, error, Duration.ofNanos(System.nanoTime() - start), build);
@@ -220,8 +222,21 @@ public final class ImageBuilder {
     Digest checksum = build == null ? null : build.checksum;
     String signedBy = build == null ? null : build.signedBy;
     URI source = build != null && build.fetched != null ? build.fetched.source() : null;
+    String compression =
+        build == null || build.compression == null ? null : build.compression.label();
     return new ImageResult(
-        key, output, null, error, elapsed, hit, bytes, checksum, null, signedBy, source);
+        key,
+        output,
+        null,
+        error,
+        elapsed,
+        hit,
+        bytes,
+        checksum,
+        null,
+        signedBy,
+        source,
+        compression);
   }
 
   private static ImageResult skipped(String key, Path output) {
@@ -233,6 +248,7 @@ public final class ImageBuilder {
         Duration.ZERO,
         false,
         0,
+        null,
         null,
         null,
         null,

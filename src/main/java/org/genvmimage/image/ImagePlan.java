@@ -56,11 +56,25 @@ public record ImagePlan(
    * @param url the source URL of the architecture file
    * @param path the cache entry (hit), the cache entry a download would create, or the local file
    * @param resumeBytes bytes of a partial download in the cache that a download would resume from
-   * @param info {@code qemu-img info} of the base image when it is already on disk, else null
+   * @param info {@code qemu-img info} of the base image when it is already on disk (and not
+   *     compressed), else null
    * @param mirrors every URL of the base image, in the order they are tried ({@code url} first)
+   * @param compression the base image's compression ({@code xz}, {@code gzip}, {@code bzip2},
+   *     {@code zstd}), or null when it is not compressed
+   * @param compressionByName whether {@code compression} goes by the file name of a base image that
+   *     is still to be downloaded (the build goes by its first bytes)
+   * @param unpacked the file it would be decompressed into, or null
    */
   public record Origin(
-      Source how, URI url, Path path, long resumeBytes, ImageInfo info, List<URI> mirrors) {}
+      Source how,
+      URI url,
+      Path path,
+      long resumeBytes,
+      ImageInfo info,
+      List<URI> mirrors,
+      String compression,
+      boolean compressionByName,
+      Path unpacked) {}
 
   /**
    * How the image would be made.

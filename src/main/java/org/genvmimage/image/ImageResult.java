@@ -19,6 +19,7 @@ import org.genvmimage.qemu.ImageInfo;
  *     null when none was checked
  * @param source the URL the base image came from (the mirror that served it, or the first source
  *     for a cache hit), or null when none was fetched
+ * @param compression the base image's compression ({@code xz}, ...) when it was read, else null
  */
 public record ImageResult(
     String key,
@@ -31,7 +32,8 @@ public record ImageResult(
     Digest checksum,
     ImageInfo outputInfo,
     String checksumSignedBy,
-    URI source) {
+    URI source,
+    String compression) {
 
   public boolean failed() {
     return error != null;

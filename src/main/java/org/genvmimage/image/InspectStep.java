@@ -1,5 +1,6 @@
 package org.genvmimage.image;
 
+import java.nio.file.Path;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
@@ -12,8 +13,9 @@ import org.genvmimage.step.Step;
  * size (qemu-img would shrink it and cut its file systems). A base image of another format than
  * {@code input.format} names is refused. A blank disk has nothing to inspect.
  *
- * <p>Uses {@code fetched}; produces {@code sourceInfo}. A plan runs the same {@code qemu-img info}
- * and checks when the base image is on disk, and notes the command in any case.
+ * <p>Uses {@code fetched} (or {@code unpacked}, a decompressed base image); produces {@code
+ * sourceInfo}. A plan runs the same {@code qemu-img info} and checks when the base image is on disk
+ * and not compressed, and notes the command in any case.
  */
 final class InspectStep implements Step<ImageBuild> {
   private final BuildTools tools;
@@ -32,8 +34,10 @@ final class InspectStep implements Step<ImageBuild> {
     if (build.spec.blank()) {
       return;
     }
-    build.plan.commands.add(tools.qemuImg().commands().info(build.plan.sourcePath));
-    if (build.fetched != null) {
+    Path image = build.unpacked != null ? build.unpacked : build.plan.sourcePath;
+    build.plan.commands.add(tools.qemuImg().commands().info(image));
+    // a compressed base image is only readable once decompressed, which a plan does not do
+    if (build.fetched != null && build.compression == null) {
       run(build);
     }
   }
@@ -43,15 +47,19 @@ final class InspectStep implements Step<ImageBuild> {
     if (build.spec.blank()) {
       return;
     }
-    build.sourceInfo = tools.qemuImg().info(build.fetched.file());
-    DiskImageSniffer.requireDiskImage(build.fetched.file(), build.sourceInfo);
+    build.sourceInfo = tools.qemuImg().info(build.baseImage());
+    String name =
+        build.compression == null
+            ? build.fetched.file().toString()
+            : build.fetched.file() + " (decompressed, " + build.compression.label() + ")";
+    DiskImageSniffer.requireDiskImage(build.baseImage(), name, build.sourceInfo);
     String expected = build.spec.inputFormat();
     if (expected != null && !expected.equals(build.sourceInfo.format())) {
       throw new GenVmException(
           ExitCode.TOOL_FAILED,
           String.format(
               "%s: is %s, not %s as %s in %s says",
-              build.fetched.file(),
+              name,
               build.sourceInfo.format(),
               expected,
               build.field("input.format"),

@@ -26,6 +26,10 @@ final class PlanDraft {
   ImagePlan.Source source;
   Path sourcePath;
   long resumeBytes;
+
+  /** Whether the base image's compression was guessed from its name (it is not on disk yet). */
+  boolean compressionByName;
+
   final List<List<String>> commands = new ArrayList<>();
   String materialize;
   String owner;
@@ -57,7 +61,10 @@ final class PlanDraft {
             sourcePath,
             resumeBytes,
             build.sourceInfo,
-            build.spec.sources()),
+            build.spec.sources(),
+            build.compression == null ? null : build.compression.label(),
+            compressionByName,
+            build.unpacked),
         new ImagePlan.Work(
             whole ? build.temp : null, whole ? List.copyOf(commands) : List.of(), materialize),
         new ImagePlan.Owner(owner, ownerExists),

@@ -54,43 +54,51 @@ public final class DiskImageSniffer {
    * @param info what {@code qemu-img info} said about the file
    */
   public static void requireDiskImage(Path file, ImageInfo info) {
+    requireDiskImage(file, file.toString(), info);
+  }
+
+  /**
+   * As {@link #requireDiskImage(Path, ImageInfo)}, naming the file {@code name} in messages (a
+   * decompressed image is named after the file it came from).
+   */
+  public static void requireDiskImage(Path file, String name, ImageInfo info) {
     if (info.encrypted()) {
-      throw fail(file, "is encrypted; a base image must be readable without a key");
+      throw fail(name, "is encrypted; a base image must be readable without a key");
     }
     if (info.backingFile() != null) {
       throw fail(
-          file,
+          name,
           "has a backing file ("
               + info.backingFile()
               + "); a downloaded base image must be self-contained");
     }
     if (!info.externalFiles().isEmpty()) {
       throw fail(
-          file,
+          name,
           "keeps its data in other files ("
               + String.join(", ", info.externalFiles())
               + "); a downloaded base image must be self-contained");
     }
     if ("raw".equals(info.format())) {
-      sniffRaw(file);
+      sniffRaw(file, name);
     }
   }
 
-  private static void sniffRaw(Path file) {
+  private static void sniffRaw(Path file, String name) {
     byte[] sample;
     try (InputStream in = Files.newInputStream(file)) {
       sample = in.readNBytes(SAMPLE_BYTES);
     } catch (IOException e) {
-      throw new GenVmException(ExitCode.TOOL_FAILED, file + ": cannot read: " + e.getMessage(), e);
+      throw new GenVmException(ExitCode.TOOL_FAILED, name + ": cannot read: " + e.getMessage(), e);
     }
     int length = sample.length;
     if (length == 0) {
-      throw fail(file, "is empty, not a disk image");
+      throw fail(name, "is empty, not a disk image");
     }
     for (Magic magic : ARCHIVES) {
       if (magic.matches(sample, length)) {
         throw fail(
-            file,
+            name,
             "is "
                 + magic.name()
                 + " archive, not a disk image; point get_url at the uncompressed image (or"
@@ -100,7 +108,7 @@ public final class DiskImageSniffer {
     if (isText(sample, length)) {
       String start = new String(sample, 0, Math.min(length, 40), US_ASCII).strip();
       throw fail(
-          file,
+          name,
           "looks like HTML/text, not a disk image (it starts with \""
               + start.replaceAll("[^\\x20-\\x7e]+", " ")
               + "\"); check that get_url points at the image itself");
@@ -127,7 +135,7 @@ public final class DiskImageSniffer {
     return new Magic(name, offset, bytes);
   }
 
-  private static GenVmException fail(Path file, String what) {
-    return new GenVmException(ExitCode.TOOL_FAILED, file + ": " + what);
+  private static GenVmException fail(String name, String what) {
+    return new GenVmException(ExitCode.TOOL_FAILED, name + ": " + what);
   }
 }

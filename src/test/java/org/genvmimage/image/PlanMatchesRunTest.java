@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.genvmimage.architecture.Architecture;
 import org.genvmimage.architecture.ArchitectureLoader;
+import org.genvmimage.compress.Codec;
 import org.genvmimage.console.Console;
 import org.genvmimage.download.DownloadCache;
 import org.genvmimage.download.DownloadSettings;
@@ -20,6 +21,7 @@ import org.genvmimage.download.TestHttpServer;
 import org.genvmimage.process.CommandRunner;
 import org.genvmimage.process.ProcessRunner;
 import org.genvmimage.qemu.RealQemuImg;
+import org.genvmimage.testing.Compressed;
 import org.genvmimage.testing.TestImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,6 +115,49 @@ class PlanMatchesRunTest {
     assertThat(secondRun).hasSize(5).isEqualTo(resolved(cachedPlan, secondRun));
   }
 
+  @Test
+  void aCompressedBaseImageIsPlannedAsItIsRun() throws Exception {
+    byte[] raw = Files.readAllBytes(TestImages.raw(dir, "base.img", (int) (3 * MIB), 8));
+    byte[] xz = Compressed.compress(raw, Codec.XZ);
+    server.serve("/img/Fedora-Cloud-Base-Generic-41-1.4.x86_64.raw.xz", xz);
+    Path arch = dir.resolve("architecture.yml");
+    Files.writeString(
+        arch,
+        String.format(
+            "owner: t%nimages:%n  fedora:%n    name: fedora%n    version: 41%n    get_url: %s%n"
+                + "    checksum:%n      type: sha256%n      value: %s%n    size: 8M%n",
+            server.uri("/img/Fedora-Cloud-Base-Generic-41-1.4.x86_64.raw.xz"),
+            TestHttpServer.sha256(xz)));
+    Architecture architecture = ArchitectureLoader.load(arch);
+    Path out = dir.resolve("out");
+
+    for (String name : List.of("first.qcow2", "second.qcow2")) {
+      Path output = out.resolve(name);
+      ran.clear();
+      List<String> before = TestImages.listFiles(dir);
+      ImagePlan plan = builder.plan(architecture, Map.of("fedora", output)).get(0);
+      assertThat(plan.error()).isNull();
+      assertThat(TestImages.listFiles(dir)).isEqualTo(before);
+      assertThat(ran).isEmpty();
+      assertThat(plan.source().compression()).isEqualTo("xz");
+      // by name before the download, by content from the cache
+      assertThat(plan.source().compressionByName()).isEqualTo(name.equals("first.qcow2"));
+      assertThat(plan.source().unpacked().toString()).isEqualTo(plan.work().temp() + ".unpacked");
+      assertThat(plan.work().commands().get(0)).contains(plan.source().unpacked().toString());
+
+      List<ImageResult> built = builder.build(architecture, Map.of("fedora", output));
+      assertThat(built.get(0).error()).isNull();
+      assertThat(built.get(0).compression()).isEqualTo("xz");
+      assertThat(ran)
+          .hasSize(5)
+          .isEqualTo(
+              resolved(plan, List.copyOf(ran)).stream()
+                  .map(c -> c.stream().map(a -> a.replace("<format>", "raw")).toList())
+                  .toList());
+      assertThat(TestImages.listFiles(out)).noneMatch(f -> f.contains(".tmp"));
+    }
+  }
+
   /**
    * The plan's commands with its temporary file's {@code <random>} name replaced by the one the run
    * chose (the target of its convert), after checking that the two differ only there.
@@ -130,7 +175,11 @@ class PlanMatchesRunTest {
     assertThat(actual).startsWith(around[0]).endsWith(around[1]);
     List<List<String>> commands = new ArrayList<>();
     for (List<String> command : plan.work().commands()) {
-      commands.add(command.stream().map(a -> a.equals(planned) ? actual : a).toList());
+      // the temporary file, and the decompressed base image named after it
+      commands.add(
+          command.stream()
+              .map(a -> a.startsWith(planned) ? actual + a.substring(planned.length()) : a)
+              .toList());
     }
     return commands;
   }

@@ -137,7 +137,11 @@ public final class ArchitectureFileDocs {
                             + " error status, stalls or sends a file that does not verify hands"
                             + " over to the next at once (only the last one is retried), and a cut"
                             + " download resumes from the next. When all fail, one line names"
-                            + " each (exit 4, or 5 when every one sent another file)."),
+                            + " each (exit 4, or 5 when every one sent another file). The base"
+                            + " image may be compressed with xz, gzip, bzip2 or zstd (Fedora's"
+                            + " .raw.xz, FreeBSD's .qcow2.xz, Flatcar's .img.bz2): it is"
+                            + " recognised by its content, its checksum is the compressed file's"
+                            + " (as published), and it is decompressed into the build."),
                     new Entry(
                         "checksum.type",
                         "One of "
