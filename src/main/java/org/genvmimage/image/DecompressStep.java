@@ -38,6 +38,9 @@ final class DecompressStep implements Step<ImageBuild> {
 
   @Override
   public void plan(ImageBuild build) {
+    if (build.spec.blank()) {
+      return; // a new blank disk has no base image
+    }
     if (build.fetched != null) {
       Path source = build.fetched.file();
       build.compression = sniff(source);
@@ -63,6 +66,9 @@ final class DecompressStep implements Step<ImageBuild> {
 
   @Override
   public void run(ImageBuild build) throws IOException {
+    if (build.spec.blank()) {
+      return;
+    }
     Path source = build.fetched.file();
     build.compression = sniff(source);
     if (build.compression == null) {
