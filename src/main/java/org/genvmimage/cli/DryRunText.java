@@ -44,7 +44,7 @@ final class DryRunText {
         out.println(
             "  checksum  " + p.checksum().type() + " " + p.checksum().hex() + checksumFrom(p));
       }
-      if (p.checksum().signedBy() != null) {
+      if (p.checksum() != null && p.checksum().signedBy() != null) {
         out.println(
             "  signed    by "
                 + p.checksum().signedBy()

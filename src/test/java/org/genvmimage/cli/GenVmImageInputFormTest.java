@@ -178,6 +178,33 @@ class GenVmImageInputFormTest {
   }
 
   @Test
+  void aTextDryRunListsABlankDiskAndALocalFileAndChangesNothing() throws Exception {
+    TestImages.raw(dir, "local.img", (int) (2 * MIB), 6);
+    Path arch =
+        architecture(
+            "owner: o\nimages:\n  blank: {name: b, size: 16M}\n"
+                + "  local: {name: l, size: 8M, input: {path: local.img}}\n");
+    String[] args = {"--architecture-path", arch.toString(), "--image-output-path", out + "/"};
+
+    Result planned = run(append(args, "--dry-run"));
+
+    assertThat(planned.exit()).as(planned.err()).isZero();
+    assertThat(planned.out()).contains("blank: would create").contains("local: would create");
+    assertThat(out).doesNotExist();
+
+    assertThat(run(args).exit()).isZero();
+    Result again = run(append(args, "--dry-run"));
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(again.out()).contains("blank: up to date").contains("local: up to date");
+  }
+
+  private static String[] append(String[] args, String more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = more;
+    return all;
+  }
+
+  @Test
   void aBaseImageOfAnotherFormatThanInputFormatFails() throws Exception {
     TestImages.raw(dir, "disk.img", (int) MIB, 5);
     Path arch =
