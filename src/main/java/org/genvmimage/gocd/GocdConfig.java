@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.genvmimage.architecture.Architecture;
 import org.genvmimage.architecture.ImageSpec;
+import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
 import org.genvmimage.image.OutputPaths;
 import org.genvmimage.process.Commands;
 
@@ -51,6 +53,7 @@ public final class GocdConfig {
     int order = 1;
     for (ImageSpec image : architecture.images().values()) {
       if (outputs.containsKey(image.key())) {
+        checkInsideCheckout(architecture, image, outputs.get(image.key()));
         pipelines.put(
             image.key(), pipeline(image, order++, outputs.get(image.key()), material, settings));
       }
@@ -63,6 +66,26 @@ public final class GocdConfig {
     root.put("environments", Map.of(settings.group(), environment));
     root.put("pipelines", pipelines);
     return root;
+  }
+
+  /**
+   * An agent builds in a fresh checkout and uploads the image as an artifact, whose path GoCD takes
+   * relative to that checkout: an image's own {@code output.path} must stay inside it.
+   */
+  private static void checkInsideCheckout(Architecture architecture, ImageSpec image, Path output) {
+    Path normal = output.normalize();
+    if (normal.isAbsolute() || normal.startsWith("..")) {
+      throw new GenVmException(
+          ExitCode.INVALID_INPUT,
+          architecture.file()
+              + ": images."
+              + image.key()
+              + ".output.path '"
+              + output
+              + "' is outside the checkout a GoCD agent builds in (its artifacts are paths"
+              + " relative to it): give a relative path inside the repository for a GoCD"
+              + " config");
+    }
   }
 
   /** The gen-vm-image arguments that build exactly this image, from the repository's top. */
@@ -127,11 +150,8 @@ public final class GocdConfig {
     List<Object> tasks = List.of(exec("make", List.of("jar"), folder), exec("sh", build, folder));
 
     Map<String, Object> artifact = new LinkedHashMap<>();
-    artifact.put(
-        "source",
-        output.isAbsolute()
-            ? slashes(output.normalize())
-            : folder + "/" + slashes(output.normalize()));
+    // relative to the checkout (checkInsideCheckout)
+    artifact.put("source", folder + "/" + slashes(output.normalize()));
     Path parent = output.normalize().getParent();
     if (parent != null) {
       artifact.put("destination", slashes(parent));

@@ -109,6 +109,26 @@ class GocdConfigTest {
     assertThat((List<Object>) env.get("pipelines")).contains("2024");
   }
 
+  @ParameterizedTest
+  @CsvSource({"/srv/images/scratch.qcow2", "../elsewhere/scratch.qcow2"})
+  void anImagesOwnOutputPathOutsideTheCheckoutIsRefusedForGocd(String path) throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("architecture.yml"),
+            "owner: o\nimages:\n  scratch:\n    name: scratch\n    size: 1G\n"
+                + "    output: {path: "
+                + path
+                + "}\n");
+    Architecture architecture = ArchitectureLoader.load(file);
+    assertThatThrownBy(() -> render(architecture, settings(true)))
+        .isInstanceOf(GenVmException.class)
+        .hasMessageContaining("images.scratch.output.path '" + path + "' is outside the checkout")
+        .satisfies(
+            e ->
+                assertThat(((GenVmException) e).exitCode())
+                    .isEqualTo(ExitCode.INVALID_INPUT.code()));
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void anImagesOwnOutputPathIsItsArtifactAndAVersionLeftOutIsAnEmptyTag() throws IOException {
