@@ -16,6 +16,7 @@ import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
@@ -24,7 +25,8 @@ import org.genvmimage.core.GenVmException;
  * Reads a sums file's text, verifying its OpenPGP signature when keys are given: a detached
  * signature over the file's bytes, or the signature of a clear-signed file over its signed text. A
  * signature counts only when it verifies with one of the keys (a primary key, or a subkey bound to
- * it that may sign) and that key was neither revoked nor expired when it signed.
+ * it that may sign and that signed the binding back, RFC 4880 section 11.1) and that key was
+ * neither revoked nor expired when it signed.
  */
 final class SignedSums {
   /**
@@ -227,7 +229,47 @@ final class SignedSums {
     if (binding.getHashedSubPackets().hasSubpacket(27) && (flags & KeyFlags.SIGN_DATA) == 0) {
       return subkey + " is not a signing key";
     }
+    if (!backSigned(binding, primary, key)) {
+      return subkey + " has no valid primary key binding (back-signature)";
+    }
     return expired(key, when, subkey);
+  }
+
+  /**
+   * Whether {@code binding} carries, embedded in its hashed or unhashed subpackets, a primary key
+   * binding signature (0x19) that {@code subkey} made over {@code primary} and itself: the proof
+   * that the subkey's owner agreed to the binding, which RFC 4880 requires of a signing subkey.
+   */
+  private static boolean backSigned(
+      PGPSignature binding, PGPPublicKey primary, PGPPublicKey subkey) {
+    List<PGPSignature> embedded = new ArrayList<>();
+    for (PGPSignatureSubpacketVector packets :
+        new PGPSignatureSubpacketVector[] {
+          binding.getHashedSubPackets(), binding.getUnhashedSubPackets()
+        }) {
+      if (packets == null) {
+        continue;
+      }
+      try {
+        packets.getEmbeddedSignatures().forEach(embedded::add);
+      } catch (PGPException | RuntimeException e) {
+        // unreadable embedded signatures do not count
+      }
+    }
+    for (PGPSignature back : embedded) {
+      if (back.getSignatureType() != PGPSignature.PRIMARYKEY_BINDING) {
+        continue;
+      }
+      try {
+        back.init(new BcPGPContentVerifierBuilderProvider(), subkey);
+        if (back.verifyCertification(primary, subkey)) {
+          return true;
+        }
+      } catch (PGPException | RuntimeException e) {
+        // a back-signature that cannot be checked does not count
+      }
+    }
+    return false;
   }
 
   private static String expired(PGPPublicKey key, Date when, String name) {

@@ -13,14 +13,16 @@ import java.util.List;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.testing.TestKeys;
+import org.genvmimage.testing.TestKeys.BackSignature;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * OpenPGP verification of sums files: files made by GnuPG (a clear-signed Fedora-style CHECKSUM and
- * a Debian-style SHA512SUMS with an armored detached SHA512SUMS.sign) and throwaway keys made with
- * Bouncy Castle for the failures.
+ * OpenPGP verification of sums files: files made by GnuPG (a clear-signed Fedora-style CHECKSUM, a
+ * Debian-style SHA512SUMS with an armored detached SHA512SUMS.sign, both by a primary key, and a
+ * clear-signed SHA256SUMS by a signing subkey) and throwaway keys made with Bouncy Castle for the
+ * failures.
  */
 class SignedSumsTest {
   static final URI SUMS = URI.create("https://example.org/images/SHA512SUMS");
@@ -154,6 +156,48 @@ class SignedSumsTest {
 
     assertThat(verified.signedBy()).isEqualTo(withSubkey.fingerprint());
     assertThat(verified.text()).isEqualTo(text);
+  }
+
+  @Test
+  void aClearSignedFileSignedByAGnuPgSigningSubkeyVerifies() throws IOException {
+    // gpg --quick-gen-key NAME ed25519 cert; gpg --quick-add-key FPR ed25519 sign: GnuPG embeds
+    // the subkey's back-signature in the binding's unhashed subpackets
+    Path key = keyFile("subkey-fixture.asc", resource("subkey-fixture-key.asc"));
+    byte[] sums = resource("SUBKEY-SHA256SUMS.asc");
+
+    SignedSums.Text text = verify(sums, null, key);
+
+    assertThat(text.signedBy()).isEqualTo("B0F469D2BB799AF1E1BC7894329AEF26EFCBA6EB");
+    assertThat(SumsFile.find(text.text(), "a.img", "sha256")).contains("c".repeat(64));
+  }
+
+  @Test
+  void aSigningSubkeyMustSignItsBindingBack() throws IOException {
+    byte[] sums = "x\n".getBytes(StandardCharsets.US_ASCII);
+    TestKeys backSigned = TestKeys.withSigningSubkey("back", BackSignature.VALID);
+    Path backSignedKey = keyFile("back.gpg", backSigned.publicKey(false));
+    assertThat(verify(sums, backSigned.sign(sums, false), backSignedKey).signedBy())
+        .isEqualTo(backSigned.fingerprint());
+
+    for (BackSignature bad : List.of(BackSignature.NONE, BackSignature.BY_ANOTHER_KEY)) {
+      TestKeys keys = TestKeys.withSigningSubkey("bad " + bad, bad);
+      Path key = keyFile("bad.asc", keys.publicKey(true));
+      byte[] signature = keys.sign(sums, true);
+      assertThatThrownBy(() -> verify(sums, signature, key))
+          .as("back-signature %s", bad)
+          .isInstanceOfSatisfying(
+              GenVmException.class,
+              e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CHECKSUM_MISMATCH.code()))
+          .hasMessage(
+              SUMS
+                  + ": subkey "
+                  + keys.signerFingerprint()
+                  + " of key "
+                  + keys.fingerprint()
+                  + " has no valid primary key binding (back-signature) (expected a signature by "
+                  + keys.fingerprint()
+                  + " from keys/bad.asc); nothing from it is trusted");
+    }
   }
 
   @Test

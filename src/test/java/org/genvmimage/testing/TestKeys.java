@@ -45,20 +45,37 @@ public final class TestKeys {
 
   /** A primary key that signs. */
   public static TestKeys generate(String name) {
-    return make(name, new Date(), 0, false);
+    return make(name, new Date(), 0, null);
+  }
+
+  /** How a signing subkey's binding is signed back by the subkey (RFC 4880 section 11.1). */
+  public enum BackSignature {
+    /** The binding embeds a primary key binding signature by the subkey, as GnuPG makes it. */
+    VALID,
+    /** The binding embeds no primary key binding signature. */
+    NONE,
+    /** The binding embeds a primary key binding signature made by a key other than the subkey. */
+    BY_ANOTHER_KEY
   }
 
   /** A certify-only primary key with a signing subkey, which signs. */
   public static TestKeys withSigningSubkey(String name) {
-    return make(name, new Date(), 0, true);
+    return withSigningSubkey(name, BackSignature.VALID);
+  }
+
+  /** A certify-only primary key with a signing subkey, which signs, its binding signed back so. */
+  public static TestKeys withSigningSubkey(String name, BackSignature back) {
+    return make(name, new Date(), 0, back);
   }
 
   /** A key made ten days ago that expired a day later: whatever it signs now, it signs expired. */
   public static TestKeys expired(String name) {
-    return make(name, new Date(System.currentTimeMillis() - 10 * DAY * 1000), DAY, false);
+    return make(name, new Date(System.currentTimeMillis() - 10 * DAY * 1000), DAY, null);
   }
 
-  private static TestKeys make(String name, Date created, long lifetime, boolean subkey) {
+  /** Keys; with a signing subkey unless {@code back} is null. */
+  private static TestKeys make(String name, Date created, long lifetime, BackSignature back) {
+    boolean subkey = back != null;
     try {
       PGPKeyPair primary = pair(created);
       PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
@@ -82,10 +99,20 @@ public final class TestKeys {
         signer = pair(created);
         PGPSignatureSubpacketGenerator subHashed = new PGPSignatureSubpacketGenerator();
         subHashed.setKeyFlags(false, KeyFlags.SIGN_DATA);
-        rings.addSubKey(signer, subHashed.generate(), null, signerBuilder());
+        if (back != BackSignature.NONE) {
+          PGPKeyPair backSigner = back == BackSignature.VALID ? signer : pair(created);
+          PGPSignatureGenerator generator =
+              new PGPSignatureGenerator(signerBuilder(), backSigner.getPublicKey());
+          generator.init(PGPSignature.PRIMARYKEY_BINDING, backSigner.getPrivateKey());
+          subHashed.addEmbeddedSignature(
+              false,
+              generator.generateCertification(primary.getPublicKey(), signer.getPublicKey()));
+        }
+        // no subkey signer: the ring generator embeds no back-signature of its own
+        rings.addSubKey(signer, subHashed.generate(), null);
       }
       return new TestKeys(rings.generatePublicKeyRing(), primary, signer);
-    } catch (PGPException e) {
+    } catch (PGPException | IOException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -120,6 +147,11 @@ public final class TestKeys {
   /** The primary key's fingerprint, upper-case hex. */
   public String fingerprint() {
     return HexFormat.of().withUpperCase().formatHex(ring.getPublicKey().getFingerprint());
+  }
+
+  /** The fingerprint of the key that signs (the subkey, when there is one), upper-case hex. */
+  public String signerFingerprint() {
+    return HexFormat.of().withUpperCase().formatHex(signer.getPublicKey().getFingerprint());
   }
 
   /** The public key ring, armored ({@code gpg --export --armor}) or binary. */
