@@ -44,6 +44,8 @@ final class ArchitectureValidator {
   private final String label;
   private final Path baseDir;
   private final List<Problem> problems = new ArrayList<>();
+  private final Map<String, String> warnings = new LinkedHashMap<>();
+  private String imageKey;
   private final ImageSections sections = new ImageSections(this);
 
   private record Problem(int line, int column, String text) {}
@@ -97,7 +99,7 @@ final class ArchitectureValidator {
               .map(Problem::text)
               .toList());
     }
-    return new Architecture(file, owner, images);
+    return new Architecture(file, owner, images, warnings);
   }
 
   private Map<String, ImageSpec> images(Field field) {
@@ -137,6 +139,7 @@ final class ArchitectureValidator {
    * output}.
    */
   private ImageSpec image(String key, Field image) {
+    imageKey = key;
     MappingNode mapping = mapping(image.expecting(IMAGE_EXPECTED));
     if (mapping == null) {
       return null;
@@ -397,6 +400,15 @@ final class ArchitectureValidator {
     String where = mark == null ? label : label + ":" + line + ":" + column;
     String what = path.isEmpty() ? message : path + ": " + message;
     problems.add(new Problem(line, column, where + ": " + oneLine(what)));
+  }
+
+  /**
+   * Notes something the file may say but that is said back on every run, as {@code file:line: path
+   * message}.
+   */
+  void warning(Node node, String what) {
+    int line = node.getStartMark().map(mark -> mark.getLine() + 1).orElse(0);
+    warnings.put(imageKey, label + (line > 0 ? ":" + line : "") + ": " + oneLine(what));
   }
 
   /** The known key nearest to {@code key}, if it is near enough to be a likely typo. */

@@ -160,12 +160,9 @@ final class ImageSections {
     boolean ok = sources != null && (formatField == null || format != null);
     if (checksumField == null) {
       if (sources != null && !ImageSpec.isLocal(sources.get(0))) {
-        validator.problem(
-            field.key(),
-            field.path() + ".checksum",
-            "required for a url (expected a mapping with 'type' and 'value': a download is"
-                + " verified by its checksum)");
-        ok = false;
+        validator.warning(
+            url.key(),
+            url.path() + " has no checksum: the download is not verified (give input.checksum)");
       }
     } else if (checksum == null
         || (sources != null && !namesLookedUp(url != null ? url : path, sources, checksum))) {

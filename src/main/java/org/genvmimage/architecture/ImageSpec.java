@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * @param sources where to get the base image, in the order they are tried: {@code http(s)} URLs as
  *     written (a mirror list when there are several), or one absolute {@code file:} URI; empty for
  *     a new blank disk
- * @param checksum how to verify the base image; null for a blank disk, or for a local file that is
- *     used as it is
+ * @param checksum how to verify the base image; null for a blank disk, or for a base image (a local
+ *     file or a download) that is used as it is, unverified
  * @param size the virtual disk size of the generated image
  * @param inputFormat the format the base image must have ({@code qemu-img} name), or null to take
  *     the one its content shows
@@ -60,9 +60,6 @@ public record ImageSpec(
     if (sources.isEmpty() && checksum != null) {
       throw new IllegalArgumentException("a blank disk has no checksum");
     }
-    if (checksum == null && !sources.isEmpty() && !isLocal(sources.get(0))) {
-      throw new IllegalArgumentException("a download needs a checksum");
-    }
   }
 
   /** An image downloaded from (or read at) one source, as the seed's form writes it. */
@@ -91,7 +88,15 @@ public record ImageSpec(
 
   /** Whether the base image is a local file read in place, and not verified (no checksum). */
   public boolean unverifiedLocal() {
-    return !sources.isEmpty() && checksum == null;
+    return !sources.isEmpty() && checksum == null && isLocal(sources.get(0));
+  }
+
+  /**
+   * Whether the base image is downloaded without a checksum: it is hashed on the way and cached
+   * under the digest of the bytes received, but not verified.
+   */
+  public boolean unverifiedDownload() {
+    return !sources.isEmpty() && checksum == null && !isLocal(sources.get(0));
   }
 
   /**

@@ -61,9 +61,11 @@ final class BuildReport {
 
   /**
    * The expected checksum; {@code sums_file} is the sums file it was looked up in, or null; {@code
-   * signed_by} the fingerprint of the key whose signature of it verified, or null.
+   * signed_by} the fingerprint of the key whose signature of it verified, or null; {@code verified}
+   * false for a base image given without a checksum, whose {@code value} is then the digest
+   * computed from its bytes (null in a dry run, which reads no download).
    */
-  record Checksum(String type, String value, String sumsFile, String signedBy) {}
+  record Checksum(String type, String value, String sumsFile, String signedBy, boolean verified) {}
 
   /** What a dry run found a build would do. */
   record Plan(
@@ -175,22 +177,28 @@ final class BuildReport {
   /** The checksum of a build: for a local base image given without one, the digest it had. */
   private static Checksum checksum(ImageSpec spec, Digest read, String signedBy) {
     if (spec.checksum() == null) {
-      return read == null ? null : new Checksum(read.type(), read.hex(), null, null);
+      if (spec.blank()) {
+        return null;
+      }
+      return read == null
+          ? new Checksum("sha256", null, null, null, false)
+          : new Checksum(read.type(), read.hex(), null, null, false);
     }
     return checksum(spec, read == null ? null : read.hex(), signedBy);
   }
 
-  /** The checksum of a plan or build; null for a blank disk, or a local file without one. */
+  /** The checksum of a plan or build; null for a blank disk; unverified without a checksum. */
   private static Checksum checksum(ImageSpec spec, String hex, String signedBy) {
     if (spec.checksum() == null) {
-      return null;
+      return spec.blank() ? null : new Checksum("sha256", null, null, null, false);
     }
     String value = hex != null ? hex : spec.checksum().hex();
     return new Checksum(
         spec.checksum().type(),
         value,
         spec.checksum().sumsFile() == null ? null : spec.checksum().sumsFile().toString(),
-        signedBy);
+        signedBy,
+        true);
   }
 
   /** An enum constant as a JSON value: lower case, or null. */

@@ -2,6 +2,9 @@ package org.genvmimage.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.genvmimage.architecture.Architecture;
+import org.genvmimage.console.Console;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 
@@ -50,5 +53,26 @@ final class DefaultArchitecture {
     }
     Path dir = Path.of(property).toAbsolutePath().normalize();
     return Files.isRegularFile(dir.resolve("architecture.yml")) ? dir : null;
+  }
+
+  /**
+   * Says the architecture file's warnings (a download without a checksum) for the images a build
+   * makes, once each, on every run; nothing for a run that writes the GoCD config only.
+   *
+   * @param selected the --image keys, or empty for every image
+   */
+  static void warn(
+      Architecture architecture, List<String> selected, boolean configOnly, Console console) {
+    if (configOnly) {
+      return;
+    }
+    architecture
+        .warnings()
+        .forEach(
+            (key, warning) -> {
+              if (selected.isEmpty() || selected.contains(key)) {
+                console.warn(warning);
+              }
+            });
   }
 }

@@ -44,6 +44,9 @@ final class DryRunText {
         out.println(
             "  checksum  " + p.checksum().type() + " " + p.checksum().hex() + checksumFrom(p));
       }
+      if (p.checksum() == null && p.source().url() != null) {
+        out.println("  checksum  not verified: no checksum given");
+      }
       if (p.checksum() != null && p.checksum().signedBy() != null) {
         out.println(
             "  signed    by "

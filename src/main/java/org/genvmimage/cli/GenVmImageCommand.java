@@ -214,6 +214,7 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
     }
 
     try (Console console = output.console(NAME, err, true)) {
+      DefaultArchitecture.warn(architecture, images, gocd.configOnly, console);
       if (generateGocdConfig || gocd.configOnly) {
         Path config =
             new GocdWriter(new ProcessRunner(), console)

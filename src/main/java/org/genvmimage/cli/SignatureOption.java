@@ -12,7 +12,8 @@ public final class SignatureOption {
       names = "--require-signatures",
       description =
           "Refuse (exit 3, before anything is downloaded) every image whose checksum has no"
-              + " signed_by: keys, i.e. whose sums file's OpenPGP signature is not verified.")
+              + " signed_by: keys, i.e. whose sums file's OpenPGP signature is not verified,"
+              + " and every image downloaded or read without a checksum.")
   boolean requireSignatures;
 
   /**
@@ -27,7 +28,9 @@ public final class SignatureOption {
     List<String> unsigned =
         architecture.images().values().stream()
             .filter(spec -> selected.isEmpty() || selected.contains(spec.key()))
-            .filter(spec -> spec.checksum().signing() == null)
+            .filter(
+                spec ->
+                    !spec.blank() && (spec.checksum() == null || spec.checksum().signing() == null))
             .map(spec -> spec.key())
             .toList();
     if (!unsigned.isEmpty()) {

@@ -3,6 +3,7 @@ package org.genvmimage.download;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.List;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 
@@ -55,6 +56,7 @@ public final class Downloader {
   private final HttpTransfer transfer;
   private final ChecksumResolver checksums;
   private final CacheFetch fetches;
+  private final UnverifiedFetch unverified;
 
   public Downloader(DownloadCache cache, DownloadSettings settings) {
     this.cache = cache;
@@ -62,6 +64,7 @@ public final class Downloader {
     this.transfer = new HttpTransfer(() -> newClient(settings), settings);
     this.checksums = new ChecksumResolver(cache, transfer);
     this.fetches = new CacheFetch(cache, settings, transfer);
+    this.unverified = new UnverifiedFetch(cache, settings, transfer);
   }
 
   private static HttpClient newClient(DownloadSettings settings) {
@@ -170,6 +173,33 @@ public final class Downloader {
         ChecksumResolver.checkType(type),
         listener == null ? DownloadListener.NONE : listener,
         settings.bufferSize());
+  }
+
+  /**
+   * Downloads a file that has no expected digest (an image given without a checksum) from the first
+   * of {@code sources} (http(s) URLs, tried in order) that serves it, hashing it with {@code type}
+   * on the way, and files it in the cache under that digest. Nothing is verified and nothing is
+   * resumed: every call downloads the file again, as the server may serve other bytes by now. The
+   * entry stays locked shared until the lease is closed.
+   *
+   * @throws GenVmException DOWNLOAD_FAILED when no source serves it, INTERRUPTED
+   */
+  public FetchLease fetchUnverified(List<URI> sources, String type, DownloadListener listener) {
+    ChecksumResolver.checkType(type);
+    for (URI each : sources) {
+      ChecksumResolver.checkScheme(each);
+      if (LocalFiles.isFile(each)) {
+        throw new GenVmException(ExitCode.INVALID_INPUT, each + ": not an http(s) URL");
+      }
+    }
+    try {
+      return unverified.fetch(sources, type, listener == null ? DownloadListener.NONE : listener);
+    } catch (GenVmException e) {
+      if (e.exitCode() == ExitCode.INTERRUPTED.code()) {
+        Thread.currentThread().interrupt();
+      }
+      throw e;
+    }
   }
 
   /** What the cache holds for a digest, found without locking or changing anything. */

@@ -45,6 +45,8 @@ final class CheckOutputStep implements Step<ImageBuild> {
   public void run(ImageBuild build) throws IOException {
     if (build.spec.unverifiedLocal()) {
       readLocal(build);
+    } else if (build.spec.unverifiedDownload()) {
+      downloadUnverified(build);
     } else if (!build.spec.blank()) {
       ResolvedChecksum resolved = tools.downloader().checksum(FetchRequests.of(build.spec), null);
       build.checksum = resolved.digest();
@@ -52,6 +54,7 @@ final class CheckOutputStep implements Step<ImageBuild> {
     }
     if (upToDate(build)) {
       build.outcome = ImageBuild.Outcome.UP_TO_DATE;
+      build.releaseSource();
       return;
     }
     Path dir = Folders.of(build.output);
@@ -78,6 +81,10 @@ final class CheckOutputStep implements Step<ImageBuild> {
     PlanDraft plan = build.plan;
     if (build.spec.unverifiedLocal()) {
       readLocal(build);
+    } else if (build.spec.unverifiedDownload()) {
+      // a plan downloads nothing: it takes the digest of the last build from the same URL, which a
+      // build would find again if the server still serves the same bytes
+      build.checksum = lastBuilt(build);
     } else if (!build.spec.blank()) {
       plan.checksum = tools.downloader().checksum(FetchRequests.of(build.spec), plan.sums);
       build.checksum = plan.checksum.digest();
@@ -127,6 +134,49 @@ final class CheckOutputStep implements Step<ImageBuild> {
     build.checksum = build.fetched.digest();
   }
 
+  /**
+   * A base image given by URL without a checksum is downloaded here, every run, into the cache
+   * (hashed on the way) for its digest, which keys the up-to-date check as for a local file: the
+   * server may serve other bytes under the same URL, and only they tell. {@link FetchStep} then
+   * uses the cache entry without fetching it again.
+   */
+  private void downloadUnverified(ImageBuild build) {
+    String task = build.spec.key();
+    try {
+      build.fetchLease =
+          tools
+              .downloader()
+              .fetchUnverified(
+                  build.spec.sources(), FetchRequests.LOCAL_TYPE, FetchStep.listener(tools, task));
+    } finally {
+      tools.console().done(task);
+    }
+    build.fetched = build.fetchLease.result();
+    build.checksum = build.fetched.digest();
+  }
+
+  /** The digest the output's stamp records, when it was built from the same URL; else null. */
+  private static org.genvmimage.download.Digest lastBuilt(ImageBuild build) {
+    Optional<BuildStamp> stamp = BuildStamp.read(build.output);
+    if (stamp.isEmpty()
+        || !build.spec.source().toString().equals(stamp.get().source())
+        || !FetchRequests.LOCAL_TYPE.equalsIgnoreCase(stamp.get().checksumType())) {
+      return null;
+    }
+    try {
+      return new org.genvmimage.download.Digest(
+          stamp.get().checksumType(), stamp.get().checksumHex());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** Lets go of the cache entry of an unverified download when the build stops here. */
+  @Override
+  public void cleanup(ImageBuild build) {
+    build.releaseSource();
+  }
+
   /** The checks of {@link #run} on a folder that may not exist yet, creating nothing. */
   private static void checkFutureFolder(Path dir) {
     Path existing = dir;
@@ -150,6 +200,9 @@ final class CheckOutputStep implements Step<ImageBuild> {
   private boolean isUpToDate(ImageBuild build) {
     if (!Files.isRegularFile(build.output)) {
       return false;
+    }
+    if (!build.spec.blank() && build.checksum == null) {
+      return false; // a plan that knows no digest of an unverified download
     }
     Optional<BuildStamp> stamp = BuildStamp.read(build.output);
     BuildStamp wanted = BuildStamp.of(build, null);

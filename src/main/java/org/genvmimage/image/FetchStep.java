@@ -93,6 +93,15 @@ final class FetchStep implements Step<ImageBuild> {
       if (!Files.isRegularFile(plan.sourcePath)) {
         throw new GenVmException(ExitCode.DOWNLOAD_FAILED, plan.sourcePath + ": no such file");
       }
+    } else if (digest == null) {
+      // an unverified download: its entry is named by the digest of the bytes it will receive
+      plan.source = ImagePlan.Source.DOWNLOAD;
+      plan.sourcePath =
+          tools
+              .downloader()
+              .cache()
+              .entryPath(new Digest(FetchRequests.LOCAL_TYPE, "0".repeat(64)))
+              .resolveSibling(UNKNOWN_DIGEST);
     } else {
       CacheState cached = tools.downloader().cacheState(digest);
       plan.source = cached.entry() != null ? ImagePlan.Source.CACHE : ImagePlan.Source.DOWNLOAD;
@@ -144,6 +153,9 @@ final class FetchStep implements Step<ImageBuild> {
 
   private static final String TEMP_SUFFIX = ".tmp";
 
+  /** The cache entry's name in a plan of a download without a checksum, until it is hashed. */
+  static final String UNKNOWN_DIGEST = "<sha256 of the bytes received>";
+
   /**
    * What a cache hit uses: the cache entry itself, and where it was downloaded from when that was
    * another URL (the cache holds files by checksum, so any URL with the same checksum hits).
@@ -167,6 +179,11 @@ final class FetchStep implements Step<ImageBuild> {
         tools.console().warn("could not remove " + build.temp + ": " + e.getMessage());
       }
     }
+  }
+
+  /** What a download tells the console, for {@code task}. */
+  static DownloadListener listener(BuildTools tools, String task) {
+    return new FetchStep(tools).new Listener(task);
   }
 
   private final class Listener implements DownloadListener {

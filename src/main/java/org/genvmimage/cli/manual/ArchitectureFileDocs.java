@@ -48,7 +48,7 @@ public final class ArchitectureFileDocs {
               url: <string or list> # A URL, or a list of mirrors tried in order
               path: <string> # Or a local file (relative to the architecture file)
               format: <string> # Optional: the base image's format, checked after the download
-              checksum: # Required for a url, optional for a path
+              checksum: # Optional, but a url without one is not verified (a warning)
                   type: <string>
                   value: <string>
           output: # Optional
