@@ -183,7 +183,15 @@ final class ArchitectureValidator {
       return null;
     }
     return new ImageSpec(
-        key, name, version, input.sources(), input.checksum(), size, input.format(), output.path());
+        key,
+        name,
+        version,
+        input.sources(),
+        input.checksum(),
+        size,
+        input.format(),
+        output.path(),
+        output.format());
   }
 
   ChecksumSpec checksum(Field checksum) {

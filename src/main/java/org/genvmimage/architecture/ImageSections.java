@@ -23,8 +23,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * earlier images (two images may not share one).
  */
 final class ImageSections {
-  /** The output formats this version writes. */
-  static final List<String> FORMATS_WRITTEN = List.of("qcow2");
+  /** The output formats this version writes ({@code qemu-img}'s names; {@code vhd} means vpc). */
+  static final List<String> FORMATS_WRITTEN = ImageSpec.OUTPUT_FORMATS;
 
   /** The base image formats {@code input.format} may name ({@code qemu-img}'s names). */
   static final List<String> INPUT_FORMATS =
@@ -55,8 +55,11 @@ final class ImageSections {
   /** Where the base image comes from and how it is checked; empty sources for a blank disk. */
   record Input(List<URI> sources, ChecksumSpec checksum, String format) {}
 
-  /** Where the image goes: null for the {@code --image-output-path} rule. */
-  record Output(Path path) {}
+  /**
+   * Where the image goes: a null path for the {@code --image-output-path} rule; its format, qcow2
+   * unless {@code format} or {@code output.format} names another.
+   */
+  record Output(Path path, String format) {}
 
   private final ArchitectureValidator validator;
   private final Map<Path, Field> outputs = new HashMap<>();
@@ -172,9 +175,9 @@ final class ImageSections {
   }
 
   /**
-   * The image's {@code format} and {@code output} (both optional), checked: this version writes
-   * qcow2 only, both formats must agree, and no two images share an output path. Null after
-   * reporting a problem.
+   * The image's {@code format} and {@code output} (both optional), checked: a format must be one of
+   * {@link #FORMATS_WRITTEN} ({@code vhd} is read as vpc), both formats must agree, and no two
+   * images share an output path. Null after reporting a problem.
    */
   Output output(Field format, Field output) {
     boolean ok = true;
@@ -184,7 +187,7 @@ final class ImageSections {
       ok = imageFormat != null;
     }
     if (output == null) {
-      return ok ? new Output(null) : null;
+      return ok ? new Output(null, imageFormat == null ? ImageSpec.QCOW2 : imageFormat) : null;
     }
     MappingNode mapping = validator.mapping(output.expecting(OUTPUT_EXPECTED));
     if (mapping == null) {
@@ -196,6 +199,8 @@ final class ImageSections {
       String written = written(outputFormat);
       if (written == null) {
         ok = false;
+      } else if (imageFormat == null) {
+        imageFormat = written;
       } else if (imageFormat != null && !imageFormat.equals(written)) {
         validator.problem(
             outputFormat.at(),
@@ -210,7 +215,7 @@ final class ImageSections {
       path = outputPath(pathField.expecting("a file path, relative to the current folder"));
       ok &= path != null;
     }
-    return ok ? new Output(path) : null;
+    return ok ? new Output(path, imageFormat == null ? ImageSpec.QCOW2 : imageFormat) : null;
   }
 
   private List<URI> localPath(Field field) {
@@ -241,6 +246,9 @@ final class ImageSections {
     if (FORMATS_WRITTEN.contains(format)) {
       return format;
     }
+    if (format.equals("vhd")) {
+      return "vpc";
+    }
     String closest = ArchitectureValidator.closest(format, FORMATS_WRITTEN);
     validator.problem(
         field.at(),
@@ -257,7 +265,7 @@ final class ImageSections {
   }
 
   private static String writtenList() {
-    return String.join(", ", FORMATS_WRITTEN);
+    return String.join(", ", FORMATS_WRITTEN) + "; vhd means vpc";
   }
 
   private String inputFormat(Field field) {

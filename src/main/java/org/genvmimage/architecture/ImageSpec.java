@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * One image of the architecture file.
  *
  * @param key the image's key under {@code images}, a safe file name: the image is written to {@code
- *     <key>.qcow2}
+ *     <key>.qcow2} (or the extension of its output format)
  * @param name the image's name, as written
  * @param version the image's version, as written ({@code 9.10} stays {@code "9.10"}); null when the
  *     file gives none (the {@code input} form makes it optional)
@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  *     the one its content shows
  * @param outputPath where this image is written (relative to the current folder), or null for the
  *     {@code --image-output-path} rule
+ * @param outputFormat the format the image is written in, one of {@link #OUTPUT_FORMATS}
  */
 public record ImageSpec(
     String key,
@@ -33,7 +34,27 @@ public record ImageSpec(
     ChecksumSpec checksum,
     DiskSize size,
     String inputFormat,
-    Path outputPath) {
+    Path outputPath,
+    String outputFormat) {
+  /** The default output format. */
+  public static final String QCOW2 = "qcow2";
+
+  /** The formats an image may be written in ({@code qemu-img}'s names). */
+  public static final List<String> OUTPUT_FORMATS = List.of(QCOW2, "raw", "vmdk", "vhdx", "vpc");
+
+  /** An image written as qcow2. */
+  public ImageSpec(
+      String key,
+      String name,
+      String version,
+      List<URI> sources,
+      ChecksumSpec checksum,
+      DiskSize size,
+      String inputFormat,
+      Path outputPath) {
+    this(key, name, version, sources, checksum, size, inputFormat, outputPath, QCOW2);
+  }
+
   /** What an image key must look like: it becomes a file name. */
   static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -46,6 +67,12 @@ public record ImageSpec(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(size, "size");
     sources = List.copyOf(sources);
+    if (outputFormat == null) {
+      outputFormat = QCOW2;
+    }
+    if (!OUTPUT_FORMATS.contains(outputFormat)) {
+      throw new IllegalArgumentException("output format '" + outputFormat + "' is not written");
+    }
     if (!KEY.matcher(key).matches()) {
       throw new IllegalArgumentException("image key '" + key + "' is not " + KEY_RULE);
     }

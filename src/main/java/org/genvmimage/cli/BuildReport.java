@@ -121,7 +121,7 @@ final class BuildReport {
       format = p.outputInfo().format();
       virtualSize = p.outputInfo().virtualSize();
     } else if (!p.failed()) {
-      format = "qcow2";
+      format = spec.outputFormat();
       virtualSize = spec.size().bytes();
     }
     Plan plan =

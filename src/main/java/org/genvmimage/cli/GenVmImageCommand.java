@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
     subcommands = CacheCommand.class,
     description = {
       "Builds the virtual machine images that an architecture file describes: downloads each"
-          + " base image (into a verified cache), checks its checksum, converts it to qcow2,"
-          + " resizes it and publishes it atomically.",
+          + " base image (into a verified cache), checks its checksum, converts it to qcow2"
+          + " (or the image's format: raw, vmdk, vhdx or vpc), resizes it and publishes it atomically.",
       ""
     })
 public final class GenVmImageCommand extends CommandBase implements Callable<Integer> {
@@ -71,7 +71,8 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
           "The output path of the built image. With several images in the architecture file,"
               + " each is written beside it as <image-key>.qcow2. A folder (a path ending with"
               + " '/', or an existing folder) receives image.qcow2, or with several images each"
-              + " <image-key>.qcow2.")
+              + " <image-key>.qcow2. An image whose format is raw, vmdk, vhdx or vpc gets"
+              + " .raw, .vmdk, .vhdx or .vhd in place of .qcow2 in these names.")
   Path imageOutputPath = Path.of(OutputPaths.DEFAULT);
 
   @Option(

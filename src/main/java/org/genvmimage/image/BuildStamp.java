@@ -13,33 +13,47 @@ import org.genvmimage.download.Digest;
 
 /**
  * What an image was built from, kept beside it as {@code .<image file>.gen-vm-image.json}, so that
- * a re-run can tell an up-to-date image (same source checksum and size) from any other file. The
- * image may be configured afterwards: the stamp describes its origin, not its bytes.
+ * a re-run can tell an up-to-date image (same source checksum, size and output format) from any
+ * other file. The image may be configured afterwards: the stamp describes its origin, not its
+ * bytes. A stamp written before formats were recorded has none, and is read as qcow2.
  */
 public record BuildStamp(
-    String source, String checksumType, String checksumHex, long sizeBytes, String builtAt) {
+    String source,
+    String checksumType,
+    String checksumHex,
+    long sizeBytes,
+    String builtAt,
+    String format) {
+
+  public BuildStamp {
+    if (format == null) {
+      format = "qcow2";
+    }
+  }
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** The stamp of an image built from {@code source} with this checksum and size. */
-  static BuildStamp of(String source, Digest checksum, long sizeBytes, String builtAt) {
-    return new BuildStamp(source, checksum.type(), checksum.hex(), sizeBytes, builtAt);
+  static BuildStamp of(
+      String source, Digest checksum, long sizeBytes, String builtAt, String format) {
+    return new BuildStamp(source, checksum.type(), checksum.hex(), sizeBytes, builtAt, format);
   }
 
   /** What a blank disk is stamped with in place of a source and its checksum. */
   static final String BLANK = "blank";
 
   /**
-   * The stamp of the image {@code build} makes: its first source and checksum and its size, or
-   * {@value #BLANK} and its size for a blank disk.
+   * The stamp of the image {@code build} makes: its first source and checksum, its size and format,
+   * or {@value #BLANK}, its size and format for a blank disk.
    */
   static BuildStamp of(ImageBuild build, String builtAt) {
     long size = build.spec.size().bytes();
+    String format = build.spec.outputFormat();
     if (build.spec.blank()) {
-      return new BuildStamp(BLANK, BLANK, BLANK, size, builtAt);
+      return new BuildStamp(BLANK, BLANK, BLANK, size, builtAt, format);
     }
-    return of(build.spec.source().toString(), build.checksum, size, builtAt);
+    return of(build.spec.source().toString(), build.checksum, size, builtAt, format);
   }
 
   /** The stamp file of an image. */
@@ -60,11 +74,12 @@ public record BuildStamp(
     }
   }
 
-  /** Same origin: checksum (type and value) and size. */
+  /** Same origin: checksum (type and value), size and format. */
   public boolean sameOrigin(BuildStamp other) {
     return checksumType.equalsIgnoreCase(other.checksumType)
         && checksumHex.equalsIgnoreCase(other.checksumHex)
-        && sizeBytes == other.sizeBytes;
+        && sizeBytes == other.sizeBytes
+        && format.equals(other.format);
   }
 
   /** Writes the stamp beside the image, atomically. */

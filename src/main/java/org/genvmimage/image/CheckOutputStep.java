@@ -212,7 +212,8 @@ final class CheckOutputStep implements Step<ImageBuild> {
     try {
       ImageInfo info = tools.qemuImg().info(build.output);
       build.outputInfo = info;
-      return "qcow2".equals(info.format()) && info.virtualSize() == build.spec.size().bytes();
+      return build.spec.outputFormat().equals(info.format())
+          && info.virtualSize() == build.spec.size().bytes();
     } catch (GenVmException e) {
       return false;
     }

@@ -4,11 +4,11 @@ import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.qemu.CheckResult;
-import org.genvmimage.qemu.QemuImgCommands;
 import org.genvmimage.step.Step;
 
 /**
- * Checks the new image with {@code qemu-img check} and confirms its format and virtual size.
+ * Checks the new image with {@code qemu-img check} and confirms its format (the output format) and
+ * virtual size. Raw and vpc images have no check (qemu-img exit 63): that is not a failure.
  *
  * <p>Uses {@code temp}; produces {@code outputInfo}. A plan notes the two commands.
  */
@@ -26,13 +26,14 @@ final class CheckStep implements Step<ImageBuild> {
 
   @Override
   public void plan(ImageBuild build) {
-    build.plan.commands.add(tools.qemuImg().commands().check(build.temp, QemuImgCommands.QCOW2));
+    build.plan.commands.add(
+        tools.qemuImg().commands().check(build.temp, build.spec.outputFormat()));
     build.plan.commands.add(tools.qemuImg().commands().info(build.temp));
   }
 
   @Override
   public void run(ImageBuild build) {
-    CheckResult check = tools.qemuImg().check(build.temp, QemuImgCommands.QCOW2);
+    CheckResult check = tools.qemuImg().check(build.temp, build.spec.outputFormat());
     switch (check.status()) {
       case CLEAN, NOT_SUPPORTED -> {}
       case LEAKED ->
@@ -50,15 +51,16 @@ final class CheckStep implements Step<ImageBuild> {
     }
     build.outputInfo = tools.qemuImg().info(build.temp);
     long size = build.spec.size().bytes();
-    if (!QemuImgCommands.QCOW2.equals(build.outputInfo.format())
+    if (!build.spec.outputFormat().equals(build.outputInfo.format())
         || build.outputInfo.virtualSize() != size) {
       throw new GenVmException(
           ExitCode.TOOL_FAILED,
           String.format(
-              "%s: the new image is %s of %s, expected qcow2 of %s",
+              "%s: the new image is %s of %s, expected %s of %s",
               build.spec.key(),
               build.outputInfo.format(),
               Units.bytes(build.outputInfo.virtualSize()),
+              build.spec.outputFormat(),
               Units.bytes(size)));
     }
   }

@@ -15,11 +15,13 @@ import org.genvmimage.core.DirectWriter;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.qemu.ImageInfo;
+import org.genvmimage.qemu.QemuImgCommands;
 import org.genvmimage.step.Step;
 
 /**
  * Writes the base image as qcow2 (compat 1.1) into a temporary file beside the output, so the
- * output path itself is only ever replaced by a rename.
+ * output path itself is only ever replaced by a rename; for a raw output it is written as raw
+ * (sparse) instead ({@link ImageBuild#workFormat}).
  *
  * <p>A base image that already is a self-contained qcow2 v3 file ({@link
  * ImageInfo#selfContainedQcow2v3()}) is copied as it is, bypassing the page cache where the file
@@ -54,25 +56,34 @@ final class ConvertStep implements Step<ImageBuild> {
     Path source = build.unpacked != null ? build.unpacked : plan.sourcePath;
     if (build.spec.blank()) {
       plan.materialize = "create";
-      plan.commands.add(tools.qemuImg().commands().create(build.temp, build.spec.size().bytes()));
+      plan.commands.add(
+          tools
+              .qemuImg()
+              .commands()
+              .create(build.temp, build.workFormat(), build.spec.size().bytes()));
     } else if (build.sourceInfo == null) {
       plan.materialize = "unknown";
       List<String> command =
-          new ArrayList<>(tools.qemuImg().commands().convert(source, "raw", build.temp));
+          new ArrayList<>(
+              tools.qemuImg().commands().convert(source, "raw", build.temp, build.workFormat()));
       command.set(command.indexOf("-f") + 1, PlanDraft.UNKNOWN_FORMAT);
       plan.commands.add(List.copyOf(command));
-    } else if (copies(build.sourceInfo)) {
+    } else if (copies(build)) {
       plan.materialize = "copy";
     } else {
       plan.materialize = "convert";
       plan.commands.add(
-          tools.qemuImg().commands().convert(source, build.sourceInfo.format(), build.temp));
+          tools
+              .qemuImg()
+              .commands()
+              .convert(source, build.sourceInfo.format(), build.temp, build.workFormat()));
     }
   }
 
   /** Whether the base image is copied as it is rather than converted. */
-  private static boolean copies(ImageInfo source) {
-    return source.selfContainedQcow2v3();
+  private static boolean copies(ImageBuild build) {
+    return QemuImgCommands.QCOW2.equals(build.workFormat())
+        && build.sourceInfo.selfContainedQcow2v3();
   }
 
   @Override
@@ -87,11 +98,19 @@ final class ConvertStep implements Step<ImageBuild> {
   private void convert(ImageBuild build) throws IOException {
     String task = build.spec.key();
     if (build.spec.blank()) {
-      tools.console().info(task + ": creating a blank " + build.spec.size() + " qcow2 disk");
-      tools.qemuImg().create(build.temp, build.spec.size().bytes());
+      tools
+          .console()
+          .info(
+              task
+                  + ": creating a blank "
+                  + build.spec.size()
+                  + " "
+                  + build.workFormat()
+                  + " disk");
+      tools.qemuImg().create(build.temp, build.workFormat(), build.spec.size().bytes());
       return;
     }
-    if (copies(build.sourceInfo)) {
+    if (copies(build)) {
       if (build.unpacked != null) {
         // decompressed beside the output: the file becomes the temporary file, by a rename
         Files.move(
@@ -116,7 +135,9 @@ final class ConvertStep implements Step<ImageBuild> {
       }
       return;
     }
-    tools.console().info(task + ": converting " + build.sourceInfo.format() + " to qcow2");
+    tools
+        .console()
+        .info(task + ": converting " + build.sourceInfo.format() + " to " + build.workFormat());
     try {
       tools
           .qemuImg()
@@ -124,6 +145,7 @@ final class ConvertStep implements Step<ImageBuild> {
               build.baseImage(),
               build.sourceInfo.format(),
               build.temp,
+              build.workFormat(),
               percent ->
                   tools
                       .console()

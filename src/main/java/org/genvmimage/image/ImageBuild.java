@@ -8,6 +8,7 @@ import org.genvmimage.download.DownloadCopy;
 import org.genvmimage.download.FetchLease;
 import org.genvmimage.download.FetchResult;
 import org.genvmimage.qemu.ImageInfo;
+import org.genvmimage.qemu.QemuImgCommands;
 import org.genvmimage.step.StepRunner;
 
 /** The state of one image's build, filled in by the steps in order. */
@@ -59,6 +60,15 @@ public final class ImageBuild implements StepRunner.Stoppable {
     this.spec = spec;
     this.architectureFile = architectureFile;
     this.output = output;
+  }
+
+  /**
+   * The format the image is built (converted and resized) in: raw for a raw output, else qcow2; a
+   * vmdk, vhdx or vpc output is converted from it last ({@link FormatStep}), as qemu-img cannot
+   * resize those.
+   */
+  String workFormat() {
+    return "raw".equals(spec.outputFormat()) ? "raw" : QemuImgCommands.QCOW2;
   }
 
   /** Lets go of the fetched file's cache entry (once it is no longer read). */

@@ -50,6 +50,7 @@ public final class ImageBuilder {
         new InspectStep(tools),
         new ConvertStep(tools),
         new ResizeStep(tools),
+        new FormatStep(tools),
         new CheckStep(tools),
         new PublishStep(tools));
   }

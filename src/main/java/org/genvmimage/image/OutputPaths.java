@@ -24,10 +24,15 @@ import org.genvmimage.core.GenVmException;
  *       several builds each to {@code <key>.qcow2} beside it.
  * </ul>
  *
- * An image with its own {@code output.path} in the architecture file goes there instead (relative
- * to the current folder); two images may not share a path (INVALID_INPUT). The rule depends on the
- * architecture file, not on --image, so an image keeps its path whichever images a run selects. The
- * build, its dry run, the JSON report and the GoCD config all take their paths from here.
+ * The {@code .qcow2} of a name made here follows the image's output format ({@link #extension}):
+ * {@code .raw}, {@code .vmdk}, {@code .vhdx} or {@code .vhd}; a path the user gave is kept as it
+ * is.
+ *
+ * <p>An image with its own {@code output.path} in the architecture file goes there instead
+ * (relative to the current folder); two images may not share a path (INVALID_INPUT). The rule
+ * depends on the architecture file, not on --image, so an image keeps its path whichever images a
+ * run selects. The build, its dry run, the JSON report and the GoCD config all take their paths
+ * from here.
  */
 public final class OutputPaths {
   /** The file name of the only image of an architecture file, in an output folder. */
@@ -62,7 +67,7 @@ public final class OutputPaths {
       Path output =
           image.outputPath() != null
               ? image.outputPath()
-              : ruled(architecture, image.key(), path, folder);
+              : ruled(architecture, image, path, folder);
       String other = taken.putIfAbsent(output.toAbsolutePath().normalize(), image.key());
       if (other != null) {
         throw new GenVmException(
@@ -97,13 +102,19 @@ public final class OutputPaths {
   }
 
   /** Where the {@code --image-output-path} rule puts an image. */
-  private static Path ruled(Architecture architecture, String key, Path path, boolean folder) {
+  private static Path ruled(Architecture architecture, ImageSpec image, Path path, boolean folder) {
     boolean single = architecture.images().size() == 1;
-    String name = single ? DEFAULT_FILE_NAME : key + ".qcow2";
+    String extension = extension(image.outputFormat());
+    String name = (single ? "image" : image.key()) + extension;
     if (folder) {
       return path.resolve(name);
     }
-    return single ? path : path.resolveSibling(key + ".qcow2");
+    return single ? path : path.resolveSibling(image.key() + extension);
+  }
+
+  /** The file name extension of an output format: {@code .qcow2}, {@code .vhd} for vpc, ... */
+  public static String extension(String format) {
+    return "." + ("vpc".equals(format) ? "vhd" : format);
   }
 
   /**

@@ -1,11 +1,11 @@
 package org.genvmimage.image;
 
 import org.genvmimage.console.Units;
-import org.genvmimage.qemu.QemuImgCommands;
 import org.genvmimage.step.Step;
 
 /**
- * Grows the new image to the requested size (never shrinks: {@link InspectStep} refused that).
+ * Grows the new image to the requested size (never shrinks: {@link InspectStep} refused that), in
+ * its {@link ImageBuild#workFormat} (qemu-img resizes qcow2 and raw, not vmdk, vhdx or vpc).
  *
  * <p>Uses {@code temp}, {@code sourceInfo}. A plan notes the command, which runs only if the base
  * image is smaller (or when its size is not known yet).
@@ -32,7 +32,7 @@ final class ResizeStep implements Step<ImageBuild> {
           tools
               .qemuImg()
               .commands()
-              .resize(build.temp, QemuImgCommands.QCOW2, build.spec.size().bytes()));
+              .resize(build.temp, build.workFormat(), build.spec.size().bytes()));
     }
   }
 
@@ -41,7 +41,7 @@ final class ResizeStep implements Step<ImageBuild> {
     long size = build.spec.size().bytes();
     if (!build.spec.blank() && grows(build)) {
       tools.console().info(build.spec.key() + ": resizing to " + Units.bytes(size));
-      tools.qemuImg().resize(build.temp, QemuImgCommands.QCOW2, size);
+      tools.qemuImg().resize(build.temp, build.workFormat(), size);
     }
   }
 

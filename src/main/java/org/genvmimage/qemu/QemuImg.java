@@ -29,6 +29,19 @@ public interface QemuImg {
   void convert(Path source, String sourceFormat, Path target, DoubleConsumer progressPercent);
 
   /**
+   * Writes {@code source} (of {@code sourceFormat}) to {@code target} as {@code targetFormat}, with
+   * {@link QemuImgCommands#createOptions}, replacing it.
+   *
+   * @param progressPercent receives 0 to 100 as the copy goes, or null
+   */
+  void convert(
+      Path source,
+      String sourceFormat,
+      Path target,
+      String targetFormat,
+      DoubleConsumer progressPercent);
+
+  /**
    * Creates a qcow2 overlay whose reads fall through to {@code backing} (of {@code backingFormat});
    * writes go to the overlay only, so the backing image stays as it was.
    */
@@ -36,6 +49,9 @@ public interface QemuImg {
 
   /** Creates a blank qcow2 (compat 1.1) disk of {@code bytes}, replacing {@code image}. */
   void create(Path image, long bytes);
+
+  /** Creates a blank disk of {@code format} and {@code bytes}, replacing {@code image}. */
+  void create(Path image, String format, long bytes);
 
   /** Changes format options in place, e.g. {@code compat=1.1}. */
   void amend(Path image, String format, String options);

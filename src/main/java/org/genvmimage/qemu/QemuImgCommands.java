@@ -1,6 +1,7 @@
 package org.genvmimage.qemu;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -19,7 +20,7 @@ public final class QemuImgCommands {
   /** The program name looked up on the PATH. */
   public static final String DEFAULT_EXECUTABLE = "qemu-img";
 
-  /** The format of every image this tool writes. */
+  /** The format images are built in (unless raw is wanted), and the default output format. */
   public static final String QCOW2 = "qcow2";
 
   /** The qcow2 version written: 1.1 (v3), which every supported QEMU reads. */
@@ -48,18 +49,47 @@ public final class QemuImgCommands {
    * preallocated raw targets.
    */
   public List<String> convert(Path source, String sourceFormat, Path target) {
-    return List.of(
-        executable,
-        "convert",
-        "-p",
-        "-f",
-        format(sourceFormat),
-        "-O",
-        QCOW2,
-        "-o",
-        "compat=" + COMPAT,
-        file(source),
-        file(target));
+    return convert(source, sourceFormat, target, QCOW2);
+  }
+
+  /**
+   * {@code qemu-img convert -p -f <fmt> -O <target format> [-o <options>] <src> <dst>}, with the
+   * options of {@link #createOptions}. A raw target is written sparse (zeroes are skipped).
+   */
+  public List<String> convert(Path source, String sourceFormat, Path target, String targetFormat) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                executable,
+                "convert",
+                "-p",
+                "-f",
+                format(sourceFormat),
+                "-O",
+                format(targetFormat)));
+    String options = createOptions(targetFormat);
+    if (!options.isEmpty()) {
+      command.add("-o");
+      command.add(options);
+    }
+    command.add(file(source));
+    command.add(file(target));
+    return List.copyOf(command);
+  }
+
+  /**
+   * The options a new image of {@code format} is written with: {@code compat=1.1} for qcow2, a
+   * growing single-file {@code monolithicSparse} vmdk, a {@code dynamic} vpc (VHD) with {@code
+   * force_size=on} so that its virtual size is exactly the one asked for (not rounded to a disk
+   * geometry), none for raw and vhdx (dynamic by default).
+   */
+  public static String createOptions(String format) {
+    return switch (format) {
+      case QCOW2 -> "compat=" + COMPAT;
+      case "vmdk" -> "subformat=monolithicSparse";
+      case "vpc" -> "subformat=dynamic,force_size=on";
+      default -> "";
+    };
   }
 
   /**
@@ -84,19 +114,27 @@ public final class QemuImgCommands {
 
   /** {@code qemu-img create -q -f qcow2 -o compat=1.1 <image> <bytes>}: a new blank disk. */
   public List<String> create(Path image, long bytes) {
+    return create(image, QCOW2, bytes);
+  }
+
+  /**
+   * {@code qemu-img create -q -f <format> [-o <options>] <image> <bytes>}: a new blank disk, with
+   * the options of {@link #createOptions}.
+   */
+  public List<String> create(Path image, String imageFormat, long bytes) {
     if (bytes <= 0) {
       throw new IllegalArgumentException("size must be positive: " + bytes);
     }
-    return List.of(
-        executable,
-        "create",
-        "-q",
-        "-f",
-        QCOW2,
-        "-o",
-        "compat=" + COMPAT,
-        file(image),
-        Long.toString(bytes));
+    List<String> command =
+        new ArrayList<>(List.of(executable, "create", "-q", "-f", format(imageFormat)));
+    String options = createOptions(imageFormat);
+    if (!options.isEmpty()) {
+      command.add("-o");
+      command.add(options);
+    }
+    command.add(file(image));
+    command.add(Long.toString(bytes));
+    return List.copyOf(command);
   }
 
   /** {@code qemu-img amend -f <fmt> -o <options> <image>}, e.g. options {@code compat=1.1}. */

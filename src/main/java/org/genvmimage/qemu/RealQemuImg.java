@@ -65,7 +65,13 @@ public final class RealQemuImg implements QemuImg {
 
   @Override
   public void convert(Path source, String sourceFormat, Path target, DoubleConsumer progress) {
-    CommandSpec spec = spec(commands.convert(source, sourceFormat, target));
+    convert(source, sourceFormat, target, QemuImgCommands.QCOW2, progress);
+  }
+
+  @Override
+  public void convert(
+      Path source, String sourceFormat, Path target, String targetFormat, DoubleConsumer progress) {
+    CommandSpec spec = spec(commands.convert(source, sourceFormat, target, targetFormat));
     if (progress != null) {
       spec = spec.withStdout(line -> parseProgress(line).ifPresent(progress));
     }
@@ -91,7 +97,12 @@ public final class RealQemuImg implements QemuImg {
 
   @Override
   public void create(Path image, long bytes) {
-    runner.run(spec(commands.create(image, bytes)).withTimeout(METADATA_TIMEOUT));
+    create(image, QemuImgCommands.QCOW2, bytes);
+  }
+
+  @Override
+  public void create(Path image, String format, long bytes) {
+    runner.run(spec(commands.create(image, format, bytes)).withTimeout(METADATA_TIMEOUT));
   }
 
   @Override

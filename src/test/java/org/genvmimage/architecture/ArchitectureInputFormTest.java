@@ -186,29 +186,50 @@ class ArchitectureInputFormTest {
               image-2:
                 name: test-image-2
                 version: 9.4
-                format: raw
+                format: vdi
                 size: 10G
               typo:
                 name: t
-                format: qcow
+                format: vhdxx
                 size: 10G
               differ:
                 name: d
                 size: 10G
+                format: raw
                 output:
                   format: vmdk
             """);
+    String writes = "(it writes: qcow2, raw, vmdk, vhdx, vpc; vhd means vpc)";
     assertThat(problems(file))
         .containsExactly(
             file
-                + ":6:13: images.image-2.format: format 'raw' is not written by this version (it"
-                + " writes: qcow2)",
+                + ":6:13: images.image-2.format: format 'vdi' is not written by this version "
+                + writes,
             file
-                + ":10:13: images.typo.format: format 'qcow' is not written by this version (it"
-                + " writes: qcow2)",
+                + ":10:13: images.typo.format: format 'vhdxx' is unknown; did you mean 'vhdx'? "
+                + writes,
             file
-                + ":16:15: images.differ.output.format: format 'vmdk' is not written by this"
-                + " version (it writes: qcow2)");
+                + ":17:15: images.differ.output.format: 'vmdk' differs from the image's format"
+                + " 'raw'");
+  }
+
+  @Test
+  void readsEachOutputFormatAndVhdAsVpc() throws IOException {
+    Path file =
+        write(
+            """
+            owner: acme
+            images:
+              a: {name: a, size: 1G}
+              b: {name: b, size: 1G, format: RAW}
+              c: {name: c, size: 1G, output: {format: vmdk}}
+              d: {name: d, size: 1G, format: vhdx, output: {format: vhdx}}
+              e: {name: e, size: 1G, format: vhd}
+              f: {name: f, size: 1G, format: vpc, output: {format: vhd}}
+            """);
+    Architecture architecture = ArchitectureLoader.load(file);
+    assertThat(architecture.images().values().stream().map(ImageSpec::outputFormat))
+        .containsExactly("qcow2", "raw", "vmdk", "vhdx", "vpc", "vpc");
   }
 
   @Test

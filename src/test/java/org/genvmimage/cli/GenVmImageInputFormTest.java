@@ -224,7 +224,7 @@ class GenVmImageInputFormTest {
     server.serve("/base.qcow2", new byte[] {1, 2, 3});
     Path arch =
         architecture(
-            "owner: o\nimages:\n  x:\n    name: x\n    size: 8M\n    format: vmdk\n    input:\n"
+            "owner: o\nimages:\n  x:\n    name: x\n    size: 8M\n    format: vdi\n    input:\n"
                 + "      url: "
                 + server.uri("/base.qcow2")
                 + "\n      checksum: {type: sha256, value: "
@@ -237,8 +237,8 @@ class GenVmImageInputFormTest {
     assertThat(r.err())
         .contains(
             arch
-                + ":6:13: images.x.format: format 'vmdk' is not written by this version (it"
-                + " writes: qcow2)");
+                + ":6:13: images.x.format: format 'vdi' is not written by this version (it"
+                + " writes: qcow2, raw, vmdk, vhdx, vpc; vhd means vpc)");
     assertThat(server.requests()).isEmpty();
   }
 

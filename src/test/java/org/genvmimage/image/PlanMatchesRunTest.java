@@ -116,6 +116,44 @@ class PlanMatchesRunTest {
   }
 
   @Test
+  void aVpcOutputIsPlannedAsItIsRunWithItsLastConversion() throws Exception {
+    byte[] raw = Files.readAllBytes(TestImages.raw(dir, "base.img", (int) (3 * MIB), 9));
+    server.serve("/img/base.img", raw);
+    Path arch = dir.resolve("architecture.yml");
+    Files.writeString(
+        arch,
+        String.format(
+            "owner: t%nimages:%n  deb:%n    name: deb%n    version: 1%n    get_url: %s%n"
+                + "    checksum:%n      type: sha256%n      value: %s%n    size: 10M%n"
+                + "    format: vpc%n",
+            server.uri("/img/base.img"), TestHttpServer.sha256(raw)));
+    Architecture architecture = ArchitectureLoader.load(arch);
+    Path out = dir.resolve("out");
+
+    for (String name : List.of("first.vhd", "second.vhd")) {
+      Path output = out.resolve(name);
+      ran.clear();
+      ImagePlan plan = builder.plan(architecture, Map.of("deb", output)).get(0);
+      assertThat(plan.error()).isNull();
+      // from the cache, the plan reads the base image's format with qemu-img info
+      ran.clear();
+      List<ImageResult> built = builder.build(architecture, Map.of("deb", output));
+      assertThat(built.get(0).error()).isNull();
+      // info, convert to qcow2, resize, convert to vpc, check, info
+      assertThat(ran)
+          .hasSize(6)
+          .isEqualTo(
+              resolved(plan, List.copyOf(ran)).stream()
+                  .map(c -> c.stream().map(a -> a.replace("<format>", "raw")).toList())
+                  .toList());
+      assertThat(ran.get(3)).containsSequence("-O", "vpc", "-o", "subformat=dynamic,force_size=on");
+      assertThat(TestImages.info(output).path("format").asText()).isEqualTo("vpc");
+      assertThat(TestImages.info(output).path("virtual-size").asLong()).isEqualTo(10 * MIB);
+      assertThat(TestImages.listFiles(out)).noneMatch(f -> f.contains(".tmp"));
+    }
+  }
+
+  @Test
   void aCompressedBaseImageIsPlannedAsItIsRun() throws Exception {
     byte[] raw = Files.readAllBytes(TestImages.raw(dir, "base.img", (int) (3 * MIB), 8));
     byte[] xz = Compressed.compress(raw, Codec.XZ);

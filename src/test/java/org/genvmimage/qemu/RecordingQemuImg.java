@@ -87,7 +87,21 @@ public class RecordingQemuImg implements QemuImg {
 
   @Override
   public void convert(Path source, String sourceFormat, Path target, DoubleConsumer progress) {
-    record("convert", "convert " + source + " " + sourceFormat + " " + target);
+    convert(source, sourceFormat, target, "qcow2", progress);
+  }
+
+  @Override
+  public void convert(
+      Path source, String sourceFormat, Path target, String targetFormat, DoubleConsumer progress) {
+    record(
+        "convert",
+        "convert "
+            + source
+            + " "
+            + sourceFormat
+            + " "
+            + target
+            + ("qcow2".equals(targetFormat) ? "" : " " + targetFormat));
     try {
       if (Files.exists(source)) {
         Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
@@ -104,7 +118,14 @@ public class RecordingQemuImg implements QemuImg {
     }
     ImageInfo from = currentInfo(source);
     images.put(
-        target, new ImageInfo("qcow2", from.virtualSize(), from.actualSize(), "1.1", null, false));
+        target,
+        new ImageInfo(
+            targetFormat,
+            from.virtualSize(),
+            from.actualSize(),
+            "qcow2".equals(targetFormat) ? "1.1" : null,
+            null,
+            false));
   }
 
   @Override
@@ -147,8 +168,15 @@ public class RecordingQemuImg implements QemuImg {
 
   @Override
   public void create(Path image, long bytes) {
-    record("create", "create " + image + " " + bytes);
-    images.put(image, new ImageInfo("qcow2", bytes, 0, "1.1", null, false));
+    create(image, "qcow2", bytes);
+  }
+
+  @Override
+  public void create(Path image, String format, long bytes) {
+    record(
+        "create", "create " + image + ("qcow2".equals(format) ? "" : " " + format) + " " + bytes);
+    images.put(
+        image, new ImageInfo(format, bytes, 0, "qcow2".equals(format) ? "1.1" : null, null, false));
   }
 
   @Override

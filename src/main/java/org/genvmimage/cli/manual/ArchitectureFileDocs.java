@@ -42,7 +42,7 @@ public final class ArchitectureFileDocs {
       <image-key>:
           name: <string> # The name of the image
           version: <string> # Optional
-          format: qcow2 # Optional: the format written (this version writes qcow2)
+          format: qcow2 # Optional: the format written: qcow2, raw, vmdk, vhdx or vpc (vhd)
           size: <string> # The size of the generated image disk
           input: # Optional: without it, a new blank disk of size
               url: <string or list> # A URL, or a list of mirrors tried in order
@@ -192,8 +192,10 @@ public final class ArchitectureFileDocs {
                             + " blank disk of size. version is optional in this form."),
                     new Entry(
                         "format, output.format",
-                        "The format written: this version writes qcow2 only; another value is an"
-                            + " error in the file."),
+                        "The format written: qcow2 (the default), raw (sparse), vmdk, vhdx or"
+                            + " vpc (vhd is read as vpc). The output name made from the image key"
+                            + " takes the format's extension (.raw, .vmdk, .vhdx, .vhd); another"
+                            + " value is an error in the file."),
                     new Entry(
                         "output.path",
                         "Where this image is written, relative to the current folder; it takes"
