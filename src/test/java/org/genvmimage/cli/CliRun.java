@@ -37,6 +37,16 @@ final class CliRun {
   }
 
   /** {@code configure-vm-image} with these arguments. */
+  /**
+   * gen-vm-image with the test's own cache folder and two retries, so a test never touches the
+   * user's cache nor waits out the default retries.
+   */
+  static Result genWithCache(java.nio.file.Path cache, String... args) {
+    List<String> all = new ArrayList<>(List.of("--cache-dir", cache.toString(), "--retries", "2"));
+    all.addAll(List.of(args));
+    return gen(all.toArray(String[]::new));
+  }
+
   static Result configure(String... args) {
     return run(new ConfigureVmImageCommand(), args);
   }

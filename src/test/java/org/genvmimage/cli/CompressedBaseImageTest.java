@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -50,9 +49,7 @@ class CompressedBaseImageTest {
   }
 
   private Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of("--cache-dir", cache.toString(), "--retries", "2"));
-    all.addAll(List.of(args));
-    return CliRun.gen(all.toArray(String[]::new));
+    return CliRun.genWithCache(cache, args);
   }
 
   private Path architecture(String images) throws IOException {

@@ -44,9 +44,7 @@ class GenVmImageCommandTest {
   }
 
   Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of("--cache-dir", cache.toString(), "--retries", "2"));
-    all.addAll(List.of(args));
-    return CliRun.gen(all.toArray(String[]::new));
+    return CliRun.genWithCache(cache, args);
   }
 
   /** Serves a file from the test folder and returns its sha256. */

@@ -45,9 +45,7 @@ class GenVmImageInputFormTest {
   }
 
   Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of("--cache-dir", cache.toString(), "--retries", "2"));
-    all.addAll(List.of(args));
-    return CliRun.gen(all.toArray(String[]::new));
+    return CliRun.genWithCache(cache, args);
   }
 
   Path architecture(String yaml) throws IOException {
