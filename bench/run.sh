@@ -111,12 +111,15 @@ gen_build() { # arch cache output [extra args...]
     || die "gen-vm-image failed on $arch (run it by hand to see why)"
 }
 
-# One timed command; prints the seconds. Everything written so far is flushed first
-# so that no run pays for the write-back of the one before it.
+# One timed command; prints the seconds. Every side of every comparison is durable:
+# everything written so far is flushed before the clock starts (so that no run pays for
+# the write-back of the one before it), and the clock stops only after a `sync` that
+# follows the command (so that every side ends with its data on disk, whatever it
+# fsyncs itself).
 timed() {
   sync
   local s e
-  s=$(now); "$@"; e=$(now)
+  s=$(now); "$@"; sync; e=$(now)
   elapsed "$s" "$e"
 }
 
@@ -127,7 +130,7 @@ baseline_script() { # the same work, by hand: download, hash, convert, resize, f
   local d="$work/script"
   rm -rf "$d"; mkdir -p "$d"
   curl -s -o "$d/F" "$base/big.qcow2" && openssl dgst -sha256 "$d/F" > /dev/null \
-    && qemu-img convert -O qcow2 "$d/F" "$d/O" && qemu-img resize -q "$d/O" 20G > /dev/null && sync
+    && qemu-img convert -O qcow2 "$d/F" "$d/O" && qemu-img resize -q "$d/O" 20G > /dev/null
 }
 cold_then_warm() { # fresh cache and output; then a rebuild from that cache at another size
   local d="$work/gen"
@@ -140,6 +143,7 @@ cold_then_warm() { # fresh cache and output; then a rebuild from that cache at a
     --cache-dir "$d/cache" --image-output-path "$d/out/image.qcow2" \
     --generated-image-owner "$owner" > /dev/null \
     || die "gen-vm-image failed on big-20G.yml (run it by hand to see why)"
+  sync
   e=$(now)
   gen_cold+=("$(elapsed "$s" "$e")")
   rss+=("$(awk '{ printf "%.1f", $1 / 1024 }' "$d/rss")")
@@ -260,39 +264,52 @@ else
 fi
 
 # ---------------------------------------------------------------- table
-row() { # label case baseline ratio target met
-  printf '%-48s %11s %10s %6s %11s  %s\n' "$@"
+row() { # label case baseline ratio spread target met
+  printf '%-48s %10s %10s %6s %13s %11s  %s\n' "$@"
 }
-ratio_row() { # label case-median baseline-median limit
+# The spread of a ratio: the lowest and highest of the per-run ratios (run i of the
+# case against run i of its baseline, which ran next to it).
+ratio_spread() { # "case runs" "baseline runs"
+  local -a a=($1) b=($2)
+  local i out=()
+  for i in "${!a[@]}"; do
+    out+=("$(awk -v x="${a[$i]}" -v y="${b[$i]}" 'BEGIN { printf "%.3f", x / y }')")
+  done
+  printf '%s-%s' "$(printf '%s\n' "${out[@]}" | sort -g | head -n 1 | awk '{ printf "%.2f", $1 }')" \
+    "$(printf '%s\n' "${out[@]}" | sort -g | tail -n 1 | awk '{ printf "%.2f", $1 }')"
+}
+ratio_row() { # label case-median baseline-median limit "case runs" "baseline runs"
   local ratio met
   ratio=$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.2f", a / b }')
   met=$(awk -v r="$ratio" -v l="$4" 'BEGIN { print (r <= l) ? "MET" : "MISSED" }')
-  row "$1" "$2 s" "$3 s" "$ratio" "<= $4" "$met"
+  row "$1" "$2 s" "$3 s" "$ratio" "$(ratio_spread "$5" "$6")" "<= $4" "$met"
 }
-absolute_row() { # label value unit limit
+absolute_row() { # label value unit limit spread
   local met
   met=$(awk -v v="$2" -v l="$4" 'BEGIN { print (v <= l) ? "MET" : "MISSED" }')
-  row "$1" "$2 $3" "-" "-" "<= $4 $3" "$met"
+  row "$1" "$2 $3" "-" "-" "$5" "<= $4 $3" "$met"
 }
+span() { printf '%s-%s' "$(printf '%s\n' "$@" | sort -g | head -n 1)" "$(maximum "$@")"; }
 
 m_script=$(median "${script_cold[@]}")
 m_cold=$(median "${gen_cold[@]}")
 m_warm=$(median "${gen_warm[@]}")
 m_four=$(median "${four[@]}")
 m_one=$(median "${one[@]}")
-m_rss=$(median "${rss[@]}")
+max_rss=$(maximum "${rss[@]}")
 m_help=$(median "${help[@]}")
 
 echo
-echo "gen-vm-image benchmarks: medians of $RUNS runs (--help: $HELP_RUNS, configure: $CONFIGURE_RUNS), case and baseline alternating"
-row "case (vs baseline)" "case" "baseline" "ratio" "target" "result"
-ratio_row "1. 1 GiB, cold cache (vs curl+openssl+qemu-img)" "$m_cold" "$m_script" 0.9
-ratio_row "2. 1 GiB, warm cache rebuild (vs cold)" "$m_warm" "$m_cold" 0.35
-ratio_row "3. 4 x 256 MiB, --jobs 4 (vs 1 x 256 MiB)" "$m_four" "$m_one" 2.5
-absolute_row "4. peak RSS, 1 GiB cold build" "$m_rss" MiB 200
-absolute_row "5. gen-vm-image --help" "$m_help" s 0.5
+echo "gen-vm-image benchmarks: medians of $RUNS runs (--help: $HELP_RUNS, configure: $CONFIGURE_RUNS), case and baseline alternating;"
+echo "every timed side ends with 'sync' (its data on disk); spread = lowest-highest per-run ratio"
+row "case (vs baseline)" "case" "baseline" "ratio" "spread" "target" "result"
+ratio_row "1. 1 GiB, cold cache (vs curl+openssl+qemu-img)" "$m_cold" "$m_script" 0.6 "${gen_cold[*]}" "${script_cold[*]}"
+ratio_row "2. 1 GiB, warm cache rebuild (vs cold)" "$m_warm" "$m_cold" 0.3 "${gen_warm[*]}" "${gen_cold[*]}"
+ratio_row "3. 4 x 256 MiB, --jobs 4 (vs 1 x 256 MiB)" "$m_four" "$m_one" 2.2 "${four[*]}" "${one[*]}"
+absolute_row "4. peak RSS, 1 GiB cold build (worst run)" "$max_rss" MiB 160 "$(span "${rss[@]}")"
+absolute_row "5. gen-vm-image --help" "$m_help" s 0.5 "$(span "${help[@]}")"
 if [ -n "$configure_skipped" ]; then
-  row "6. configure-vm-image overhead (vs QEMU alone)" "-" "-" "-" "-" "skipped (BENCH_CONFIGURE_RUNS=0)"
+  row "6. configure-vm-image overhead (vs QEMU alone)" "-" "-" "-" "-" "-" "skipped (BENCH_CONFIGURE_RUNS=0)"
 else
   m_cfg_floor=$(median "${cfg_floor[@]}")
   m_cfg_tool=$(median "${cfg_tool[@]}")
@@ -300,12 +317,12 @@ else
   cfg_limit=$(awk -v f="$m_cfg_floor" 'BEGIN { printf "%.3f", f + 3 }')
   cfg_met=$(awk -v v="$m_cfg_tool" -v l="$cfg_limit" 'BEGIN { print (v <= l) ? "MET" : "MISSED" }')
   cfg_diff=$(awk -v a="$m_cfg_tool" -v b="$m_cfg_floor" 'BEGIN { printf "%+.1f s", a - b }')
-  row "6. configure-vm-image overhead (vs QEMU alone)" "$m_cfg_tool s" "$m_cfg_floor s" "$cfg_diff" "<= +3 s" "$cfg_met"
+  row "6. configure-vm-image overhead (vs QEMU alone)" "$m_cfg_tool s" "$m_cfg_floor s" "$cfg_diff" "$(span "${cfg_tool[@]}")" "<= +3 s" "$cfg_met"
   cfg_diff=$(awk -v a="$m_cfg_noreset" -v b="$m_cfg_floor" 'BEGIN { printf "%+.1f s", a - b }')
-  row "   the same with --no-reset (no virt-sysprep)" "$m_cfg_noreset s" "$m_cfg_floor s" "$cfg_diff" "-" "-"
+  row "   the same with --no-reset (no virt-sysprep)" "$m_cfg_noreset s" "$m_cfg_floor s" "$cfg_diff" "$(span "${cfg_noreset[@]}")" "-" "-"
 fi
 echo
-echo "peak RSS: max $(maximum "${rss[@]}") MiB over $RUNS runs (the largest single process of the build: the JVM or a qemu-img it runs)"
+echo "peak RSS: median $(median "${rss[@]}") MiB, max $max_rss MiB over $RUNS runs (the largest single process of the build: the JVM or a qemu-img it runs)"
 if [ -z "$configure_skipped" ]; then
   echo "configure overhead = wall time - guest uptime at cloud-init's final message; runs (s):" \
     "tool ${cfg_tool[*]}; --no-reset ${cfg_noreset[*]}; QEMU alone ${cfg_floor[*]}"
