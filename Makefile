@@ -18,7 +18,9 @@
 #
 # The image flows from build to configure: a path named on one side only is used on both, so
 # --image-input-path in CONFIGURE_ARGS is also where make build writes the image, and
-# --image-output-path in BUILD_ARGS is also what make configure reads.
+# --image-output-path in BUILD_ARGS is also what make configure reads (image.qcow2 in it when
+# it names a folder, as gen-vm-image names the one image of an architecture file there; with
+# several images, name the one to configure with --image-input-path).
 #
 # Example:
 #   make BUILD_ARGS="--architecture-path examples/architecture.yml" \
@@ -59,7 +61,10 @@ word_after = $(if $(filter $(1),$(firstword $(2))),$(word 2,$(2)),$(if $(word 2,
 BUILD_OUTPUT := $(call option_value,--image-output-path,$(BUILD_ARGS))
 CONFIGURE_INPUT := $(call option_value,--image-input-path,$(CONFIGURE_ARGS))
 BUILD_FLOW := $(if $(BUILD_OUTPUT),,$(if $(CONFIGURE_INPUT),--image-output-path '$(CONFIGURE_INPUT)'))
-CONFIGURE_FLOW := $(if $(CONFIGURE_INPUT),,$(if $(BUILD_OUTPUT),--image-input-path '$(BUILD_OUTPUT)'))
+# A build output that names a folder (a trailing /, or a folder that exists) holds image.qcow2
+# for an architecture file of one image: that file is what configure reads.
+BUILT_IMAGE := $(if $(filter %/,$(BUILD_OUTPUT)),$(BUILD_OUTPUT)image.qcow2,$(if $(wildcard $(BUILD_OUTPUT)/.),$(BUILD_OUTPUT)/image.qcow2,$(BUILD_OUTPUT)))
+CONFIGURE_FLOW := $(if $(CONFIGURE_INPUT),,$(if $(BUILD_OUTPUT),--image-input-path '$(BUILT_IMAGE)'))
 
 build: $(JAR) $(JSA)
 	bin/gen-vm-image $(BUILD_ARGS) $(BUILD_FLOW)

@@ -69,6 +69,8 @@ class MakeExamplesTest {
             "the original tool's README",
             "--architecture-path examples/architecture.yml",
             "--image-input-path output-images/image.qcow2"));
+    examples.add(example("a folder as the build output", "--image-output-path built/", ""));
+    examples.add(example("the current folder as the build output", "--image-output-path .", ""));
     assertThat(examples).hasSizeGreaterThan(3);
     // the swap below keeps the example's meaning only for a file with one image
     assertThat(ArchitectureLoader.load(Path.of("examples", "architecture.yml")).images())
