@@ -28,7 +28,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class ArchitectureValidator {
   private static final List<String> ROOT_KEYS = List.of("owner", "images");
   private static final List<String> IMAGE_KEYS =
-      List.of("name", "version", "get_url", "checksum", "size", "format", "input", "output");
+      List.of("name version get_url checksum size format input output extra_kwargs".split(" "));
   private static final List<String> CHECKSUM_KEYS =
       List.of("type", "value", "signature", "signed_by");
   private static final String ROOT_EXPECTED = "a mapping with keys 'owner' and 'images'";
@@ -47,6 +47,7 @@ final class ArchitectureValidator {
   private final Map<String, String> warnings = new LinkedHashMap<>();
   private String imageKey;
   private final ImageSections sections = new ImageSections(this);
+  private final CreateOptionsSection creates = new CreateOptionsSection(this);
 
   private record Problem(int line, int column, String text) {}
 
@@ -174,7 +175,13 @@ final class ArchitectureValidator {
     }
     DiskSize size = size(required(fields, "size", image, SIZE_EXPECTED));
     ImageSections.Output output = sections.output(fields.get("format"), fields.get("output"));
-    if (name == null
+    CreateOptionsSection.Result create =
+        creates.read(
+            fields.get("extra_kwargs"),
+            !seedForm && !fields.containsKey("input"),
+            output == null ? null : output.format());
+    if (!create.ok()
+        || name == null
         || (seedForm && version == null)
         || input == null
         || size == null
@@ -191,7 +198,8 @@ final class ArchitectureValidator {
         size,
         input.format(),
         output.path(),
-        output.format());
+        output.format(),
+        create.options());
   }
 
   ChecksumSpec checksum(Field checksum) {

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * @param outputPath where this image is written (relative to the current folder), or null for the
  *     {@code --image-output-path} rule
  * @param outputFormat the format the image is written in, one of {@link #OUTPUT_FORMATS}
+ * @param create what a blank disk is created with beyond its format and size ({@code
+ *     extra_kwargs}), or null
  */
 public record ImageSpec(
     String key,
@@ -35,7 +37,8 @@ public record ImageSpec(
     DiskSize size,
     String inputFormat,
     Path outputPath,
-    String outputFormat) {
+    String outputFormat,
+    CreateOptions create) {
   /** The default output format. */
   public static final String QCOW2 = "qcow2";
 
@@ -52,7 +55,21 @@ public record ImageSpec(
       DiskSize size,
       String inputFormat,
       Path outputPath) {
-    this(key, name, version, sources, checksum, size, inputFormat, outputPath, QCOW2);
+    this(key, name, version, sources, checksum, size, inputFormat, outputPath, QCOW2, null);
+  }
+
+  /** An image made without create options. */
+  public ImageSpec(
+      String key,
+      String name,
+      String version,
+      List<URI> sources,
+      ChecksumSpec checksum,
+      DiskSize size,
+      String inputFormat,
+      Path outputPath,
+      String outputFormat) {
+    this(key, name, version, sources, checksum, size, inputFormat, outputPath, outputFormat, null);
   }
 
   /** What an image key must look like: it becomes a file name. */
@@ -83,6 +100,9 @@ public record ImageSpec(
       if (sources.size() > 1 && isLocal(source)) {
         throw new IllegalArgumentException("a mirror list holds http(s) URLs only: " + source);
       }
+    }
+    if (!sources.isEmpty() && create != null) {
+      throw new IllegalArgumentException("create options are for a blank disk only");
     }
     if (sources.isEmpty() && checksum != null) {
       throw new IllegalArgumentException("a blank disk has no checksum");

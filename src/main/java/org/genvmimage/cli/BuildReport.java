@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import org.genvmimage.architecture.CreateOptions;
 import org.genvmimage.architecture.ImageSpec;
 import org.genvmimage.download.Digest;
 import org.genvmimage.image.ImageBuild;
@@ -42,15 +43,33 @@ final class BuildReport {
       String outputPath,
       String sourceUrl,
       String sourceCompression,
-      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> mirrors) {
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> mirrors,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Create createOptions) {
     static Paths of(Path output, ImageSpec spec, URI served, String compression) {
       URI source = served != null ? served : spec.source();
       List<String> mirrors =
           spec.sources().size() > 1 ? spec.sources().stream().map(URI::toString).toList() : null;
+      CreateOptions create = spec.create();
       return new Paths(
-          absolute(output), source == null ? null : source.toString(), compression, mirrors);
+          absolute(output),
+          source == null ? null : source.toString(),
+          compression,
+          mirrors,
+          create == null
+              ? null
+              : new Create(
+                  create.backingFile(),
+                  create.backingFormat(),
+                  create.options(),
+                  create.secrets()));
     }
   }
+
+  /**
+   * A blank disk's {@code extra_kwargs} as passed to qemu-img create: the backing file (as written)
+   * and its format, the {@code -o} options, and the ids of the secrets they name (never a value).
+   */
+  record Create(String backingFile, String backingFormat, String options, List<String> secrets) {}
 
   /** What was (or would be) made, and what it took. */
   record Made(

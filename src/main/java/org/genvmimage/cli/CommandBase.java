@@ -45,4 +45,19 @@ public abstract class CommandBase {
     }
     return list;
   }
+
+  /**
+   * An option's last value as the user wrote it, or {@code fallback}: a Path drops the trailing '/'
+   * that makes a path a folder to write into.
+   */
+  static String asWritten(
+      picocli.CommandLine.Model.CommandSpec spec, String option, String fallback) {
+    picocli.CommandLine.Model.OptionSpec matched =
+        spec.commandLine().getParseResult().matchedOption(option);
+    if (matched == null || matched.stringValues().isEmpty()) {
+      return fallback;
+    }
+    List<String> written = matched.stringValues();
+    return written.get(written.size() - 1);
+  }
 }

@@ -121,6 +121,8 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
 
   @Mixin SignatureOption signatures;
 
+  @Mixin SecretOption secrets;
+
   @Option(
       names = "--dry-run",
       description =
@@ -209,9 +211,13 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
     Architecture architecture = ArchitectureLoader.load(architecturePath);
     architectureOwner = architecture.owner();
     Map<String, java.nio.file.Path> outputs =
-        OutputPaths.plan(architecture, images, outputPathAsWritten());
+        OutputPaths.plan(
+            architecture,
+            images,
+            asWritten(spec, "--image-output-path", imageOutputPath.toString()));
     if (!gocd.configOnly) {
       signatures.check(architecture, images);
+      secrets.check(architecture, images);
     }
 
     try (Console console = output.console(NAME, err, true)) {
@@ -237,7 +243,8 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
               new RealQemuImg(new ProcessRunner(), RealQemuImg.executableFromEnvironment()),
               console,
               owner,
-              overwrite);
+              overwrite,
+              secrets.files());
       console.debug("the architecture file's owner is " + architecture.owner());
       if (owner.user() != null) {
         console.debug(
@@ -265,20 +272,6 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
       }
       return BuildText.report(architecture, results, text ? out : null, console);
     }
-  }
-
-  /**
-   * {@code --image-output-path} as the user wrote it: a Path drops the trailing '/' that makes it a
-   * folder to write into.
-   */
-  private String outputPathAsWritten() {
-    picocli.CommandLine.Model.OptionSpec option =
-        spec.commandLine().getParseResult().matchedOption("--image-output-path");
-    if (option == null || option.stringValues().isEmpty()) {
-      return imageOutputPath.toString();
-    }
-    List<String> written = option.stringValues();
-    return written.get(written.size() - 1);
   }
 
   /** The dry run: plans every image, prints the plan (unless out is null), changes nothing. */

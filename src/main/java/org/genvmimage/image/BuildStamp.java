@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Objects;
 import java.util.Optional;
+import org.genvmimage.architecture.CreateOptions;
 import org.genvmimage.core.FileSync;
 import org.genvmimage.core.Folders;
 import org.genvmimage.download.Digest;
@@ -15,7 +17,8 @@ import org.genvmimage.download.Digest;
  * What an image was built from, kept beside it as {@code .<image file>.gen-vm-image.json}, so that
  * a re-run can tell an up-to-date image (same source checksum, size and output format) from any
  * other file. The image may be configured afterwards: the stamp describes its origin, not its
- * bytes. A stamp written before formats were recorded has none, and is read as qcow2.
+ * bytes. A stamp written before formats were recorded has none, and is read as qcow2; one without
+ * create options ({@code extra_kwargs}, {@link CreateOptions#describe}) records null.
  */
 public record BuildStamp(
     String source,
@@ -23,12 +26,24 @@ public record BuildStamp(
     String checksumHex,
     long sizeBytes,
     String builtAt,
-    String format) {
+    String format,
+    String createOptions) {
 
   public BuildStamp {
     if (format == null) {
       format = "qcow2";
     }
+  }
+
+  /** A stamp without create options. */
+  public BuildStamp(
+      String source,
+      String checksumType,
+      String checksumHex,
+      long sizeBytes,
+      String builtAt,
+      String format) {
+    this(source, checksumType, checksumHex, sizeBytes, builtAt, format, null);
   }
 
   private static final ObjectMapper JSON =
@@ -37,7 +52,8 @@ public record BuildStamp(
   /** The stamp of an image built from {@code source} with this checksum and size. */
   static BuildStamp of(
       String source, Digest checksum, long sizeBytes, String builtAt, String format) {
-    return new BuildStamp(source, checksum.type(), checksum.hex(), sizeBytes, builtAt, format);
+    return new BuildStamp(
+        source, checksum.type(), checksum.hex(), sizeBytes, builtAt, format, null);
   }
 
   /** What a blank disk is stamped with in place of a source and its checksum. */
@@ -45,13 +61,15 @@ public record BuildStamp(
 
   /**
    * The stamp of the image {@code build} makes: its first source and checksum, its size and format,
-   * or {@value #BLANK}, its size and format for a blank disk.
+   * or {@value #BLANK}, its size, format and create options for a blank disk.
    */
   static BuildStamp of(ImageBuild build, String builtAt) {
     long size = build.spec.size().bytes();
     String format = build.spec.outputFormat();
     if (build.spec.blank()) {
-      return new BuildStamp(BLANK, BLANK, BLANK, size, builtAt, format);
+      CreateOptions create = build.spec.create();
+      return new BuildStamp(
+          BLANK, BLANK, BLANK, size, builtAt, format, create == null ? null : create.describe());
     }
     return of(build.spec.source().toString(), build.checksum, size, builtAt, format);
   }
@@ -74,12 +92,13 @@ public record BuildStamp(
     }
   }
 
-  /** Same origin: checksum (type and value), size and format. */
+  /** Same origin: checksum (type and value), size, format and create options. */
   public boolean sameOrigin(BuildStamp other) {
     return checksumType.equalsIgnoreCase(other.checksumType)
         && checksumHex.equalsIgnoreCase(other.checksumHex)
         && sizeBytes == other.sizeBytes
-        && format.equals(other.format);
+        && format.equals(other.format)
+        && Objects.equals(createOptions, other.createOptions);
   }
 
   /** Writes the stamp beside the image, atomically. */

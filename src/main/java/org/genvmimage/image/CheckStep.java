@@ -8,7 +8,8 @@ import org.genvmimage.step.Step;
 
 /**
  * Checks the new image with {@code qemu-img check} and confirms its format (the output format) and
- * virtual size. Raw and vpc images have no check (qemu-img exit 63): that is not a failure.
+ * virtual size. Raw and vpc images have no check (qemu-img exit 63): that is not a failure. An
+ * encrypted image is opened with the secret it was created with.
  *
  * <p>Uses {@code temp}; produces {@code outputInfo}. A plan notes the two commands.
  */
@@ -27,13 +28,19 @@ final class CheckStep implements Step<ImageBuild> {
   @Override
   public void plan(ImageBuild build) {
     build.plan.commands.add(
-        tools.qemuImg().commands().check(build.temp, build.spec.outputFormat()));
+        tools
+            .qemuImg()
+            .commands()
+            .check(build.temp, build.spec.outputFormat(), BlankDisk.extras(build, tools)));
     build.plan.commands.add(tools.qemuImg().commands().info(build.temp));
   }
 
   @Override
   public void run(ImageBuild build) {
-    CheckResult check = tools.qemuImg().check(build.temp, build.spec.outputFormat());
+    CheckResult check =
+        tools
+            .qemuImg()
+            .check(build.temp, build.spec.outputFormat(), BlankDisk.extras(build, tools));
     switch (check.status()) {
       case CLEAN, NOT_SUPPORTED -> {}
       case LEAKED ->

@@ -30,7 +30,8 @@ import org.genvmimage.step.Step;
  *
  * <p>A download written to {@code temp} as it arrived needs no copy at all, and neither does a
  * decompressed qcow2 image ({@code unpacked}, renamed to {@code temp}); a decompressed image that
- * is converted is deleted once read. A blank disk is made by {@code qemu-img create}.
+ * is converted is deleted once read. A blank disk is made by {@code qemu-img create}, with its
+ * create options ({@code extra_kwargs}: a backing file, which must exist, options and secrets).
  *
  * <p>Uses {@code fetched} (or {@code unpacked}), {@code sourceInfo}, {@code temp} (made, and
  * deleted on failure, by {@link FetchStep}), {@code downloadCopy}; fills {@code temp}. Lets go of
@@ -56,11 +57,16 @@ final class ConvertStep implements Step<ImageBuild> {
     Path source = build.unpacked != null ? build.unpacked : plan.sourcePath;
     if (build.spec.blank()) {
       plan.materialize = "create";
+      BlankDisk.requireBacking(build);
       plan.commands.add(
           tools
               .qemuImg()
               .commands()
-              .create(build.temp, build.workFormat(), build.spec.size().bytes()));
+              .create(
+                  build.temp,
+                  build.workFormat(),
+                  build.spec.size().bytes(),
+                  BlankDisk.extras(build, tools)));
     } else if (build.sourceInfo == null) {
       plan.materialize = "unknown";
       List<String> command =
@@ -107,7 +113,14 @@ final class ConvertStep implements Step<ImageBuild> {
                   + " "
                   + build.workFormat()
                   + " disk");
-      tools.qemuImg().create(build.temp, build.workFormat(), build.spec.size().bytes());
+      BlankDisk.requireBacking(build);
+      tools
+          .qemuImg()
+          .create(
+              build.temp,
+              build.workFormat(),
+              build.spec.size().bytes(),
+              BlankDisk.extras(build, tools));
       return;
     }
     if (copies(build)) {

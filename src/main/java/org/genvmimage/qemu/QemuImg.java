@@ -53,6 +53,18 @@ public interface QemuImg {
   /** Creates a blank disk of {@code format} and {@code bytes}, replacing {@code image}. */
   void create(Path image, String format, long bytes);
 
+  /**
+   * Creates a blank disk of {@code format} and {@code bytes} with a backing file, options and
+   * secrets ({@link QemuImgCommands#create(Path, String, long, CreateExtras)}), replacing {@code
+   * image}.
+   */
+  default void create(Path image, String format, long bytes, CreateExtras extras) {
+    if (!extras.none()) {
+      throw new UnsupportedOperationException("create options are not supported here");
+    }
+    create(image, format, bytes);
+  }
+
   /** Changes format options in place, e.g. {@code compat=1.1}. */
   void amend(Path image, String format, String options);
 
@@ -61,4 +73,12 @@ public interface QemuImg {
 
   /** Checks the image's consistency; corrupt and error results are returned, not thrown. */
   CheckResult check(Path image, String format);
+
+  /** Checks an image made with {@code extras}: an encrypted one is opened with its secret. */
+  default CheckResult check(Path image, String format, CreateExtras extras) {
+    if (extras.encryptionSecret() != null) {
+      throw new UnsupportedOperationException("encrypted images are not supported here");
+    }
+    return check(image, format);
+  }
 }

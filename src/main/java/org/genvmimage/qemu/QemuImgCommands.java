@@ -137,6 +137,64 @@ public final class QemuImgCommands {
     return List.copyOf(command);
   }
 
+  /**
+   * {@code qemu-img create -q [--object secret,...] -f <format> [-o <options>] [-o <extra options>]
+   * [-b <backing> -F <backing format>] <image> <bytes>}: a new blank disk, with the options of
+   * {@link #createOptions} and then the extras (so an extra option given twice wins).
+   */
+  public List<String> create(Path image, String imageFormat, long bytes, CreateExtras extras) {
+    if (extras.none()) {
+      return create(image, imageFormat, bytes);
+    }
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("size must be positive: " + bytes);
+    }
+    List<String> command = new ArrayList<>(List.of(executable, "create", "-q"));
+    command.addAll(extras.objects());
+    command.add("-f");
+    command.add(format(imageFormat));
+    String options = createOptions(imageFormat);
+    if (!options.isEmpty()) {
+      command.add("-o");
+      command.add(options);
+    }
+    if (extras.options() != null) {
+      command.add("-o");
+      command.add(extras.options());
+    }
+    if (extras.backingFile() != null) {
+      command.add("-b");
+      command.add(extras.backingFile());
+      command.add("-F");
+      command.add(format(extras.backingFormat()));
+    }
+    command.add(file(image));
+    command.add(Long.toString(bytes));
+    return List.copyOf(command);
+  }
+
+  /**
+   * {@code qemu-img check} of an image made with {@code extras}: an encrypted one is opened with
+   * its secret ({@code --object secret,... --image-opts driver=<fmt>,file.filename=<image>,
+   * encrypt.key-secret=<id>}); any other as {@link #check(Path, String)}.
+   */
+  public List<String> check(Path image, String format, CreateExtras extras) {
+    if (extras.encryptionSecret() == null) {
+      return check(image, format);
+    }
+    List<String> command = new ArrayList<>(List.of(executable, "check", "--output=json"));
+    command.addAll(extras.objects());
+    command.add("--image-opts");
+    command.add(
+        "driver="
+            + format(format)
+            + ",file.filename="
+            + CreateExtras.escape(file(image))
+            + ",encrypt.key-secret="
+            + extras.encryptionSecret());
+    return List.copyOf(command);
+  }
+
   /** {@code qemu-img amend -f <fmt> -o <options> <image>}, e.g. options {@code compat=1.1}. */
   public List<String> amend(Path image, String format, String options) {
     if (options.isBlank() || options.startsWith("-")) {

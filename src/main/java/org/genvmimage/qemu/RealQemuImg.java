@@ -106,8 +106,18 @@ public final class RealQemuImg implements QemuImg {
   }
 
   @Override
+  public void create(Path image, String format, long bytes, CreateExtras extras) {
+    runner.run(spec(commands.create(image, format, bytes, extras)).withTimeout(METADATA_TIMEOUT));
+  }
+
+  @Override
   public CheckResult check(Path image, String format) {
-    List<String> command = commands.check(image, format);
+    return check(image, format, CreateExtras.NONE);
+  }
+
+  @Override
+  public CheckResult check(Path image, String format, CreateExtras extras) {
+    List<String> command = commands.check(image, format, extras);
     ProcessResult result = runner.run(spec(command).withOkExitCodes(0, 1, 2, 3, 63));
     return parseCheck(result.exitCode(), result.stdout(), result.stderr(), format, command);
   }

@@ -84,4 +84,48 @@ class QemuImgCommandsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Q.info(Path.of(""))).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aBlankDiskWithExtrasGetsSecretObjectsBackingFileAndASecondOptionList() {
+    QemuImgCommands commands = new QemuImgCommands();
+    CreateExtras extras =
+        new CreateExtras(
+            "base-image",
+            "qcow2",
+            "encrypt.format=luks,encrypt.key-secret=sec0",
+            List.of(new CreateExtras.Secret("sec0", Path.of("/keys/a,b"))),
+            "sec0");
+    assertThat(commands.create(Path.of("/out/x.qcow2"), "qcow2", 1024, extras))
+        .containsExactly(
+            "qemu-img",
+            "create",
+            "-q",
+            "--object",
+            "secret,id=sec0,file=/keys/a,,b,format=raw",
+            "-f",
+            "qcow2",
+            "-o",
+            "compat=1.1",
+            "-o",
+            "encrypt.format=luks,encrypt.key-secret=sec0",
+            "-b",
+            "base-image",
+            "-F",
+            "qcow2",
+            "/out/x.qcow2",
+            "1024");
+    assertThat(commands.check(Path.of("/out/x,1.qcow2"), "qcow2", extras))
+        .containsExactly(
+            "qemu-img",
+            "check",
+            "--output=json",
+            "--object",
+            "secret,id=sec0,file=/keys/a,,b,format=raw",
+            "--image-opts",
+            "driver=qcow2,file.filename=/out/x,,1.qcow2,encrypt.key-secret=sec0");
+    assertThat(commands.create(Path.of("/out/x.raw"), "raw", 1024, CreateExtras.NONE))
+        .isEqualTo(commands.create(Path.of("/out/x.raw"), "raw", 1024));
+    assertThat(commands.check(Path.of("/out/x.raw"), "raw", CreateExtras.NONE))
+        .isEqualTo(commands.check(Path.of("/out/x.raw"), "raw"));
+  }
 }

@@ -179,6 +179,50 @@ public class RecordingQemuImg implements QemuImg {
         image, new ImageInfo(format, bytes, 0, "qcow2".equals(format) ? "1.1" : null, null, false));
   }
 
+  /**
+   * Records {@code "create <image> <format> <bytes> [b=<backing> F=<format>] [o=<options>]
+   * [secrets=<ids>]"}; the image gets the backing file it names.
+   */
+  @Override
+  public void create(Path image, String format, long bytes, CreateExtras extras) {
+    if (extras.none()) {
+      create(image, format, bytes);
+      return;
+    }
+    StringBuilder call = new StringBuilder("create " + image + " " + format + " " + bytes);
+    if (extras.backingFile() != null) {
+      call.append(" b=").append(extras.backingFile()).append(" F=").append(extras.backingFormat());
+    }
+    if (extras.options() != null) {
+      call.append(" o=").append(extras.options());
+    }
+    if (!extras.secrets().isEmpty()) {
+      call.append(" secrets=")
+          .append(
+              String.join(",", extras.secrets().stream().map(CreateExtras.Secret::id).toList()));
+    }
+    record("create", call.toString());
+    images.put(
+        image,
+        new ImageInfo(
+            format,
+            bytes,
+            0,
+            "qcow2".equals(format) ? "1.1" : null,
+            extras.backingFile(),
+            extras.encryptionSecret() != null));
+  }
+
+  /** Records {@code "check <image> <format> secret=<id>"} for an encrypted image. */
+  @Override
+  public CheckResult check(Path image, String format, CreateExtras extras) {
+    if (extras.encryptionSecret() == null) {
+      return check(image, format);
+    }
+    record("check", "check " + image + " " + format + " secret=" + extras.encryptionSecret());
+    return checkResult;
+  }
+
   @Override
   public CheckResult check(Path image, String format) {
     record("check", "check " + image + " " + format);

@@ -51,6 +51,10 @@ public final class ArchitectureFileDocs {
               checksum: # Optional, but a url without one is not verified (a warning)
                   type: <string>
                   value: <string>
+          extra_kwargs: # Optional, a blank disk only: extra qemu-img create options
+              b: <string> # A backing file (relative to the image's folder), with F
+              F: <string> # The backing file's format
+              o: <string> # Create options; a secret they name comes from --secret
           output: # Optional
               path: <string> # This image's output path (relative to the current folder)
               format: qcow2 # Optional: as format\
@@ -196,6 +200,17 @@ public final class ArchitectureFileDocs {
                             + " vpc (vhd is read as vpc). The output name made from the image key"
                             + " takes the format's extension (.raw, .vmdk, .vhdx, .vhd); another"
                             + " value is an error in the file."),
+                    new Entry(
+                        "extra_kwargs",
+                        "A blank disk's extra qemu-img create options (the upstream tool's"
+                            + " name): b, a backing file, as qemu-img reads it (a relative one"
+                            + " from the image's own folder, and kept relative in the image); it"
+                            + " must exist when the run starts, and needs F, its format, and the"
+                            + " qcow2 format; o, options passed to a second -o (qcow2 or raw"
+                            + " only). encrypt.key=ID is read as encrypt.key-secret=ID; every"
+                            + " secret an option names must be given with --secret ID=FILE (exit"
+                            + " 2 without). Other keys, or extra_kwargs beside input, are errors"
+                            + " in the file. A change of them rebuilds the image."),
                     new Entry(
                         "output.path",
                         "Where this image is written, relative to the current folder; it takes"
