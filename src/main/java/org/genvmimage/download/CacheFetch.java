@@ -213,11 +213,12 @@ final class CacheFetch {
         }
         SegmentedDownload.Result parts =
             new SegmentedDownload(cache, settings, digest, source)
-                .run(listener, retry, trigger.alreadyHave());
+                .run(listener, retry, trigger.alreadyHave(), copy);
         if (parts != null) {
           fetched.actual = parts.hex();
           fetched.network += parts.network();
           fetched.connections = parts.connections();
+          fetched.copyComplete = parts.copyComplete();
           break;
         }
         inParts = false; // ranges ignored or the file changed: one connection, from the start

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.genvmimage.core.DaemonThreads;
+import org.genvmimage.core.DirectWriter;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.core.IoErrors;
@@ -60,7 +61,7 @@ final class SegmentedDownload {
   private static final long JOIN_MILLIS = 5_000;
 
   /** How a download in parts ended: the digest of the whole file and the bytes received. */
-  record Result(String hex, long network, int connections) {}
+  record Result(String hex, long network, int connections, boolean copyComplete) {}
 
   private final DownloadCache cache;
   private final DownloadSettings settings;
@@ -85,6 +86,8 @@ final class SegmentedDownload {
   private FileChannel channel;
   private Thread caller;
   private DownloadListener listener;
+  private DownloadCopy copy;
+  private DirectWriter copyWriter;
 
   SegmentedDownload(DownloadCache cache, DownloadSettings settings, Digest digest, URI source) {
     this.cache = cache;
@@ -118,13 +121,16 @@ final class SegmentedDownload {
    * (whose record, {@code <hex>.part.json}, gives the file's size and validator).
    *
    * @param alreadyHave the bytes an earlier run or mirror left, for the listener
+   * @param copy when not null, gets every byte as it is hashed, in order, when the file starts like
+   *     a qcow2 v3 image (see {@link DownloadCopy}); complete when the whole file went there
    * @param retrying whether a failed part is tried again (else the first failure ends the fetch)
    * @return the digest of the whole file, or null when the file is to be fetched over one
    *     connection instead (the partial file and its record are then gone)
    * @throws GenVmException DOWNLOAD_FAILED when a part failed for good, TOOL_FAILED when the cache
    *     cannot be written, INTERRUPTED
    */
-  Result run(DownloadListener listener, boolean retrying, long alreadyHave) throws IOException {
+  Result run(DownloadListener listener, boolean retrying, long alreadyHave, DownloadCopy copy)
+      throws IOException {
     PartInfo recorded = cache.readPartInfo(digest).orElse(null);
     if (recorded == null || recorded.totalBytes() <= 0 || recorded.ifRange(source) == null) {
       return null;
@@ -132,6 +138,7 @@ final class SegmentedDownload {
     this.info = recorded;
     this.ifRange = recorded.ifRange(source);
     this.listener = listener;
+    this.copy = copy;
     this.caller = Thread.currentThread();
     long total = recorded.totalBytes();
     channel =
@@ -204,10 +211,12 @@ final class SegmentedDownload {
       join();
       channel.force(false);
       channel.close();
+      boolean copied = finishCopy(total);
       ended = true;
       listener.progress(total, total);
-      return new Result(hasher.hexDigest(), received.get(), segments.size());
+      return new Result(hasher.hexDigest(), received.get(), segments.size(), copied);
     } finally {
+      dropCopy();
       if (!ended) {
         stopAll();
         if (fallBack == null) {
@@ -362,8 +371,59 @@ final class SegmentedDownload {
         throw new IOException(part + ": shorter than " + to + " bytes while hashing it");
       }
       buffer.flip();
+      if (copy != null) {
+        copy(buffer, at);
+      }
       hasher.update(buffer);
       at += n;
+    }
+  }
+
+  /** Writes the bytes at {@code at} to the copy too, opening it at the first byte. */
+  private void copy(ByteBuffer bytes, long at) {
+    try {
+      if (at == 0 && copyWriter == null) {
+        byte[] head = new byte[Math.min(8, bytes.remaining())];
+        bytes.duplicate().get(head);
+        if (!FileSink.startsLikeQcow2v3(head, head.length)) {
+          copy = null; // it would be converted anyway: writing it twice is no gain
+          return;
+        }
+        copyWriter = DirectWriter.create(copy.file());
+      }
+      if (copyWriter != null) {
+        copyWriter.write(bytes.duplicate());
+      }
+    } catch (IOException e) {
+      // the copy is an optimisation: the caller makes it from the cache entry instead
+      log.debug("{}: {}; the copy is made after the download instead", copy.file(), e.toString());
+      dropCopy();
+      copy = null;
+    }
+  }
+
+  /** Forces the copy to disk; whether it holds the whole file. */
+  private boolean finishCopy(long total) {
+    if (copyWriter == null) {
+      return false;
+    }
+    try {
+      copyWriter.finish();
+      return copyWriter.size() == total;
+    } catch (IOException e) {
+      log.debug("{}: {}; the copy is made after the download instead", copy.file(), e.toString());
+      return false;
+    }
+  }
+
+  private void dropCopy() {
+    if (copyWriter != null) {
+      try {
+        copyWriter.close();
+      } catch (IOException e) {
+        log.debug("closing {}: {}", copyWriter.file(), e.toString());
+      }
+      copyWriter = null;
     }
   }
 

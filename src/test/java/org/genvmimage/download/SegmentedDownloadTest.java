@@ -107,6 +107,22 @@ class SegmentedDownloadTest {
   }
 
   @Test
+  void aQcow2V3DownloadInPartsIsCopiedInOrderAsItIsHashed() throws IOException {
+    byte[] image = content.clone();
+    System.arraycopy(new byte[] {'Q', 'F', 'I', (byte) 0xfb, 0, 0, 0, 3}, 0, image, 0, 8);
+    server.serve("/disk.qcow2", image).etag("\"v1\"").throttle(256 * 1024, Duration.ofMillis(5));
+    DownloadCopy copy = new DownloadCopy(tmp.resolve("copy.qcow2"));
+
+    FetchResult result =
+        downloader.fetch(request("/disk.qcow2", TestHttpServer.sha256(image)), null, copy);
+
+    assertThat(partRequests("/disk.qcow2")).hasSize(4);
+    assertThat(result.file()).hasBinaryContent(image);
+    assertThat(copy.complete()).isTrue();
+    assertThat(copy.file()).hasBinaryContent(image);
+  }
+
+  @Test
   void oneConnectionFetchesALargeFileWhole() throws IOException {
     server.serve("/disk.img", content).etag("\"v1\"");
     Downloader one = new Downloader(cache, PARTS.withConnections(1));
