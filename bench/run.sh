@@ -327,3 +327,14 @@ if [ -z "$configure_skipped" ]; then
   echo "configure overhead = wall time - guest uptime at cloud-init's final message; runs (s):" \
     "tool ${cfg_tool[*]}; --no-reset ${cfg_noreset[*]}; QEMU alone ${cfg_floor[*]}"
 fi
+
+# ---------------------------------------------------------------- downloads in parts
+# A separate case with its own fixture and server (bench/segments.sh: a 256 MiB image
+# from a loopback server that caps each connection, vs curl); BENCH_SEGMENT_RUNS=0 skips it.
+segments_case() {
+  local runs=${BENCH_SEGMENT_RUNS:-$RUNS}
+  [ "$runs" = 0 ] && return 0
+  echo
+  BENCH_SEGMENT_RUNS=$runs "$here/segments.sh" || die "the downloads-in-parts case failed"
+}
+segments_case

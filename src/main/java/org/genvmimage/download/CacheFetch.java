@@ -202,33 +202,34 @@ final class CacheFetch {
     Path part = cache.partPath(digest);
     long network = 0;
     for (int pass = 1; ; pass++) {
-      FileSink sink = FileSink.open(cache, digest, settings.bufferSize(), copy);
-      String actual = null;
-      try {
-        if (sink.resumedBytes() > 0) {
-          // the listener's start says it to the user ("resuming at ..."), once
-          log.debug("{}: resuming after {} bytes held already", source, sink.resumedBytes());
+      Fetched fetched = new Fetched();
+      boolean inParts = settings.connections() > 1;
+      while (true) {
+        SegmentTrigger trigger =
+            inParts ? new SegmentTrigger(listener, cache, digest, settings) : null;
+        overOne(source, retry, digest, trigger == null ? listener : trigger, copy, fetched);
+        if (trigger == null || !trigger.fired()) {
+          break;
         }
-        network += transfer.run(source, sink, listener, retry);
-        try {
-          actual = sink.finish();
-        } catch (ClosedByInterruptException e) {
-          throw e;
-        } catch (IOException e) {
-          throw sink.failure(e, -1);
+        SegmentedDownload.Result parts =
+            new SegmentedDownload(cache, settings, digest, source)
+                .run(listener, retry, trigger.alreadyHave(), copy);
+        if (parts != null) {
+          fetched.actual = parts.hex();
+          fetched.network += parts.network();
+          fetched.connections = parts.connections();
+          fetched.copyComplete = parts.copyComplete();
+          break;
         }
-      } finally {
-        closeQuietly(sink);
-        if (actual == null && sink.size() == 0) {
-          // nothing to resume: leave no empty partial behind
-          Files.deleteIfExists(part);
-          Files.deleteIfExists(cache.partInfoPath(digest));
-        }
+        inParts = false; // ranges ignored or the file changed: one connection, from the start
+        fetched.keptEarlier = false;
       }
+      network += fetched.network;
+      String actual = fetched.actual;
       if (!actual.equals(digest.hex())) {
         Files.deleteIfExists(part);
         Files.deleteIfExists(cache.partInfoPath(digest));
-        if (pass == 1 && sink.keptEarlierBytes()) {
+        if (pass == 1 && fetched.keptEarlier) {
           log.warn(
               "{}: the download resumed from bytes held already did not verify;"
                   + " downloading it again from the start",
@@ -249,11 +250,67 @@ final class CacheFetch {
       Files.deleteIfExists(cache.partInfoPath(digest));
       Instant now = Instant.now();
       cache.writeInfo(digest, new EntryInfo(source, size, now, now));
-      if (copy != null && sink.copyComplete()) {
+      if (copy != null && fetched.copyComplete) {
         copy.markComplete();
       }
       listener.finished(source, size);
       return new FetchResult(target, digest, false, network, source);
+    }
+  }
+
+  /** What one source's download got: its digest, the bytes received, how it came. */
+  private static final class Fetched {
+    String actual;
+    long network;
+    boolean keptEarlier;
+    boolean copyComplete;
+    int connections = 1;
+  }
+
+  /**
+   * Downloads over one connection into the partial file, continuing after the bytes it holds; with
+   * a {@link SegmentTrigger} as the listener, a large file is left for a download in parts after
+   * the first bytes (the trigger says so, and {@code fetched.actual} stays null).
+   */
+  private void overOne(
+      URI source,
+      boolean retry,
+      Digest digest,
+      DownloadListener listener,
+      DownloadCopy copy,
+      Fetched fetched)
+      throws IOException {
+    Path part = cache.partPath(digest);
+    FileSink sink = FileSink.open(cache, digest, settings.bufferSize(), copy);
+    boolean handedOver = false;
+    try {
+      if (sink.resumedBytes() > 0) {
+        // the listener's start says it to the user ("resuming at ..."), once
+        log.debug("{}: resuming after {} bytes held already", source, sink.resumedBytes());
+      }
+      try {
+        fetched.network += transfer.run(source, sink, listener, retry);
+      } catch (SegmentTrigger.Fired e) {
+        handedOver = true;
+        fetched.keptEarlier = sink.keptEarlierBytes();
+        return;
+      }
+      try {
+        fetched.actual = sink.finish();
+      } catch (ClosedByInterruptException e) {
+        throw e;
+      } catch (IOException e) {
+        throw sink.failure(e, -1);
+      }
+      fetched.keptEarlier = sink.keptEarlierBytes();
+      fetched.copyComplete = sink.copyComplete();
+    } finally {
+      closeQuietly(sink);
+      if (fetched.actual == null && !handedOver && sink.size() == 0) {
+        // nothing to resume: leave no empty partial behind
+        Files.deleteIfExists(part);
+        Files.deleteIfExists(cache.partInfoPath(digest));
+      }
     }
   }
 

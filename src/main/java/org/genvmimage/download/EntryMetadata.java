@@ -70,7 +70,8 @@ final class EntryMetadata {
                     CacheJson.uriOrNull(n.path("source").asText(null)),
                     n.path("etag").asText(null),
                     n.path("lastModified").asText(null),
-                    n.path("totalBytes").asLong(-1)));
+                    n.path("totalBytes").asLong(-1),
+                    n.path("validBytes").asLong(-1)));
   }
 
   void writePartInfo(Digest digest, PartInfo info) throws IOException {
@@ -79,6 +80,9 @@ final class EntryMetadata {
     n.put("etag", info.etag());
     n.put("lastModified", info.lastModified());
     n.put("totalBytes", info.totalBytes());
+    if (info.validBytes() >= 0) {
+      n.put("validBytes", info.validBytes());
+    }
     CacheJson.write(layout.partInfoPath(digest), n);
   }
 }

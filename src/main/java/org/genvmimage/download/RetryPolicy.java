@@ -64,7 +64,11 @@ final class RetryPolicy {
     if (headers == null) {
       return null;
     }
-    String value = headers.firstValue("Retry-After").orElse(null);
+    return retryAfter(headers.firstValue("Retry-After").orElse(null));
+  }
+
+  /** A Retry-After value as a wait, or null when absent or not understood. */
+  static Duration retryAfter(String value) {
     if (value == null) {
       return null;
     }

@@ -163,6 +163,9 @@ public final class TestHttpServer implements AutoCloseable {
     private volatile int throttleChunk;
     private volatile Duration throttlePause = Duration.ZERO;
     private volatile URI redirectTo;
+    private volatile byte[] changed;
+    private volatile String changedEtag;
+    private volatile int changeAfter;
     private volatile int redirectStatus;
     private final AtomicInteger count = new AtomicInteger();
 
@@ -173,6 +176,17 @@ public final class TestHttpServer implements AutoCloseable {
     /** Replaces the content (a file changed on the server). */
     public Resource content(byte[] bytes) {
       this.content = bytes;
+      return this;
+    }
+
+    /**
+     * After the first {@code requests} requests, serves {@code bytes} with ETag {@code newEtag}
+     * instead (the file changed on the server while a client was fetching it).
+     */
+    public Resource changeAfter(int requests, byte[] bytes, String newEtag) {
+      this.changed = bytes;
+      this.changedEtag = newEtag;
+      this.changeAfter = requests;
       return this;
     }
 
@@ -284,6 +298,11 @@ public final class TestHttpServer implements AutoCloseable {
         exchange.sendResponseHeaders(r.failStatus, -1);
         return;
       }
+      if (r.changed != null && n > r.changeAfter) {
+        r.content = r.changed;
+        r.etag = r.changedEtag;
+        r.changed = null;
+      }
       byte[] content = r.content;
       if (r.etag != null) {
         out.set("ETag", r.etag);
@@ -292,6 +311,7 @@ public final class TestHttpServer implements AutoCloseable {
         out.set("Last-Modified", r.lastModified);
       }
       int start = 0;
+      int end = content.length - 1;
       int status = 200;
       String range = request.header("Range");
       if (r.ranges) {
@@ -307,13 +327,14 @@ public final class TestHttpServer implements AutoCloseable {
             return;
           }
           start = (int) first;
+          if (!m.group(2).isEmpty()) {
+            end = (int) Math.min(end, Long.parseLong(m.group(2)));
+          }
           status = 206;
-          out.set(
-              "Content-Range",
-              "bytes " + start + "-" + (content.length - 1) + "/" + content.length);
+          out.set("Content-Range", "bytes " + start + "-" + end + "/" + content.length);
         }
       }
-      int length = content.length - start;
+      int length = end - start + 1;
       int bodyNumber = n - Math.min(n - 1, r.failRequests);
       exchange.sendResponseHeaders(status, r.chunked ? 0 : length == 0 ? -1 : length);
       OutputStream body = exchange.getResponseBody();
