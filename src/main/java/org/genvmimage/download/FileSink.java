@@ -165,6 +165,13 @@ final class FileSink implements Sink, AutoCloseable {
   @Override
   public void accept(ByteBuffer buffer) throws IOException {
     int n = buffer.remaining();
+    if (staged == 0 && buffer.hasArray() && n >= Math.min(staging.length, 64 << 10)) {
+      // a large array (as the HTTP reader hands over) is hashed and written where it is
+      write(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
+      buffer.position(buffer.limit());
+      size += n;
+      return;
+    }
     while (buffer.hasRemaining()) {
       int chunk = Math.min(buffer.remaining(), staging.length - staged);
       buffer.get(staging, staged, chunk);
@@ -185,34 +192,43 @@ final class FileSink implements Sink, AutoCloseable {
   }
 
   private void writeStaging() throws IOException {
-    hasher.update(staging, 0, staged);
-    writer.write(staging, 0, staged);
-    if (copyWriter != null && copyWriter.size() == 0 && !startsLikeQcow2v3(staging, staged)) {
+    write(staging, 0, staged);
+    staged = 0;
+  }
+
+  private void write(byte[] bytes, int offset, int length) throws IOException {
+    hasher.update(bytes, offset, length);
+    writer.write(bytes, offset, length);
+    if (copyWriter != null && copyWriter.size() == 0 && !startsLikeQcow2v3(bytes, offset, length)) {
       dropCopy(); // it would be converted anyway: writing it twice is no gain
     }
     if (copyWriter != null) {
       try {
-        copyWriter.write(staging, 0, staged);
+        copyWriter.write(bytes, offset, length);
       } catch (IOException e) {
         // the copy is an optimisation: the caller makes it from the cache entry instead
         log.debug("{}: {}; the copy is made after the download instead", copy.file(), e);
         dropCopy();
       }
     }
-    staged = 0;
   }
 
   /** Whether bytes start with the qcow2 magic ({@code QFI\xfb}) and version 3. */
   static boolean startsLikeQcow2v3(byte[] bytes, int length) {
+    return startsLikeQcow2v3(bytes, 0, length);
+  }
+
+  private static boolean startsLikeQcow2v3(byte[] bytes, int offset, int length) {
+    int o = offset;
     return length >= 8
-        && bytes[0] == 'Q'
-        && bytes[1] == 'F'
-        && bytes[2] == 'I'
-        && bytes[3] == (byte) 0xfb
-        && bytes[4] == 0
-        && bytes[5] == 0
-        && bytes[6] == 0
-        && bytes[7] == 3;
+        && bytes[o] == 'Q'
+        && bytes[o + 1] == 'F'
+        && bytes[o + 2] == 'I'
+        && bytes[o + 3] == (byte) 0xfb
+        && bytes[o + 4] == 0
+        && bytes[o + 5] == 0
+        && bytes[o + 6] == 0
+        && bytes[o + 7] == 3;
   }
 
   private void dropCopy() {
