@@ -18,12 +18,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a download to {@code <hex>.part} and hashes the same bytes as they pass: the finished file
- * is never read again. Bytes are gathered in one array (the HTTP client's buffers are read-only, so
- * one copy is unavoidable); each full array is hashed in one call and handed to a {@link
- * DirectWriter} (which writes it to disk on a thread of its own; the cache entry stays in the page
- * cache, where the build that copies it finds it), so the file holds the bytes hashed so far once
- * {@link #flush()}ed. An optional {@link DownloadCopy} gets the same bytes, when they start like a
- * qcow2 v3 image (anything else is converted, not copied). Used by one thread at a time.
+ * is never read again. A large heap buffer (as the HTTP reader hands over) is hashed where it lies;
+ * small ones are gathered in one array first; each array is hashed in one call and handed to a
+ * {@link DirectWriter} (which writes it to disk on a thread of its own; the cache entry stays in
+ * the page cache, where the build that copies it finds it, unless a copy is written beside it), so
+ * the file holds the bytes hashed so far once {@link #flush()}ed. An optional {@link DownloadCopy}
+ * gets the same bytes, when they start like a qcow2 v3 image (anything else is converted, not
+ * copied). Used by one thread at a time.
  */
 final class FileSink implements Sink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileSink.class);
@@ -32,7 +33,8 @@ final class FileSink implements Sink, AutoCloseable {
   private final Digest digest;
   private final Path part;
   private final DirectWriter writer;
-  private final byte[] staging;
+  private final int bufferSize;
+  private byte[] staging; // made when a small buffer first comes
   private int staged;
   private Hasher hasher;
   private PartInfo info;
@@ -62,7 +64,7 @@ final class FileSink implements Sink, AutoCloseable {
     this.size = size;
     this.resumedBytes = size;
     this.info = info;
-    this.staging = new byte[bufferSize];
+    this.bufferSize = bufferSize;
     this.copy = copy;
     this.copyWriter = copyWriter;
   }
@@ -94,7 +96,10 @@ final class FileSink implements Sink, AutoCloseable {
       }
     }
     PartInfo info = size > 0 ? cache.readPartInfo(digest).orElse(null) : null;
-    DirectWriter writer = DirectWriter.append(part, false);
+    // While a copy is written beside it, nothing reads the entry soon: it bypasses the page cache
+    // (no copy into it, no write-back at the end). Otherwise it stays there for the build that
+    // converts or copies it next.
+    DirectWriter writer = DirectWriter.append(part, copy != null && size == 0);
     DirectWriter copyWriter = null;
     try {
       if (writer.size() != size) {
@@ -165,12 +170,15 @@ final class FileSink implements Sink, AutoCloseable {
   @Override
   public void accept(ByteBuffer buffer) throws IOException {
     int n = buffer.remaining();
-    if (staged == 0 && buffer.hasArray() && n >= Math.min(staging.length, 64 << 10)) {
+    if (staged == 0 && buffer.hasArray() && n >= Math.min(bufferSize, 64 << 10)) {
       // a large array (as the HTTP reader hands over) is hashed and written where it is
       write(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
       buffer.position(buffer.limit());
       size += n;
       return;
+    }
+    if (staging == null) {
+      staging = new byte[bufferSize];
     }
     while (buffer.hasRemaining()) {
       int chunk = Math.min(buffer.remaining(), staging.length - staged);
