@@ -1,8 +1,6 @@
 package org.genvmimage.download;
 
-import java.net.ProxySelector;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.util.List;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
@@ -39,18 +37,6 @@ import org.genvmimage.core.GenVmException;
  * <p>Thread-safe: one instance serves concurrent fetches.
  */
 public final class Downloader {
-  /**
-   * The JDK HTTP client reads into 16 KiB buffers unless told otherwise, which costs it about twice
-   * the CPU time per byte of 256 KiB buffers; large downloads are what this client does. The
-   * property is read once, when the client's classes load, so it is set here (unless given on the
-   * command line) before the first client is built.
-   */
-  static {
-    if (System.getProperty("jdk.httpclient.bufsize") == null) {
-      System.setProperty("jdk.httpclient.bufsize", String.valueOf(256 * 1024));
-    }
-  }
-
   private final DownloadCache cache;
   private final DownloadSettings settings;
   private final HttpTransfer transfer;
@@ -61,28 +47,15 @@ public final class Downloader {
   public Downloader(DownloadCache cache, DownloadSettings settings) {
     this.cache = cache;
     this.settings = settings;
-    this.transfer = new HttpTransfer(() -> newClient(settings), settings);
+    this.transfer = new HttpTransfer(settings);
     this.checksums = new ChecksumResolver(cache, transfer);
     this.fetches = new CacheFetch(cache, settings, transfer);
     this.unverified = new UnverifiedFetch(cache, settings, transfer);
   }
 
-  private static HttpClient newClient(DownloadSettings settings) {
-    HttpClient.Builder client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(settings.connectTimeout());
-    ProxySelector proxies = ProxySelector.getDefault();
-    if (proxies != null) {
-      client.proxy(proxies);
-    }
-    return client.build();
-  }
-
   /**
-   * Stops the HTTP client this downloader made, if any (call when no fetch is running or will run):
-   * the process can then exit without waiting for the client's threads.
+   * Releases what the downloader holds (call when no fetch is running or will run). Each fetch's
+   * connection and reader thread end with the fetch, so today there is nothing left to stop.
    */
   public void close() {
     transfer.close();

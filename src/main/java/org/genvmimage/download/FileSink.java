@@ -18,12 +18,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a download to {@code <hex>.part} and hashes the same bytes as they pass: the finished file
- * is never read again. Bytes are gathered in one array (the HTTP client's buffers are read-only, so
- * one copy is unavoidable); each full array is hashed in one call and handed to a {@link
- * DirectWriter} (which writes it to disk on a thread of its own; the cache entry stays in the page
- * cache, where the build that copies it finds it), so the file holds the bytes hashed so far once
- * {@link #flush()}ed. An optional {@link DownloadCopy} gets the same bytes, when they start like a
- * qcow2 v3 image (anything else is converted, not copied). Used by one thread at a time.
+ * is never read again. A large heap buffer (as the HTTP reader hands over) is hashed where it lies;
+ * small ones are gathered in one array first; each array is hashed in one call and handed to a
+ * {@link DirectWriter} (which writes it to disk on a thread of its own; the cache entry stays in
+ * the page cache, where the build that copies it finds it, unless a copy is written beside it), so
+ * the file holds the bytes hashed so far once {@link #flush()}ed. An optional {@link DownloadCopy}
+ * gets the same bytes, when they start like a qcow2 v3 image (anything else is converted, not
+ * copied). Used by one thread at a time.
  */
 final class FileSink implements Sink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileSink.class);
@@ -32,7 +33,8 @@ final class FileSink implements Sink, AutoCloseable {
   private final Digest digest;
   private final Path part;
   private final DirectWriter writer;
-  private final byte[] staging;
+  private final int bufferSize;
+  private byte[] staging; // made when a small buffer first comes
   private int staged;
   private Hasher hasher;
   private PartInfo info;
@@ -62,7 +64,7 @@ final class FileSink implements Sink, AutoCloseable {
     this.size = size;
     this.resumedBytes = size;
     this.info = info;
-    this.staging = new byte[bufferSize];
+    this.bufferSize = bufferSize;
     this.copy = copy;
     this.copyWriter = copyWriter;
   }
@@ -95,7 +97,10 @@ final class FileSink implements Sink, AutoCloseable {
       }
     }
     PartInfo info = size > 0 ? cache.readPartInfo(digest).orElse(null) : null;
-    DirectWriter writer = DirectWriter.append(part, false);
+    // While a copy is written beside it, nothing reads the entry soon: it bypasses the page cache
+    // (no copy into it, no write-back at the end). Otherwise it stays there for the build that
+    // converts or copies it next.
+    DirectWriter writer = DirectWriter.append(part, copy != null && size == 0);
     DirectWriter copyWriter = null;
     try {
       if (writer.size() != size) {
@@ -166,6 +171,16 @@ final class FileSink implements Sink, AutoCloseable {
   @Override
   public void accept(ByteBuffer buffer) throws IOException {
     int n = buffer.remaining();
+    if (staged == 0 && buffer.hasArray() && n >= Math.min(bufferSize, 64 << 10)) {
+      // a large array (as the HTTP reader hands over) is hashed and written where it is
+      write(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
+      buffer.position(buffer.limit());
+      size += n;
+      return;
+    }
+    if (staging == null) {
+      staging = new byte[bufferSize];
+    }
     while (buffer.hasRemaining()) {
       int chunk = Math.min(buffer.remaining(), staging.length - staged);
       buffer.get(staging, staged, chunk);
@@ -186,34 +201,43 @@ final class FileSink implements Sink, AutoCloseable {
   }
 
   private void writeStaging() throws IOException {
-    hasher.update(staging, 0, staged);
-    writer.write(staging, 0, staged);
-    if (copyWriter != null && copyWriter.size() == 0 && !startsLikeQcow2v3(staging, staged)) {
+    write(staging, 0, staged);
+    staged = 0;
+  }
+
+  private void write(byte[] bytes, int offset, int length) throws IOException {
+    hasher.update(bytes, offset, length);
+    writer.write(bytes, offset, length);
+    if (copyWriter != null && copyWriter.size() == 0 && !startsLikeQcow2v3(bytes, offset, length)) {
       dropCopy(); // it would be converted anyway: writing it twice is no gain
     }
     if (copyWriter != null) {
       try {
-        copyWriter.write(staging, 0, staged);
+        copyWriter.write(bytes, offset, length);
       } catch (IOException e) {
         // the copy is an optimisation: the caller makes it from the cache entry instead
         log.debug("{}: {}; the copy is made after the download instead", copy.file(), e);
         dropCopy();
       }
     }
-    staged = 0;
   }
 
   /** Whether bytes start with the qcow2 magic ({@code QFI\xfb}) and version 3. */
   static boolean startsLikeQcow2v3(byte[] bytes, int length) {
+    return startsLikeQcow2v3(bytes, 0, length);
+  }
+
+  private static boolean startsLikeQcow2v3(byte[] bytes, int offset, int length) {
+    int o = offset;
     return length >= 8
-        && bytes[0] == 'Q'
-        && bytes[1] == 'F'
-        && bytes[2] == 'I'
-        && bytes[3] == (byte) 0xfb
-        && bytes[4] == 0
-        && bytes[5] == 0
-        && bytes[6] == 0
-        && bytes[7] == 3;
+        && bytes[o] == 'Q'
+        && bytes[o + 1] == 'F'
+        && bytes[o + 2] == 'I'
+        && bytes[o + 3] == (byte) 0xfb
+        && bytes[o + 4] == 0
+        && bytes[o + 5] == 0
+        && bytes[o + 6] == 0
+        && bytes[o + 7] == 3;
   }
 
   private void dropCopy() {

@@ -1,53 +1,57 @@
 package org.genvmimage.download;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodySubscriber;
-import java.net.http.HttpResponse.ResponseInfo;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
-import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.genvmimage.core.DaemonThreads;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request and its response, the body pumped into a {@link Sink} on the calling thread. The
- * client's threads only receive (into a {@link BodyQueue}); the calling thread hashes and writes,
- * reports progress between buffers, and cancels the exchange (closing the connection) when the
- * response has sent nothing for the stall timeout or when the thread is interrupted. Only the
- * calling thread ever touches the sink.
+ * One request and its response, the body moved into a {@link Sink} on the calling thread: the
+ * single-connection primitive (a whole file, the rest of it after the bytes the sink holds, or one
+ * range of it when the sink says so with {@link Sink#firstByte()} and {@link Sink#lastByte()}).
+ *
+ * <p>A reader thread of its own sends the request ({@link HttpGet}) and reads the body from the
+ * socket into a few large arrays ({@link BodyReader}); the calling thread hashes and writes each
+ * (the sink's work), so reading overlaps with hashing and writing on two cores. Between arrays the
+ * calling thread reports progress; it closes the connection when the response has sent nothing for
+ * the stall timeout or when the thread is interrupted, and waits for the reader thread to end. Only
+ * the calling thread ever touches the sink.
  */
 final class HttpAttempt {
   private static final Logger log = LoggerFactory.getLogger(HttpAttempt.class);
-  private static final String USER_AGENT = "gen-vm-image";
   private static final long REPORT_NANOS = 100_000_000L;
+
+  /** How long a finished attempt waits for its reader thread to close the connection. */
+  private static final long READER_JOIN_MILLIS = 2000;
 
   private enum Outcome {
     NONE,
     BODY,
     COMPLETE,
     RESTART,
-    STATUS
+    STATUS,
+    RANGE_IGNORED
   }
 
-  private final Supplier<HttpClient> client;
   private final DownloadSettings settings;
   private final URI uri;
   private final Sink sink;
   private final DownloadListener listener;
-  private final BodyQueue body;
+  private final BodyReader body;
+  private HttpGet get;
+  private Thread reader;
 
-  // Written by HTTP client threads, read by the calling thread.
+  // Written by the reader thread, read by the calling thread.
   private volatile long headersAt;
   private volatile Outcome outcome = Outcome.NONE;
   private volatile int status;
@@ -67,18 +71,12 @@ final class HttpAttempt {
   private long lastReported = -1;
   private long lastReportAt;
 
-  HttpAttempt(
-      Supplier<HttpClient> client,
-      DownloadSettings settings,
-      URI uri,
-      Sink sink,
-      DownloadListener listener) {
-    this.client = client;
+  HttpAttempt(DownloadSettings settings, URI uri, Sink sink, DownloadListener listener) {
     this.settings = settings;
     this.uri = uri;
     this.sink = sink;
     this.listener = listener;
-    this.body = new BodyQueue(settings.bufferSize());
+    this.body = new BodyReader(settings.bufferSize());
   }
 
   /** The bytes received over the network so far. */
@@ -90,7 +88,8 @@ final class HttpAttempt {
    * Sends the request and moves the body into the sink.
    *
    * @throws Retry when another attempt may get past the failure
-   * @throws GenVmException DOWNLOAD_FAILED when it may not, INTERRUPTED when interrupted
+   * @throws GenVmException DOWNLOAD_FAILED when it may not ({@link RangeIgnored} when a range
+   *     request for a part got the whole file), INTERRUPTED when interrupted
    */
   void run() throws Retry {
     try {
@@ -100,35 +99,42 @@ final class HttpAttempt {
     } catch (IOException e) {
       throw local(e);
     }
-    resume = new Resume(sink.size(), sink.knownTotal());
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
-            .GET()
-            .header("User-Agent", USER_AGENT)
-            .header("Accept-Encoding", "identity");
-    if (resume.offset() > 0) {
+    resume = new Resume(sink.firstByte() + sink.size(), sink.lastByte(), sink.knownTotal());
+    if (resume.end() >= 0 && resume.offset() > resume.end()) {
+      return; // the part is complete
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw HttpFailures.interrupted();
+    }
+    Map<String, String> request = new HashMap<>();
+    request.put("Connection", "close");
+    if (resume.ranged()) {
       resume.addHeaders(request, sink.ifRange(uri));
     }
+    Duration stall = settings.stallTimeout();
+    get = new HttpGet(request, settings.connectTimeout(), stall);
     lastActivity = System.nanoTime();
     headersAt = lastActivity;
-    CompletableFuture<HttpResponse<Void>> response;
     try {
-      response = client.get().sendAsync(request.build(), this::onHeaders);
-    } catch (IllegalArgumentException e) {
+      uri.toURL();
+    } catch (java.net.MalformedURLException | IllegalArgumentException e) {
       throw new GenVmException(ExitCode.DOWNLOAD_FAILED, uri + ": " + e.getMessage(), e);
     }
+    reader = DaemonThreads.start("http " + FetchRequest.fileNameOf(uri), this::exchange);
     Throwable failure;
     boolean ended = false;
     try {
-      failure = pump(response);
+      failure = pump();
       ended = true;
     } finally {
       if (!ended) {
-        body.abort(response);
+        abort();
       }
     }
     if (failure != null) {
-      body.abort(response); // make sure the connection is closed
+      abort(); // make sure the connection is closed
+    } else {
+      awaitReader();
     }
     try {
       sink.flush();
@@ -139,61 +145,92 @@ final class HttpAttempt {
     evaluate(failure);
   }
 
+  /** The reader thread: the request, the response's headers, and the body into {@link #body}. */
+  private void exchange() {
+    try {
+      HttpGet.Response response = get.open(uri);
+      if (onHeaders(response.status(), response.headers())) {
+        body.readAll(get.body(), get::aborted);
+      } else {
+        body.end(null);
+      }
+    } catch (IOException | RuntimeException e) {
+      body.end(e);
+    } finally {
+      get.disconnect();
+    }
+  }
+
   /**
-   * Moves the body from the queue into the sink until the exchange ends, watching for stalls and
+   * Gives the exchange up without waiting: the reader thread closes the connection when its read
+   * returns (at once for a body that flows; after the stall timeout, its read timeout, for one that
+   * does not).
+   */
+  private void abort() {
+    get.abort();
+    reader.interrupt(); // wakes it when it waits for a free array or queue room
+  }
+
+  private void awaitReader() {
+    boolean interrupted = Thread.interrupted();
+    try {
+      reader.join(READER_JOIN_MILLIS);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Moves the body from the reader into the sink until the exchange ends, watching for stalls and
    * interrupts; returns the exchange's failure, or null.
    */
-  private Throwable pump(CompletableFuture<HttpResponse<Void>> response) throws Retry {
+  private Throwable pump() throws Retry {
     long stallNanos = settings.stallTimeout().toNanos();
     long pollMillis = Math.max(10, Math.min(100, settings.stallTimeout().toMillis() / 4));
     while (true) {
-      List<ByteBuffer> item;
+      BodyReader.Chunk chunk;
       try {
-        item = body.poll(pollMillis);
+        chunk = body.poll(pollMillis);
       } catch (InterruptedException e) {
-        body.abort(response);
+        abort();
         throw HttpFailures.interrupted();
       }
-      if (item == BodyQueue.END) {
+      if (chunk == BodyReader.END) {
         prepare();
         return body.error();
       }
-      if (item != null) {
+      if (chunk != null) {
         prepare();
         try {
-          for (ByteBuffer buffer : item) {
-            int n = buffer.remaining();
-            sink.accept(buffer);
-            received += n;
-          }
+          sink.accept(ByteBuffer.wrap(chunk.bytes(), 0, chunk.length()));
+          received += chunk.length();
         } catch (IOException e) {
-          body.abort(response);
+          abort();
           throw local(e);
+        } finally {
+          body.recycle(chunk);
         }
-        body.taken();
         lastActivity = System.nanoTime();
         report(false);
         continue;
       }
-      if (response.isDone() && (outcome != Outcome.BODY || response.isCompletedExceptionally())) {
-        try {
-          response.getNow(null);
-          return null;
-        } catch (CompletionException | CancellationException e) {
-          return e.getCause() != null ? e.getCause() : e;
-        }
-      }
       report(true);
-      long answered = headersAt;
-      long last = answered - lastActivity > 0 ? answered : lastActivity;
-      long idle = System.nanoTime() - last;
+      long newest = lastActivity;
+      if (headersAt - newest > 0) {
+        newest = headersAt;
+      }
+      long read = body.lastRead();
+      if (read != 0 && read - newest > 0) {
+        newest = read;
+      }
+      long idle = System.nanoTime() - newest;
       if (idle > stallNanos) {
-        body.abort(response);
-        String reason =
-            outcome == Outcome.NONE
-                ? "no response for " + HttpFailures.seconds(settings.stallTimeout())
-                : "stalled: no data for " + HttpFailures.seconds(settings.stallTimeout());
-        throw new Retry(reason, null, false, null);
+        abort();
+        throw new Retry(stalled(), null, false, null);
       }
     }
   }
@@ -217,8 +254,9 @@ final class HttpAttempt {
   }
 
   private void evaluate(Throwable failure) throws Retry {
-    if (failure instanceof CompletionException && failure.getCause() != null) {
-      failure = failure.getCause();
+    if (failure instanceof SocketTimeoutException && !HttpFailures.connecting(failure)) {
+      // the reader's own read timeout is the stall timeout: the watchdog's verdict, a little early
+      throw new Retry(stalled(), null, false, null);
     }
     if (failure != null) {
       if (outcome == Outcome.BODY) {
@@ -229,11 +267,14 @@ final class HttpAttempt {
     switch (outcome) {
       case BODY:
         if (expectedBody >= 0 && received < expectedBody) {
-          throw new Retry("connection closed after " + bytesSoFar(), null, false, null);
+          // HttpURLConnection reads a body cut short as one that ended
+          throw new Retry("connection lost after " + bytesSoFar(), null, false, null);
         }
         return;
       case COMPLETE:
         return;
+      case RANGE_IGNORED:
+        throw new RangeIgnored(uri, status);
       case RESTART:
         try {
           sink.restart(null);
@@ -257,6 +298,13 @@ final class HttpAttempt {
       default:
         throw new GenVmException(ExitCode.DOWNLOAD_FAILED, uri + ": no response");
     }
+  }
+
+  private String stalled() {
+    String timeout = HttpFailures.seconds(settings.stallTimeout());
+    return outcome == Outcome.NONE
+        ? "no response for " + timeout
+        : "stalled: no data for " + timeout;
   }
 
   private String bytesSoFar() {
@@ -296,57 +344,58 @@ final class HttpAttempt {
     }
   }
 
-  /** Decides from the status line and headers what to do with the body (client thread). */
-  private BodySubscriber<Void> onHeaders(ResponseInfo info) {
-    if (body.aborted()) {
-      return BodyQueue.refusing();
-    }
+  /**
+   * Decides from the status line and headers what to do with the body (reader thread): true to read
+   * it into the sink, false to close the connection instead.
+   */
+  private boolean onHeaders(int code, HttpHeaders received) {
     headersAt = System.nanoTime();
-    status = info.statusCode();
-    headers = info.headers();
-    long contentLength = headers.firstValueAsLong("Content-Length").orElse(-1);
-    switch (status) {
+    status = code;
+    headers = received;
+    long contentLength = received.firstValueAsLong("Content-Length").orElse(-1);
+    switch (code) {
       case 200:
+        if (sink.firstByte() > 0 || sink.lastByte() >= 0) {
+          outcome = Outcome.RANGE_IGNORED;
+          return false;
+        }
         startInfo =
             new PartInfo(
                 uri,
-                headers.firstValue("ETag").orElse(null),
-                headers.firstValue("Last-Modified").orElse(null),
+                received.firstValue("ETag").orElse(null),
+                received.firstValue("Last-Modified").orElse(null),
                 contentLength);
         total = contentLength;
         alreadyHave = 0;
         expectedBody = contentLength;
-        return streaming();
+        outcome = Outcome.BODY;
+        return true;
       case 206:
         {
-          ContentRange range = resume.continuation(headers);
+          ContentRange range = resume.continuation(received);
           if (range == null) {
             outcome = Outcome.RESTART;
-            restartReason = resume.unexpected(headers);
-            return BodyQueue.refusing();
+            restartReason = resume.unexpected(received);
+            return false;
           }
           total = range.total();
-          alreadyHave = resume.offset();
+          alreadyHave = resume.offset() - sink.firstByte();
           expectedBody = range.end() - range.start() + 1;
-          return streaming();
+          outcome = Outcome.BODY;
+          return true;
         }
       case 416:
-        if (resume.alreadyComplete(headers)) {
+        if (resume.alreadyComplete(received)) {
           total = resume.offset();
           outcome = Outcome.COMPLETE;
         } else {
           outcome = Outcome.RESTART;
           restartReason = resume.refused();
         }
-        return BodyQueue.refusing();
+        return false;
       default:
         outcome = Outcome.STATUS;
-        return BodyQueue.refusing();
+        return false;
     }
-  }
-
-  private BodySubscriber<Void> streaming() {
-    outcome = Outcome.BODY;
-    return body.subscriber();
   }
 }

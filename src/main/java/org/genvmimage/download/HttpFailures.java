@@ -2,6 +2,7 @@ package org.genvmimage.download;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
@@ -37,7 +38,10 @@ final class HttpFailures {
     if (failure instanceof HttpConnectTimeoutException) {
       return new Retry("connect timed out after " + seconds(connectTimeout), null, false, failure);
     }
-    if (failure instanceof HttpTimeoutException) {
+    if (connecting(failure)) {
+      return new Retry("connect timed out after " + seconds(connectTimeout), null, false, failure);
+    }
+    if (failure instanceof HttpTimeoutException || failure instanceof SocketTimeoutException) {
       return new Retry("timed out", null, false, failure);
     }
     if (failure instanceof ConnectException) {
@@ -52,12 +56,20 @@ final class HttpFailures {
       if (message.contains("reset")) {
         return new Retry("connection reset", null, false, failure);
       }
-      if (message.contains("eof") || message.contains("closed")) {
+      if (message.contains("eof")
+          || message.contains("end of file")
+          || message.contains("closed")) {
         return new Retry("connection closed before a response", null, false, failure);
       }
       return new Retry("network error: " + failure.getMessage(), null, false, failure);
     }
     throw new GenVmException(ExitCode.DOWNLOAD_FAILED, uri + ": " + describe(failure), failure);
+  }
+
+  /** Whether a timeout happened while connecting (as opposed to while reading). */
+  static boolean connecting(Throwable failure) {
+    return failure instanceof SocketTimeoutException
+        && String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
   }
 
   private static String describe(Throwable t) {

@@ -1,10 +1,8 @@
 package org.genvmimage.download;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.genvmimage.core.GenVmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,12 +10,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One HTTP(S) GET into a {@link Sink}, with retries, resume by range requests and a stall watchdog.
  *
- * <p>The HTTP client's threads only receive: a {@link BodyQueue} holds each list of buffers they
- * are handed (demand is the queue's free room, so the heap stays small). The calling thread takes
- * them off the queue and hashes and writes them, so receiving overlaps with hashing and writing.
- * Between buffers it reports progress, and it cancels the exchange when the response has sent
- * nothing for the stall timeout or when the thread is interrupted. Cancelling closes the
- * connection; only the calling thread ever touches the sink.
+ * <p>Each attempt's reader thread only receives, into a few large reused arrays ({@link
+ * BodyReader}); the calling thread hashes and writes them, so receiving overlaps with hashing and
+ * writing. Between arrays it reports progress, and it closes the connection when the response has
+ * sent nothing for the stall timeout or when the thread is interrupted; only the calling thread
+ * ever touches the sink. The sink may hold one range of the file ({@link Sink#firstByte()}): this
+ * is the single-connection primitive that a fetch over several connections runs per part.
  *
  * <p>Each request is an {@link HttpAttempt}; {@link Resume} makes and checks its range request;
  * {@link RetryPolicy} decides whether and when a failed one is tried again; {@link HttpFailures}
@@ -26,24 +24,16 @@ import org.slf4j.LoggerFactory;
 final class HttpTransfer {
   private static final Logger log = LoggerFactory.getLogger(HttpTransfer.class);
 
-  private final LazyHttpClient client;
   private final DownloadSettings settings;
   private final RetryPolicy retries;
 
-  /**
-   * @param clients makes the HTTP client when the first request needs it (building one costs
-   *     noticeable time, which a run served from the cache need not pay)
-   */
-  HttpTransfer(Supplier<HttpClient> clients, DownloadSettings settings) {
-    this.client = new LazyHttpClient(clients);
+  HttpTransfer(DownloadSettings settings) {
     this.settings = settings;
     this.retries = new RetryPolicy(settings);
   }
 
-  /** Stops the HTTP client, if one was made (see {@link LazyHttpClient#close}). */
-  void close() {
-    client.close();
-  }
+  /** Nothing to stop: each attempt's connection and thread end with the attempt. */
+  void close() {}
 
   /**
    * Fetches {@code uri} into {@code sink}, continuing after the bytes it already holds when the
@@ -67,7 +57,7 @@ final class HttpTransfer {
     long received = 0;
     while (true) {
       attempts.begin();
-      HttpAttempt attempt = new HttpAttempt(client::get, settings, uri, sink, listener);
+      HttpAttempt attempt = new HttpAttempt(settings, uri, sink, listener);
       try {
         attempt.run();
         return received + attempt.received();

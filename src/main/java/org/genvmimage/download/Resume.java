@@ -1,23 +1,35 @@
 package org.genvmimage.download;
 
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
+import java.util.Map;
 
 /**
  * Continuing a download after the bytes a sink already holds: the range request, and whether the
  * server's answer (206 or 416) really continues it.
  *
- * @param offset the bytes held, where the requested range starts (0: no range request)
+ * @param offset where the requested range starts in the file: the bytes held, plus where the sink
+ *     starts (0 for a whole file: no range request unless {@code end} is given)
+ * @param end the last byte wanted (inclusive), or -1 for the end of the file
  * @param knownTotal the full size recorded when the held bytes started, or -1
  */
-record Resume(long offset, long knownTotal) {
+record Resume(long offset, long end, long knownTotal) {
+
+  /** A request for the rest of the file after {@code offset} bytes. */
+  Resume(long offset, long knownTotal) {
+    this(offset, -1, knownTotal);
+  }
+
+  /** Whether the request asks for a range (not the whole file). */
+  boolean ranged() {
+    return offset > 0 || end >= 0;
+  }
 
   /** Adds {@code Range} and, when there is a validator, {@code If-Range}. */
-  void addHeaders(HttpRequest.Builder request, String validator) {
-    if (offset > 0) {
-      request.header("Range", "bytes=" + offset + "-");
+  void addHeaders(Map<String, String> request, String validator) {
+    if (ranged()) {
+      request.put("Range", "bytes=" + offset + "-" + (end >= 0 ? String.valueOf(end) : ""));
       if (validator != null) {
-        request.header("If-Range", validator);
+        request.put("If-Range", validator);
       }
     }
   }
@@ -30,6 +42,7 @@ record Resume(long offset, long knownTotal) {
     ContentRange range = ContentRange.parse(headers.firstValue("Content-Range").orElse(null));
     if (range == null
         || range.start() != offset
+        || (end >= 0 && range.end() != end)
         || (knownTotal >= 0 && range.total() >= 0 && range.total() != knownTotal)) {
       return null;
     }
@@ -42,7 +55,9 @@ record Resume(long offset, long knownTotal) {
         + headers.firstValue("Content-Range").orElse("no Content-Range")
         + " for bytes "
         + offset
-        + "-)";
+        + "-"
+        + (end >= 0 ? String.valueOf(end) : "")
+        + ")";
   }
 
   /** Whether a 416 response says that the held bytes are already the whole file. */

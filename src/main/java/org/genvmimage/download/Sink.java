@@ -9,8 +9,22 @@ import java.nio.ByteBuffer;
  * #size()}, which any thread may read.
  */
 interface Sink {
-  /** Bytes held: where a resumed request starts. */
+  /** Bytes held: where a resumed request starts (after {@link #firstByte()}). */
   long size();
+
+  /**
+   * Where in the file the sink's first byte is: 0 for a whole file, the start of a part for a sink
+   * that holds one range of it. A sink that starts after 0 is only ever sent a range (206); a
+   * server that answers with the whole file fails the attempt ({@link RangeIgnored}).
+   */
+  default long firstByte() {
+    return 0;
+  }
+
+  /** The last byte of the file the sink wants (inclusive), or -1 for the end of the file. */
+  default long lastByte() {
+    return -1;
+  }
 
   /** Whether held bytes may be kept and continued with a range request. */
   boolean resumable();

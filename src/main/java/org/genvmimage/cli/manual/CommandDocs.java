@@ -12,7 +12,7 @@ public final class CommandDocs {
   private static final Entry JAVA_OPTS =
       new Entry(
           "GEN_VM_IMAGE_JAVA_OPTS",
-          "JVM options for the launcher (default: -XX:+UseSerialGC -Xmx256m).");
+          "JVM options for the launcher (default: -XX:+UseSerialGC -Xms16m -Xmx256m).");
   private static final Entry JAVA =
       new Entry("JAVA", "The java program the launcher runs (default: java from the PATH).");
   private static final Entry QEMU_IMG =
