@@ -38,7 +38,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Builds the virtual machine images that an architecture file describes: downloads each"
           + " base image (into a verified cache), checks its checksum, converts it to qcow2"
-          + " (or the image's format: raw, vmdk, vhdx or vpc), resizes it and publishes it atomically.",
+          + " (or the image's format: raw, vmdk, vhdx or vpc), resizes it and publishes it atomically,"
+          + " listed with its SHA-256 in the SHA256SUMS of its folder (gen-vm-image verify checks"
+          + " them).",
       ""
     })
 public final class GenVmImageCommand extends CommandBase implements Callable<Integer> {

@@ -102,6 +102,9 @@ public final class ManifestFolder {
     if (!any && !Files.isRegularFile(manifest())) {
       return null;
     }
+    if (unchanged(names)) {
+      return manifest(); // nothing to write: no lock, and a read-only folder is fine
+    }
     ReentrantLock threads = threadLock();
     threads.lock();
     try (FileChannel channel =
@@ -128,6 +131,31 @@ public final class ManifestFolder {
     } finally {
       threads.unlock();
     }
+  }
+
+  /**
+   * Whether the merge would leave the manifest and the state as they are, read without the file
+   * lock (a torn read of the state only sends the update the locked way).
+   */
+  private boolean unchanged(Map<String, ManifestEntry> names) throws IOException {
+    if (!Files.isRegularFile(manifest()) || !Files.isRegularFile(stateFile())) {
+      return false;
+    }
+    Map<String, ManifestEntry> state;
+    // under the threads' lock: closing a channel of the file would drop another thread's lock
+    ReentrantLock threads = threadLock();
+    threads.lock();
+    try (FileChannel channel = FileChannel.open(stateFile(), StandardOpenOption.READ)) {
+      state = readState(channel);
+    } finally {
+      threads.unlock();
+    }
+    String before = Files.readString(manifest());
+    Sha256Sums sums = Sha256Sums.parse(before);
+    vouched(state, sums);
+    Map<String, ManifestEntry> merged = new TreeMap<>(state);
+    merge(sums, merged, names);
+    return sums.render().equals(before) && merged.equals(state);
   }
 
   private void merge(

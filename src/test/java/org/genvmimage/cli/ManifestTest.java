@@ -257,12 +257,18 @@ class ManifestTest {
   void aRerunOfAnUpToDateBuildKeepsTheManifestWithoutReadingTheImagesAgain() throws Exception {
     assertThat(build().exit()).isZero();
     String before = Files.readString(out.resolve("SHA256SUMS"));
+    var written = org.genvmimage.manifest.FileStamp.of(out.resolve("SHA256SUMS"));
+    var state = org.genvmimage.manifest.FileStamp.of(out.resolve(".SHA256SUMS.gen-vm-image.json"));
 
     Result again = build("-v");
     assertThat(again.exit()).as(again.err()).isZero();
     assertThat(again.out()).containsPattern("q +up to date");
     assertThat(again.err()).doesNotContain("hashing");
     assertThat(Files.readString(out.resolve("SHA256SUMS"))).isEqualTo(before);
+    // nothing changed: neither file was written again (a read-only folder would do)
+    assertThat(org.genvmimage.manifest.FileStamp.of(out.resolve("SHA256SUMS"))).isEqualTo(written);
+    assertThat(org.genvmimage.manifest.FileStamp.of(out.resolve(".SHA256SUMS.gen-vm-image.json")))
+        .isEqualTo(state);
 
     // an image changed in place after the build (as configure-vm-image does) is up to date by
     // its origin: the rerun reads it again and lists what it now holds
@@ -307,6 +313,11 @@ class ManifestTest {
   void aDryRunWritesNoManifest() throws Exception {
     Result r = build("--dry-run");
     assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains(
+            "manifest: "
+                + out.resolve("SHA256SUMS")
+                + " would list q.qcow2, r.raw, x.vhdx (lines of other files kept)");
     assertThat(out).doesNotExist();
   }
 
@@ -318,6 +329,37 @@ class ManifestTest {
             "--architecture-path", arch.toString(), "--image-output-path", out + "/", "verify");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).containsPattern("q +ok +" + out.resolve("q.qcow2"));
+  }
+
+  @Test
+  void anImageKeyedVerifyIsBuiltByTheGocdPipelinesArgumentsAndVerifiedByName() throws Exception {
+    arch = architecture("architecture.yml", "verify: 16M", "q: 16M");
+    // what a GoCD pipeline runs for that image: --image verify is the key, not the command
+    List<String> args =
+        new ArrayList<>(
+            org.genvmimage.gocd.GocdConfig.buildArguments(
+                "verify",
+                new org.genvmimage.gocd.GocdSettings(
+                    "https://example.org/r.git",
+                    "main",
+                    "group",
+                    "template",
+                    true,
+                    org.genvmimage.gocd.LockBehavior.none,
+                    null,
+                    null,
+                    "architecture.yml")));
+    args.set(args.indexOf("architecture.yml"), arch.toString());
+    args.addAll(List.of("--image-output-path", out + "/", "--overwrite"));
+
+    Result built = CliRun.genWithCache(cache, args.toArray(String[]::new));
+
+    assertThat(built.exit()).as(built.err()).isZero();
+    assertThat(built.out()).containsPattern("verify +built").doesNotContain("q ");
+    assertThat(manifest().keySet()).containsExactly("verify.qcow2");
+    Result verified = verify("--image", "verify");
+    assertThat(verified.exit()).as(verified.err()).isZero();
+    assertThat(verified.out()).containsPattern("verify +ok");
   }
 
   static Map<String, String> manifestOf(String text) {
