@@ -3,6 +3,9 @@
 #   make                 build, then configure (with the defaults below)
 #   make build           gen-vm-image $(BUILD_ARGS)
 #   make configure       configure-vm-image $(CONFIGURE_ARGS)
+#   make verify          gen-vm-image verify of what make build builds: the --architecture-path and
+#                        --image-output-path of BUILD_ARGS (or the flow from CONFIGURE_ARGS), then
+#                        $(VERIFY_ARGS)
 #   make jar             only the jar, target/gen-vm-image.jar, with the man pages (target/man/man1)
 #                        and bash/zsh completion (target/completion) generated beside it
 #   make test            the whole test suite: unit tests, then integration tests (*IT) against the
@@ -28,6 +31,7 @@
 
 BUILD_ARGS ?=
 CONFIGURE_ARGS ?=
+VERIFY_ARGS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
 MVN ?= mvn
@@ -39,7 +43,7 @@ DOCS := target/man/man1/gen-vm-image.1
 JSA := target/gen-vm-image.jsa
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: all build configure jar test format bench install uninstall clean
+.PHONY: all build configure verify jar test format bench install uninstall clean
 
 all: build configure
 
@@ -71,6 +75,12 @@ build: $(JAR) $(JSA)
 
 configure: $(JAR) $(JSA)
 	bin/configure-vm-image $(CONFIGURE_ARGS) $(CONFIGURE_FLOW)
+
+BUILD_ARCHITECTURE := $(call option_value,--architecture-path,$(BUILD_ARGS))
+VERIFY_PATHS := $(if $(BUILD_ARCHITECTURE),--architecture-path '$(BUILD_ARCHITECTURE)') $(if $(BUILD_OUTPUT),--image-output-path '$(BUILD_OUTPUT)',$(BUILD_FLOW))
+
+verify: $(JAR) $(JSA)
+	bin/gen-vm-image verify $(VERIFY_PATHS) $(VERIFY_ARGS)
 
 # The build itself checks the formatting (spotless:check, before compiling); checked first here
 # too, so that the failure says what to do.

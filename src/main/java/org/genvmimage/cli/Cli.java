@@ -105,13 +105,15 @@ public final class Cli {
   }
 
   /**
-   * The shared options ({@link OutputOptions}, {@link CacheDirOption}) that a subcommand was not
-   * given are its parent's: {@code gen-vm-image -v --cache-dir DIR cache list}.
+   * The shared options ({@link OutputOptions}, {@link CacheDirOption}, {@link ArchitectureOptions})
+   * that a subcommand was not given are its parent's: {@code gen-vm-image -v --cache-dir DIR cache
+   * list}.
    */
   static void inheritSharedOptions(List<CommandLine> chain) {
     for (int i = 1; i < chain.size(); i++) {
       inherit(chain, i, OutputOptions.class, OutputOptions::inheritFrom);
       inherit(chain, i, CacheDirOption.class, CacheDirOption::inheritFrom);
+      inherit(chain, i, ArchitectureOptions.class, ArchitectureOptions::inheritFrom);
     }
   }
 

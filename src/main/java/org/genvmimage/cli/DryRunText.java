@@ -125,7 +125,30 @@ final class DryRunText {
         out.println("  error     " + p.error().getMessage() + " (exit " + p.exitCode() + ")");
       }
     }
+    manifests(plans, out);
     out.flush();
+  }
+
+  /** Which SHA256SUMS the run would update, and with which of its images. */
+  private static void manifests(List<ImagePlan> plans, PrintWriter out) {
+    java.util.Map<java.nio.file.Path, List<String>> folders = new java.util.LinkedHashMap<>();
+    for (ImagePlan p : plans) {
+      if (!p.failed()) {
+        folders
+            .computeIfAbsent(
+                org.genvmimage.core.Folders.of(p.output()).normalize(),
+                k -> new java.util.ArrayList<>())
+            .add(p.output().getFileName().toString());
+      }
+    }
+    folders.forEach(
+        (folder, names) ->
+            out.println(
+                "manifest: "
+                    + folder.resolve(org.genvmimage.manifest.Sha256Sums.FILE_NAME)
+                    + " would list "
+                    + String.join(", ", names)
+                    + " (lines of other files kept)"));
   }
 
   private static String action(ImagePlan p) {

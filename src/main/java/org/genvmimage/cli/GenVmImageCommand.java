@@ -34,11 +34,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "gen-vm-image",
     showDefaultValues = true,
-    subcommands = CacheCommand.class,
+    subcommands = {CacheCommand.class, VerifyCommand.class},
     description = {
       "Builds the virtual machine images that an architecture file describes: downloads each"
           + " base image (into a verified cache), checks its checksum, converts it to qcow2"
-          + " (or the image's format: raw, vmdk, vhdx or vpc), resizes it and publishes it atomically.",
+          + " (or the image's format: raw, vmdk, vhdx or vpc), resizes it and publishes it atomically,"
+          + " listed with its SHA-256 in the SHA256SUMS of its folder (gen-vm-image verify checks"
+          + " them).",
       ""
     })
 public final class GenVmImageCommand extends CommandBase implements Callable<Integer> {
@@ -57,23 +59,7 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--architecture-path",
-      paramLabel = "ARCHITECTURE_PATH",
-      description =
-          "The path to the architecture file that is used to configure the images to be built.")
-  Path architecturePath = DefaultArchitecture.PATH;
-
-  @Option(
-      names = "--image-output-path",
-      paramLabel = "IMAGE_OUTPUT_PATH",
-      description =
-          "The output path of the built image. With several images in the architecture file,"
-              + " each is written beside it as <image-key>.qcow2. A folder (a path ending with"
-              + " '/', or an existing folder) receives image.qcow2, or with several images each"
-              + " <image-key>.qcow2. An image whose format is raw, vmdk, vhdx or vpc gets"
-              + " .raw, .vmdk, .vhdx or .vhd in place of .qcow2 in these names.")
-  Path imageOutputPath = Path.of(OutputPaths.DEFAULT);
+  @Mixin ArchitectureOptions paths;
 
   @Option(
       names = "--generated-image-owner",
@@ -147,6 +133,9 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
 
   private BuildReport.GocdConfig gocdReport;
 
+  /** The SHA256SUMS files the build left; null for a dry run or before the build. */
+  private List<String> manifests;
+
   /** The architecture file's {@code owner:}, once it is read. */
   private String architectureOwner;
 
@@ -185,10 +174,12 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
 
   private void writeJson(int exitCode, String error) {
     Map<String, Object> document = JsonReport.document(NAME, exitCode, dryRun, error);
-    document.put("architecture_path", architecturePath.toAbsolutePath().normalize().toString());
+    document.put(
+        "architecture_path", paths.architecturePath().toAbsolutePath().normalize().toString());
     document.put("architecture_owner", architectureOwner);
     document.put("gocd_config", gocdReport);
     document.put("images", imageReports);
+    document.put("manifests", manifests);
     JsonReport.write(spec.commandLine().getOut(), document);
   }
 
@@ -207,14 +198,12 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
             : generatedImageOwner != null
                 ? ImageOwner.named(generatedImageOwner)
                 : ImageOwner.distributionDefault();
-    DefaultArchitecture.requireExists(architecturePath);
-    Architecture architecture = ArchitectureLoader.load(architecturePath);
+    Path file = paths.architecturePath();
+    DefaultArchitecture.requireExists(file);
+    Architecture architecture = ArchitectureLoader.load(file);
     architectureOwner = architecture.owner();
     Map<String, java.nio.file.Path> outputs =
-        OutputPaths.plan(
-            architecture,
-            images,
-            asWritten(spec, "--image-output-path", imageOutputPath.toString()));
+        OutputPaths.plan(architecture, images, paths.outputPathAsWritten());
     if (!gocd.configOnly) {
       signatures.check(architecture, images);
       secrets.check(architecture, images);
@@ -270,7 +259,12 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
       for (ImageResult r : results) {
         imageReports.add(BuildReport.of(architecture.images().get(r.key()), r));
       }
-      return BuildText.report(architecture, results, text ? out : null, console);
+      manifests = builder.manifests().stream().map(Path::toString).toList();
+      int code = BuildText.report(architecture, results, text ? out : null, console);
+      // the manifest's error is said where it happened; it fails a run that went well otherwise
+      return code == ExitCode.OK.code() && builder.manifestError() != null
+          ? builder.manifestError().exitCode()
+          : code;
     }
   }
 

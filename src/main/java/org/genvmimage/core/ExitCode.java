@@ -22,7 +22,8 @@ public enum ExitCode {
       3,
       "invalid input: missing or invalid architecture file or cloud-init file, a size below the"
           + " base image's, an output folder that cannot be created or written, a missing image"
-          + " to configure, a cache delete checksum that matches no entry"),
+          + " to configure, a cache delete checksum that matches no entry; for verify, a missing"
+          + " output, SHA256SUMS or line"),
 
   /** A download failed: HTTP status, network error or timeout. */
   DOWNLOAD_FAILED(
@@ -34,14 +35,15 @@ public enum ExitCode {
   CHECKSUM_MISMATCH(
       5,
       "checksum mismatch (the download is discarded), or a sums file whose signature does not"
-          + " verify with its signed_by keys (nothing is downloaded)"),
+          + " verify with its signed_by keys (nothing is downloaded); for verify, an output whose"
+          + " SHA-256, format or virtual size does not match"),
 
   /** An external tool (qemu-img, qemu, virt-sysprep) failed, or its input was not usable. */
   TOOL_FAILED(
       6,
       "an external tool or the file system failed (qemu-img, qemu, virt-sysprep; a full disk,"
           + " with the free space the download needs; an image that cannot be given to"
-          + " --generated-image-owner), or the download is not a usable disk image"),
+          + " --generated-image-owner; a SHA256SUMS that cannot be written), or the download is not a usable disk image"),
 
   /** A required external tool is not installed. */
   TOOL_MISSING(7, "a required tool is missing (the message names the package to install)"),

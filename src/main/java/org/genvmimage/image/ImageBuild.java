@@ -53,6 +53,9 @@ public final class ImageBuild implements StepRunner.Stoppable {
   ImageInfo outputInfo;
   Outcome outcome;
 
+  /** The output's SHA-256 and the file's stamp when it was read, for its SHA256SUMS line. */
+  org.genvmimage.manifest.ManifestEntry manifestEntry;
+
   /** For a dry run, what the steps would do; null when they run. */
   PlanDraft plan;
 

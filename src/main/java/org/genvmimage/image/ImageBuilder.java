@@ -35,10 +35,27 @@ public final class ImageBuilder {
   private volatile ExecutorService executor;
   private volatile boolean cancelled;
   private final OutputFolders folders = new OutputFolders();
+  private final OutputManifests manifests;
+  private volatile OutputManifests.Outcome manifestOutcome =
+      new OutputManifests.Outcome(List.of(), null);
 
   public ImageBuilder(BuildTools tools, int jobs) {
     this.tools = tools;
     this.jobs = Math.max(1, jobs);
+    this.manifests = new OutputManifests(tools);
+  }
+
+  /**
+   * The {@code SHA256SUMS} files the last {@link #build} left in its output folders, and the
+   * failure to update one (TOOL_FAILED), if any.
+   */
+  public List<Path> manifests() {
+    return manifestOutcome.manifests();
+  }
+
+  /** The failure to update a {@code SHA256SUMS} in the last {@link #build}, or null. */
+  public GenVmException manifestError() {
+    return manifestOutcome.error();
   }
 
   /** The steps of one image's build, in order. */
@@ -52,10 +69,14 @@ public final class ImageBuilder {
         new ResizeStep(tools),
         new FormatStep(tools),
         new CheckStep(tools),
+        new HashStep(tools),
         new PublishStep(tools));
   }
 
-  /** Builds the given images (key to output path), returning one result per image, in order. */
+  /**
+   * Builds the given images (key to output path), returning one result per image, in order; then
+   * updates the {@code SHA256SUMS} of each output folder ({@link OutputManifests}).
+   */
   public List<ImageResult> build(Architecture architecture, Map<String, Path> outputs) {
     int threads = Math.min(jobs, Math.max(1, outputs.size()));
     executor = Executors.newFixedThreadPool(threads, DaemonThreads.factory("build"));
@@ -70,6 +91,7 @@ public final class ImageBuilder {
       for (Map.Entry<String, Future<ImageResult>> e : futures.entrySet()) {
         results.add(await(e.getKey(), outputs.get(e.getKey()), e.getValue()));
       }
+      manifestOutcome = manifests.update(outputs);
       return results;
     } finally {
       executor.shutdownNow();
@@ -169,6 +191,7 @@ public final class ImageBuilder {
         return skipped(spec.key(), output);
       }
       StepRunner.run(steps(), build);
+      manifests.record(build);
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       return new ImageResult(
           spec.key(),

@@ -120,7 +120,9 @@ class GenVmImageCommandTest {
             "gamma.qcow2",
             ".alpha.qcow2.gen-vm-image.json",
             ".beta.qcow2.gen-vm-image.json",
-            ".gamma.qcow2.gen-vm-image.json");
+            ".gamma.qcow2.gen-vm-image.json",
+            "SHA256SUMS",
+            ".SHA256SUMS.gen-vm-image.json");
 
     int requests = server.requests().size();
     byte[] before = Files.readAllBytes(out.resolve("alpha.qcow2"));
@@ -168,7 +170,11 @@ class GenVmImageCommandTest {
       String why = new String(compare.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(compare.waitFor()).as(why).isZero();
       assertThat(TestImages.listFiles(out))
-          .containsExactlyInAnyOrder("image.qcow2", ".image.qcow2.gen-vm-image.json");
+          .containsExactlyInAnyOrder(
+              "image.qcow2",
+              ".image.qcow2.gen-vm-image.json",
+              "SHA256SUMS",
+              ".SHA256SUMS.gen-vm-image.json");
     }
     assertThat(server.requests("/images/v3.qcow2")).hasSize(1);
   }

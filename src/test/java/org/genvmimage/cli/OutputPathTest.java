@@ -109,7 +109,11 @@ class OutputPathTest {
     assertThat(folder).isDirectory();
     assertImage(expected, 4 * MIB);
     assertThat(TestImages.listFiles(folder))
-        .containsExactlyInAnyOrder("image.qcow2", ".image.qcow2.gen-vm-image.json");
+        .containsExactlyInAnyOrder(
+            "image.qcow2",
+            ".image.qcow2.gen-vm-image.json",
+            "SHA256SUMS",
+            ".SHA256SUMS.gen-vm-image.json");
   }
 
   @Test
@@ -135,7 +139,11 @@ class OutputPathTest {
     }
     assertImage(expected, 4 * MIB);
     assertThat(TestImages.listFiles(out))
-        .containsExactlyInAnyOrder("image.qcow2", ".image.qcow2.gen-vm-image.json");
+        .containsExactlyInAnyOrder(
+            "image.qcow2",
+            ".image.qcow2.gen-vm-image.json",
+            "SHA256SUMS",
+            ".SHA256SUMS.gen-vm-image.json");
   }
 
   @Test
@@ -256,7 +264,11 @@ class OutputPathTest {
             out.resolve("a/b/image.qcow2").toString());
     assertThat(r.exit()).isEqualTo(ExitCode.CHECKSUM_MISMATCH.code());
     assertThat(TestImages.listFiles(out.resolve("a/b")))
-        .containsExactlyInAnyOrder("good.qcow2", ".good.qcow2.gen-vm-image.json");
+        .containsExactlyInAnyOrder(
+            "good.qcow2",
+            ".good.qcow2.gen-vm-image.json",
+            "SHA256SUMS",
+            ".SHA256SUMS.gen-vm-image.json");
 
     Result only =
         run(

@@ -58,7 +58,7 @@ class UsageHintsTest {
     Result r = gen("stray");
     assertThat(r.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(r.err())
-        .startsWith("gen-vm-image: unknown command 'stray'; the commands are: cache\n");
+        .startsWith("gen-vm-image: unknown command 'stray'; the commands are: cache, verify\n");
     Result typo = gen("cahce", "list");
     assertThat(typo.exit()).isEqualTo(ExitCode.USAGE.code());
     assertThat(typo.err())

@@ -30,6 +30,22 @@ public final class CommandDocs {
           "The cache of downloaded base images, one file per checksum type and digest"
               + " (<type>/<hex>); --cache-dir names another.");
 
+  private static final Entry SHA256SUMS =
+      new Entry(
+          "SHA256SUMS",
+          "In each output folder: the SHA-256 of each image published there, in GNU sha256sum"
+              + " format (sha256sum -c SHA256SUMS checks them); lines of other files are kept.");
+  private static final Entry MANIFEST_STATE =
+      new Entry(
+          ".SHA256SUMS.gen-vm-image.json",
+          "Beside it: the lock that runs publishing into the folder take, and the size,"
+              + " modification time and inode each file had when it was hashed, so that an"
+              + " unchanged image is not read again.");
+  private static final Example VERIFY_EXAMPLE =
+      new Example(
+          "Read every image again and check it against its SHA256SUMS line, its format and size:",
+          "gen-vm-image verify --architecture-path architecture.yml");
+
   private static final Map<String, ManSections> SECTIONS =
       Map.of(
           "gen-vm-image",
@@ -51,6 +67,8 @@ public final class CommandDocs {
                       ".<file>.gen-vm-image.json",
                       "Beside each output: the checksum and size it was built from, so that a"
                           + " second run leaves it alone."),
+                  SHA256SUMS,
+                  MANIFEST_STATE,
                   CACHE),
               List.of(
                   new Example(
@@ -62,8 +80,22 @@ public final class CommandDocs {
                           + "    --image-output-path out/debian-12.qcow2"),
                   new Example(
                       "Write only the GoCD pipelines for the images:",
-                      "gen-vm-image --architecture-path architecture.yml --gocd-config-only")),
-              List.of("configure-vm-image(1)", "qemu-img(1)")),
+                      "gen-vm-image --architecture-path architecture.yml --gocd-config-only"),
+                  VERIFY_EXAMPLE),
+              List.of("configure-vm-image(1)", "qemu-img(1)", "sha256sum(1)")),
+          "gen-vm-image verify",
+          new ManSections(
+              "check built images against their SHA256SUMS and the architecture file",
+              List.of(),
+              List.of(),
+              List.of(QEMU_IMG, JAVA_OPTS, JAVA),
+              List.of(SHA256SUMS, MANIFEST_STATE),
+              List.of(
+                  VERIFY_EXAMPLE,
+                  new Example(
+                      "The same check with coreutils, in an output folder:",
+                      "cd generated-images && sha256sum -c SHA256SUMS")),
+              List.of("gen-vm-image(1)", "qemu-img(1)", "sha256sum(1)")),
           "gen-vm-image cache",
           new ManSections(
               null,
