@@ -292,6 +292,7 @@ public final class TestHttpServer implements AutoCloseable {
         out.set("Last-Modified", r.lastModified);
       }
       int start = 0;
+      int end = content.length; // exclusive
       int status = 200;
       String range = request.header("Range");
       if (r.ranges) {
@@ -307,13 +308,14 @@ public final class TestHttpServer implements AutoCloseable {
             return;
           }
           start = (int) first;
+          if (!m.group(2).isEmpty()) {
+            end = (int) Math.min(content.length, Long.parseLong(m.group(2)) + 1);
+          }
           status = 206;
-          out.set(
-              "Content-Range",
-              "bytes " + start + "-" + (content.length - 1) + "/" + content.length);
+          out.set("Content-Range", "bytes " + start + "-" + (end - 1) + "/" + content.length);
         }
       }
-      int length = content.length - start;
+      int length = end - start;
       int bodyNumber = n - Math.min(n - 1, r.failRequests);
       exchange.sendResponseHeaders(status, r.chunked ? 0 : length == 0 ? -1 : length);
       OutputStream body = exchange.getResponseBody();
