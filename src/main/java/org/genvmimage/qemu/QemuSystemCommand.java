@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
  *       is one that its emulator supports, and both attach the CD-ROM below.
  *   <li>UEFI firmware, when asked for, as two {@code if=pflash} drives: unit 0 the code ({@code
  *       readonly=on}), unit 1 the variables store; they work on both i440fx and q35 (a firmware
- *       that needs SMM, as Secure Boot builds do, would need q35 and is not used). The disk then
- *       gets {@code bootindex=0}: OVMF otherwise tries every device in PCI order, and the network
- *       card (network boot, which waits for DHCP and TFTP) may come before the disk.
+ *       that needs SMM, as Secure Boot builds do, would need q35 and is not used). No {@code
+ *       bootindex}: with one, OVMF connects only the devices in the boot order, and the Debian
+ *       cloud kernel then never sees the seed's IDE CD-ROM (cloud-init falls back to
+ *       DataSourceNone); without, OVMF tries the CD-ROM, finds nothing to boot there, and boots the
+ *       disk.
  *   <li>{@code -display none}; {@code -nic none} unless networking is asked for, then {@code -nic
  *       user,model=virtio-net-pci} (user-mode NAT, nothing on the host listens).
  *   <li>The disk as virtio-blk, {@code cache=unsafe} by default: the disk is an overlay that is
@@ -220,13 +222,7 @@ public final class QemuSystemCommand {
     a.add("none");
     a.add("-nic");
     a.add(networking ? "user,model=virtio-net-pci" : "none");
-    if (disk != null && pflash != null) {
-      a.add("-drive");
-      a.add(
-          "file=" + value(disk) + ",if=none,id=disk0,format=" + diskFormat + ",cache=" + diskCache);
-      a.add("-device");
-      a.add("virtio-blk-pci,drive=disk0,bootindex=0");
-    } else if (disk != null) {
+    if (disk != null) {
       a.add("-drive");
       a.add("file=" + value(disk) + ",if=virtio,format=" + diskFormat + ",cache=" + diskCache);
     }

@@ -58,7 +58,7 @@ class QemuSystemCommandTest {
                 + " -nic none -no-reboot -S"),
         row(
             "UEFI as Debian ships it: raw code read-only, the run's raw copy of the variables, the"
-                + " disk first in the boot order",
+                + " disk as always (no bootindex)",
             b ->
                 b.entropy(false)
                     .networking(true)
@@ -74,8 +74,7 @@ class QemuSystemCommandTest {
                 + " -drive if=pflash,unit=0,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
                 + " -drive if=pflash,unit=1,format=raw,file=/work/.image.qcow2.configure/efivars.fd"
                 + " -display none -nic user,model=virtio-net-pci"
-                + " -drive file=/work/.image.qcow2.configure/overlay.qcow2,if=none,id=disk0,format=qcow2,cache=unsafe"
-                + " -device virtio-blk-pci,drive=disk0,bootindex=0"),
+                + " -drive file=/work/.image.qcow2.configure/overlay.qcow2,if=virtio,format=qcow2,cache=unsafe"),
         row(
             "UEFI as Fedora ships it: qcow2, on q35, commas in the path doubled",
             b ->
