@@ -15,4 +15,10 @@ public enum Firmware {
   public String option() {
     return name().toLowerCase(Locale.ROOT);
   }
+
+  /** As {@link #option()}: help texts show defaults so. */
+  @Override
+  public String toString() {
+    return option();
+  }
 }
