@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what gen-vm-image needs on Debian 12 / Ubuntu 22.04 or newer:
 #   - a JDK 17 and Maven (to build and run the tool),
-#   - qemu-img (qemu-utils) and qemu-system-x86 (to convert, resize and boot images),
+#   - qemu-img (qemu-utils) and qemu-system-x86 (to convert, resize and boot images), ovmf
+#     (UEFI firmware, for images that boot only with UEFI),
 #   - libguestfs-tools and a kernel in /boot (virt-sysprep, which resets configured images),
 #   - make,
 #   - man-db and groff-base (to read the man pages; the tests render them),
 #   - for the test suite: debootstrap, debian-archive-keyring, e2fsprogs and fdisk (to build
-#     and read the small Debian cloud image the configure tests boot) and genisoimage
+#     and read the small Debian cloud image the configure tests boot; dosfstools and mtools
+#     for its UEFI variant) and genisoimage
 #     (isoinfo, an independent reader of the seed images the tool writes).
 # Safe to run again: it installs only the packages that are missing, and runs
 # 'apt-get update' only when something has to be installed.
@@ -20,11 +22,14 @@ packages=(
   groff-base
   qemu-utils
   qemu-system-x86
+  ovmf
   libguestfs-tools
   debootstrap
   debian-archive-keyring
   e2fsprogs
   fdisk
+  dosfstools
+  mtools
   genisoimage
 )
 # libguestfs boots a small appliance with the host's kernel: it needs one in /boot.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what gen-vm-image needs on Rocky / Alma / RHEL 9 and Fedora:
 #   - a JDK 17 and Maven (to build and run the tool),
-#   - qemu-img and qemu-kvm (to convert, resize and boot images),
+#   - qemu-img and qemu-kvm (to convert, resize and boot images), edk2-ovmf (UEFI
+#     firmware, for images that boot only with UEFI),
 #   - guestfs-tools (virt-sysprep, which resets configured images),
 #   - make,
 #   - man-db and groff-base (to read the man pages; the tests render them).
@@ -17,6 +18,7 @@ packages=(
   groff-base
   qemu-img
   qemu-kvm
+  edk2-ovmf
   guestfs-tools
 )
 

@@ -31,7 +31,9 @@ final class ConfigureBinding {
             c.accel,
             c.memoryMib,
             c.cpus,
-            c.network == ConfigureVmImageCommand.Network.user),
+            c.network == ConfigureVmImageCommand.Network.user,
+            c.boot.firmware,
+            c.boot.consoleTimeout),
         new ConfigureSettings.ResetSettings(!c.noReset, c.resetOperations),
         c.finishedPattern,
         c.timeout);

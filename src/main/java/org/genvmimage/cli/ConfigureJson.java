@@ -9,12 +9,14 @@ import org.genvmimage.cloudinit.CloudInitWatcher;
 import org.genvmimage.cloudinit.SeedFile;
 import org.genvmimage.configure.ConfigurePlan;
 import org.genvmimage.configure.ConfigureResult;
+import org.genvmimage.qemu.FirmwareChoice;
+import org.genvmimage.qemu.UefiFirmware;
 
 /**
  * The {@code --output json} document of configure-vm-image: the shared fields of {@link
- * JsonReport}, then {@code image}, {@code accelerator}, {@code cloud_init}, {@code durations},
- * {@code guest_uptime}, {@code serial_log}, and for a dry run {@code plan}. Every field is always
- * there; what the run did not reach is null.
+ * JsonReport}, then {@code image}, {@code accelerator}, {@code firmware}, {@code cloud_init},
+ * {@code durations}, {@code guest_uptime}, {@code serial_log}, and for a dry run {@code plan}.
+ * Every field is always there; what the run did not reach is null.
  */
 final class ConfigureJson {
   private ConfigureJson() {}
@@ -53,6 +55,10 @@ final class ConfigureJson {
     img.put("format", format);
     img.put("virtual_size", virtualSize);
     doc.put("accelerator", accelerator == null ? null : accelerator.toLowerCase(Locale.ROOT));
+    firmware(
+        doc,
+        result != null ? result.firmware() : plan != null ? plan.firmware() : null,
+        plan == null ? null : plan.firmwareVars());
     ConfigureResult.CloudInit seen = result == null ? null : result.cloudInit();
     if (result != null
         && (result.durations().bootToFinished() != null
@@ -133,6 +139,31 @@ final class ConfigureJson {
       plan.reset().operations().forEach(ops::add);
     }
     node.put("commit_target", absolute(plan.commitTarget()));
+  }
+
+  /**
+   * {@code firmware}: {@code type} (bios or uefi), {@code reason}, and for UEFI the {@code code}
+   * and {@code vars_template} files with their formats, the {@code descriptor} that named them
+   * (null when found at a known path) and, in a plan, this run's {@code vars} copy; null when the
+   * run did not get as far as choosing.
+   */
+  private static void firmware(ObjectNode doc, FirmwareChoice choice, Path varsCopy) {
+    if (choice == null) {
+      doc.putNull("firmware");
+      return;
+    }
+    ObjectNode node = doc.putObject("firmware");
+    node.put("type", choice.firmware().option());
+    node.put("reason", choice.reason());
+    UefiFirmware uefi = choice.uefi();
+    node.put("code", uefi == null ? null : uefi.code().toString());
+    node.put("code_format", uefi == null ? null : uefi.codeFormat());
+    node.put("vars_template", uefi == null ? null : uefi.varsTemplate().toString());
+    node.put("vars_format", uefi == null ? null : uefi.varsFormat());
+    node.put(
+        "descriptor",
+        uefi == null || uefi.descriptor() == null ? null : uefi.descriptor().toString());
+    node.put("vars", absolute(varsCopy));
   }
 
   private static void seconds(ObjectNode node, String name, Duration duration) {

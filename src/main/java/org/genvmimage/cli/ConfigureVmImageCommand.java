@@ -145,6 +145,8 @@ public final class ConfigureVmImageCommand extends CommandBase implements Callab
               + " The VM is stopped and the image left as it was.")
   Duration timeout = Duration.ofMinutes(30);
 
+  @Mixin BootOptions boot;
+
   @Option(
       names = "--serial-log",
       paramLabel = "PATH",

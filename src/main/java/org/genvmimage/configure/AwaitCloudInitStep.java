@@ -1,5 +1,8 @@
 package org.genvmimage.configure;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import org.genvmimage.cloudinit.CloudInitWatcher;
@@ -7,10 +10,14 @@ import org.genvmimage.console.Console;
 import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
+import org.genvmimage.qemu.Firmware;
 
 /**
  * Waits for cloud-init's final message on the console, or for the guest to power itself off; fails
- * when the guest reports a failure, QEMU ends with an error, or cloud-init never read the seed.
+ * when the guest reports a failure, QEMU ends with an error, cloud-init never read the seed, or the
+ * console stays silent for {@code --console-timeout} before cloud-init starts (a guest that does
+ * not boot, or does not print to ttyS0). The silence limit ends when cloud-init shows itself: the
+ * user-data's commands may well run quietly for long, and {@code --timeout} still covers them.
  *
  * <p>Uses {@code watcher}, {@code vm}, {@code tail}, {@code progress}; produces {@code
  * bootToFinished}.
@@ -37,8 +44,14 @@ final class AwaitCloudInitStep implements ConfigureStep {
     Console console = tools.console();
     CloudInitWatcher watcher = run.watcher;
     long bootNanos = System.nanoTime();
+    Silence silence = new Silence(settings.vm().serialLog(), settings.vm().consoleTimeout());
     try {
       while (watcher.finished().isEmpty()) {
+        if (watcher.stage() == CloudInitWatcher.Stage.WAITING
+            && watcher.version().isEmpty()
+            && silence.exceeded()) {
+          throw silent(run, silence.consoleSize);
+        }
         if (watcher.guestFailure().isPresent()) {
           throw new GenVmException(
               ExitCode.CONFIGURE_FAILED,
@@ -98,6 +111,79 @@ final class AwaitCloudInitStep implements ConfigureStep {
                     u ->
                         String.format(Locale.ROOT, " (guest uptime %.1f s)", u.toMillis() / 1000.0))
                 .orElse(""));
+  }
+
+  /**
+   * The failure of a guest whose console stayed silent for {@code --console-timeout} before
+   * cloud-init started: what to check, and the console's end when it showed anything.
+   */
+  private GenVmException silent(ConfigureRun run, long consoleBytes) {
+    String limit = Units.duration(settings.vm().consoleTimeout());
+    String firmware =
+        run.firmware == null
+            ? ""
+            : " with "
+                + run.firmware.firmware().name()
+                + " firmware ("
+                + run.firmware.reason()
+                + "; --firmware "
+                + (run.firmware.firmware() == Firmware.UEFI ? "bios" : "uefi")
+                + " tries the other)";
+    String checks =
+        "; check that the image is bootable (a partition table and a boot loader), that it boots"
+            + firmware
+            + ", and that its kernel command line has console=ttyS0 (cloud images have it); the VM"
+            + " is stopped and the image is unchanged";
+    if (consoleBytes == 0) {
+      return new GenVmException(
+          ExitCode.CONFIGURE_FAILED,
+          "the guest printed nothing on its serial console ("
+              + settings.vm().serialLog()
+              + ") in "
+              + limit
+              + " (--console-timeout)"
+              + checks);
+    }
+    return new GenVmException(
+        ExitCode.CONFIGURE_FAILED,
+        "the guest's serial console has been silent for "
+            + limit
+            + " (--console-timeout) and cloud-init has not started"
+            + checks
+            + consoleTail());
+  }
+
+  /** Watches the console log's size: how long it has not grown. */
+  private static final class Silence {
+    private final Path log;
+    private final long limitNanos;
+    private long consoleSize = -1;
+    private long since = System.nanoTime();
+
+    Silence(Path log, Duration limit) {
+      this.log = log;
+      this.limitNanos = limit.toNanos();
+    }
+
+    /** Whether the log has not grown for the limit (never with a zero limit). */
+    boolean exceeded() {
+      if (limitNanos <= 0) {
+        return false;
+      }
+      long size;
+      try {
+        size = Files.size(log);
+      } catch (IOException e) {
+        size = 0;
+      }
+      long now = System.nanoTime();
+      if (size != consoleSize) {
+        consoleSize = size;
+        since = now;
+        return false;
+      }
+      return now - since >= limitNanos;
+    }
   }
 
   private String consoleTail() {

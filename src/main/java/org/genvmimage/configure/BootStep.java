@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import org.genvmimage.cloudinit.CloudInitWatcher;
 import org.genvmimage.cloudinit.LogTail;
@@ -15,8 +17,12 @@ import org.genvmimage.qemu.QemuSystemCommand;
  * Starts QEMU on the overlay, with the seed, QMP and the console log, and starts reading the
  * console. Cleanup stops QEMU and the reading.
  *
- * <p>Uses {@code emulator}, {@code acceleration}, {@code overlay}, {@code finishedPattern}, {@code
- * progress}; produces {@code command}, {@code watcher}, {@code tail}, {@code vm}.
+ * <p>With UEFI firmware, the guest's variables store is a copy of the firmware's template in the
+ * work folder, which {@link OverlayStep} removes after the run.
+ *
+ * <p>Uses {@code emulator}, {@code acceleration}, {@code firmware}, {@code workDir}, {@code
+ * overlay}, {@code finishedPattern}, {@code progress}; produces {@code command}, {@code watcher},
+ * {@code tail}, {@code vm}.
  */
 final class BootStep implements ConfigureStep {
   private final ConfigureSettings settings;
@@ -42,12 +48,20 @@ final class BootStep implements ConfigureStep {
         .acceleration(run.acceleration)
         .cpus(vm.cpus())
         .memoryMib(vm.memoryMib())
+        .pflash(run.firmware == null ? null : run.firmware.pflash(varsCopy(run)))
         .networking(vm.networking())
         .disk(run.overlay, "qcow2")
         .seed(settings.seed().output())
         .qmpSocket(vm.qmpSocket().toAbsolutePath().normalize())
         .serialLog(vm.serialLog())
         .build();
+  }
+
+  /** The run's own copy of the UEFI variables store, in the work folder; null for BIOS. */
+  static Path varsCopy(ConfigureRun run) {
+    return run.firmware == null || run.firmware.uefi() == null
+        ? null
+        : run.workDir.resolve(run.firmware.uefi().varsCopyName());
   }
 
   @Override
@@ -68,6 +82,11 @@ final class BootStep implements ConfigureStep {
         && !Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS)
         && !Files.isDirectory(socket)) {
       Files.delete(socket); // a socket or link left by a run that was killed
+    }
+    Path vars = varsCopy(run);
+    if (vars != null) {
+      Files.copy(run.firmware.uefi().varsTemplate(), vars, StandardCopyOption.REPLACE_EXISTING);
+      Files.setPosixFilePermissions(vars, PosixFilePermissions.fromString("rw-------"));
     }
     run.command = command(run);
     console.debug("starting: " + run.command);

@@ -18,10 +18,11 @@ import org.genvmimage.qemu.QmpSocketPath;
 import org.genvmimage.step.StepRunner;
 
 /**
- * Configures one image, in steps: Inspect -> Seed -> Overlay -> Boot -> AwaitCloudInit -> PowerOff
- * -> Reset -> Commit. The guest runs on a qcow2 overlay; virt-sysprep works on the overlay too;
- * only the last step writes the result beside the image and renames it over the image. A failure, a
- * timeout or Ctrl-C at any point leaves the image byte for byte as it was, and no qemu running.
+ * Configures one image, in steps: Inspect -> Firmware -> Seed -> Overlay -> Boot -> AwaitCloudInit
+ * -> PowerOff -> Reset -> Commit. The guest runs on a qcow2 overlay; virt-sysprep works on the
+ * overlay too; only the last step writes the result beside the image and renames it over the image.
+ * A failure, a timeout or Ctrl-C at any point leaves the image byte for byte as it was, and no qemu
+ * running.
  */
 public final class Configurator {
   private final ConfigureSettings settings;
@@ -40,6 +41,7 @@ public final class Configurator {
   List<ConfigureStep> steps() {
     return List.of(
         new InspectStep(settings, tools),
+        new FirmwareStep(settings, tools),
         new SeedStep(settings, tools),
         new OverlayStep(settings, tools),
         new BootStep(settings, tools),
@@ -99,6 +101,7 @@ public final class Configurator {
         run.imageInfo == null ? null : run.imageInfo.format(),
         run.imageInfo == null ? null : run.imageInfo.virtualSize(),
         run.acceleration == null ? null : run.acceleration.accelerator().name(),
+        run.firmware,
         cloudInit(run.watcher),
         new ConfigureResult.Durations(
             run.seedTime, run.bootToFinished, run.powerOff, run.resetTime, run.commit, run.total),
@@ -158,6 +161,8 @@ public final class Configurator {
         settings.image(),
         run.imageInfo,
         run.acceleration,
+        run.firmware,
+        BootStep.varsCopy(run),
         run.emulator,
         run.command.arguments(),
         settings.seed().output(),

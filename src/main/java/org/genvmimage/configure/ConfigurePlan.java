@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.genvmimage.cloudinit.SeedFile;
 import org.genvmimage.console.Units;
 import org.genvmimage.qemu.AcceleratorChoice;
+import org.genvmimage.qemu.FirmwareChoice;
 import org.genvmimage.qemu.ImageInfo;
 
 /**
@@ -24,6 +25,8 @@ import org.genvmimage.qemu.ImageInfo;
  * @param qmpSocket the QMP socket path, absolute
  * @param qmpSocketLinked whether that path is too long for a unix socket, so QEMU would listen in a
  *     private folder in /tmp and the path would be a link to it
+ * @param firmware the guest's firmware and why it was chosen
+ * @param firmwareVars the run's own copy of the UEFI variables store; null for BIOS
  * @param reset the virt-sysprep run; null with {@code --no-reset}
  * @param commitTarget the file the configured image replaces
  */
@@ -31,6 +34,8 @@ public record ConfigurePlan(
     Path image,
     ImageInfo imageInfo,
     AcceleratorChoice acceleration,
+    FirmwareChoice firmware,
+    Path firmwareVars,
     Path emulator,
     List<String> command,
     Path seedOutput,
@@ -95,6 +100,10 @@ public record ConfigurePlan(
             + Units.bytes(imageInfo.virtualSize())
             + ")");
     lines.add("accelerator:  " + acceleration.describe());
+    lines.add("firmware:     " + firmware.describe());
+    if (firmwareVars != null) {
+      lines.add("  variables:  " + firmwareVars + " (this run's copy, removed after the run)");
+    }
     lines.add("emulator:     " + emulator);
     lines.add(
         "seed:         "

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import org.genvmimage.cloudinit.CloudInitWatcher;
 import org.genvmimage.console.Units;
+import org.genvmimage.qemu.FirmwareChoice;
 
 /**
  * How a configure run went: complete after a successful run; after a failure, what the run reached
@@ -13,6 +14,7 @@ import org.genvmimage.console.Units;
  * @param imageFormat as qemu-img info found it, or null when not inspected
  * @param virtualSize the disk size the guest sees, in bytes, or null
  * @param accelerator {@code KVM} or {@code TCG}, or null when not chosen
+ * @param firmware the guest's firmware and why, or null when not chosen
  * @param serialLog where the guest console was logged
  */
 public record ConfigureResult(
@@ -20,6 +22,7 @@ public record ConfigureResult(
     String imageFormat,
     Long virtualSize,
     String accelerator,
+    FirmwareChoice firmware,
     CloudInit cloudInit,
     Durations durations,
     Path serialLog) {

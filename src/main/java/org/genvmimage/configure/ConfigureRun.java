@@ -9,6 +9,7 @@ import org.genvmimage.cloudinit.LogTail;
 import org.genvmimage.cloudinit.Seed;
 import org.genvmimage.qemu.Accelerator;
 import org.genvmimage.qemu.AcceleratorChoice;
+import org.genvmimage.qemu.FirmwareChoice;
 import org.genvmimage.qemu.ImageInfo;
 import org.genvmimage.qemu.QemuSystemCommand;
 import org.genvmimage.step.StepRunner;
@@ -27,6 +28,9 @@ final class ConfigureRun implements StepRunner.Stoppable {
   AcceleratorChoice acceleration;
   Pattern finishedPattern;
   List<String> resetOperations;
+
+  // Firmware
+  FirmwareChoice firmware;
 
   // Seed
   Seed seed;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.genvmimage.core.Folders;
 import org.genvmimage.qemu.Accelerator;
+import org.genvmimage.qemu.Firmware;
 
 /**
  * Everything one configure run is told.
@@ -42,6 +43,9 @@ public record ConfigureSettings(
    *
    * @param cpuModelExplicit whether the user chose the CPU model (else 'host' becomes 'max' under
    *     TCG)
+   * @param firmware BIOS, UEFI, or AUTO to choose from the image's partition table
+   * @param consoleTimeout how long the console may stay silent before cloud-init starts; zero for
+   *     no limit
    */
   public record VmSettings(
       Path qmpSocket,
@@ -51,7 +55,9 @@ public record ConfigureSettings(
       Accelerator accelerator,
       int memoryMib,
       int cpus,
-      boolean networking) {}
+      boolean networking,
+      Firmware firmware,
+      Duration consoleTimeout) {}
 
   /**
    * The virt-sysprep run after the guest is done.

@@ -17,12 +17,15 @@ import org.genvmimage.qemu.QemuImg;
 import org.genvmimage.qemu.QemuSystemCommand;
 import org.genvmimage.qemu.QemuVm;
 import org.genvmimage.qemu.RealQemuImg;
+import org.genvmimage.qemu.UefiFirmware;
+import org.genvmimage.qemu.UefiFirmwareLocator;
 
 /** The tools a configure run works with, each behind an interface so that steps can be tested. */
 public record ConfigureTools(
     QemuImg qemuImg,
     Emulators emulators,
     Accelerators accelerators,
+    Firmwares firmwares,
     Launcher launcher,
     Sysprep sysprep,
     Console console) {
@@ -38,6 +41,14 @@ public record ConfigureTools(
   /** Chooses KVM or TCG and the CPU model for an emulator on this host. */
   public interface Accelerators {
     AcceleratorChoice choose(Path emulator, Accelerator requested, CpuModel cpu);
+  }
+
+  /** Finds the UEFI firmware for an emulator (see {@link UefiFirmwareLocator}). */
+  public interface Firmwares {
+    /**
+     * @throws GenVmException TOOL_MISSING, naming the package, when none is installed
+     */
+    UefiFirmware uefi(Path emulator);
   }
 
   /** Starts QEMU with a command line and connects to its QMP socket. */
@@ -81,6 +92,7 @@ public record ConfigureTools(
         new RealQemuImg(runner, RealQemuImg.executableFromEnvironment()),
         () -> EmulatorLocator.system().locate(),
         (emulator, requested, cpu) -> AcceleratorChooser.forHost(emulator).choose(requested, cpu),
+        emulator -> UefiFirmwareLocator.system(emulator).locate(),
         command -> new QemuGuest(QemuVm.start(command)),
         new VirtSysprep(runner, VirtSysprep.EXECUTABLE),
         console);

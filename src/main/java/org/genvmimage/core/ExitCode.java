@@ -55,8 +55,9 @@ public enum ExitCode {
   /** Configuring timed out, or the guest failed. */
   CONFIGURE_FAILED(
       9,
-      "configuring timed out, the guest failed (kernel panic, qemu ended), or it did not shut"
-          + " down when asked; the image is left as it was"),
+      "configuring timed out, the guest failed (kernel panic, qemu ended, a console silent"
+          + " for --console-timeout), or it did not shut down when asked; the image is left as"
+          + " it was"),
 
   /** Interrupted (Ctrl-C or SIGTERM). */
   INTERRUPTED(130, "interrupted (Ctrl-C); the output is left as it was");

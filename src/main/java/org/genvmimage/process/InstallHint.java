@@ -47,7 +47,17 @@ public final class InstallHint {
             Family.FEDORA, "guestfs-tools",
             Family.RHEL, "guestfs-tools",
             Family.SUSE, "guestfs-tools",
-            Family.ARCH, "guestfs-tools"));
+            Family.ARCH, "guestfs-tools")),
+    OVMF(
+        null,
+        "pass --firmware bios when the image also boots with BIOS",
+        Map.of(
+            Family.DEBIAN, "ovmf",
+            Family.FEDORA, "edk2-ovmf",
+            Family.RHEL, "edk2-ovmf",
+            Family.SUSE, "qemu-ovmf-x86_64",
+            Family.ARCH, "edk2-ovmf",
+            Family.ALPINE, "ovmf"));
 
     final String env;
     final String otherwise;

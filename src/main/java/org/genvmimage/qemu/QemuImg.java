@@ -71,6 +71,12 @@ public interface QemuImg {
   /** Sets the virtual size; growing only (qemu-img refuses to shrink without being told). */
   void resize(Path image, String format, long bytes);
 
+  /**
+   * The first {@code bytes} of the disk as a guest sees them (fewer when it is smaller), read
+   * through qemu-img in the image's {@code format}, never as the file's own bytes.
+   */
+  byte[] head(Path image, String format, int bytes);
+
   /** Checks the image's consistency; corrupt and error results are returned, not thrown. */
   CheckResult check(Path image, String format);
 

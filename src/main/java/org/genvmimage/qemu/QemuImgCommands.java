@@ -216,6 +216,27 @@ public final class QemuImgCommands {
     return List.of(executable, "check", "--output=json", "-f", format(format), file(image));
   }
 
+  /**
+   * {@code qemu-img dd -f <fmt> -O raw bs=<bytes> count=1 if=<image> of=<target>}: the first bytes
+   * of the disk as a guest sees them, as a raw file (fewer when the disk is smaller).
+   */
+  public List<String> head(Path image, String format, Path target, int bytes) {
+    if (bytes <= 0 || bytes % 512 != 0) {
+      throw new IllegalArgumentException("bytes must be a positive multiple of 512: " + bytes);
+    }
+    return List.of(
+        executable,
+        "dd",
+        "-f",
+        format(format),
+        "-O",
+        "raw",
+        "bs=" + bytes,
+        "count=1",
+        "if=" + file(image),
+        "of=" + file(target));
+  }
+
   /** The path as qemu-img must see it: absolute, or relative with a leading {@code ./}. */
   static String file(Path path) {
     String name = path.toString();

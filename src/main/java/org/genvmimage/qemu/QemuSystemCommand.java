@@ -21,6 +21,13 @@ import java.util.regex.Pattern;
  *       host thread per vCPU; x86 guests on x86 hosts are safe for it).
  *   <li>{@code -machine} only when set: each distribution's default (i440fx on Debian, q35 on RHEL)
  *       is one that its emulator supports, and both attach the CD-ROM below.
+ *   <li>UEFI firmware, when asked for, as two {@code if=pflash} drives: unit 0 the code ({@code
+ *       readonly=on}), unit 1 the variables store; they work on both i440fx and q35 (a firmware
+ *       that needs SMM, as Secure Boot builds do, would need q35 and is not used). No {@code
+ *       bootindex}: with one, OVMF connects only the devices in the boot order, and the Debian
+ *       cloud kernel then never sees the seed's IDE CD-ROM (cloud-init falls back to
+ *       DataSourceNone); without, OVMF tries the CD-ROM, finds nothing to boot there, and boots the
+ *       disk.
  *   <li>{@code -display none}; {@code -nic none} unless networking is asked for, then {@code -nic
  *       user,model=virtio-net-pci} (user-mode NAT, nothing on the host listens).
  *   <li>The disk as virtio-blk, {@code cache=unsafe} by default: the disk is an overlay that is
@@ -56,6 +63,7 @@ public final class QemuSystemCommand {
   private final int cpus;
   private final int memoryMib;
   private final String machine;
+  private final Pflash pflash;
   private final Path disk;
   private final String diskFormat;
   private final String diskCache;
@@ -89,6 +97,7 @@ public final class QemuSystemCommand {
     if (machine != null && !WORD.matcher(machine).matches()) {
       throw new IllegalArgumentException("invalid machine type: '" + machine + "'");
     }
+    this.pflash = b.pflash;
     this.disk = b.disk;
     this.diskFormat = b.diskFormat;
     if (!WORD.matcher(diskFormat).matches()) {
@@ -121,6 +130,7 @@ public final class QemuSystemCommand {
     b.cpus = cpus;
     b.memoryMib = memoryMib;
     b.machine = machine;
+    b.pflash = pflash;
     b.disk = disk;
     b.diskFormat = diskFormat;
     b.diskCache = diskCache;
@@ -159,6 +169,27 @@ public final class QemuSystemCommand {
     return Optional.ofNullable(serialLog);
   }
 
+  /** The UEFI firmware drives, or empty for QEMU's default firmware (BIOS). */
+  public Optional<Pflash> pflash() {
+    return Optional.ofNullable(pflash);
+  }
+
+  /**
+   * UEFI firmware on two pflash drives: the code read-only, and a variables store that the guest
+   * writes (each run's own copy of the firmware's template).
+   */
+  public record Pflash(Path code, String codeFormat, Path vars, String varsFormat) {
+    public Pflash {
+      Objects.requireNonNull(code, "code");
+      Objects.requireNonNull(vars, "vars");
+      for (String format : List.of(codeFormat, varsFormat)) {
+        if (format == null || !WORD.matcher(format).matches()) {
+          throw new IllegalArgumentException("invalid firmware format: '" + format + "'");
+        }
+      }
+    }
+  }
+
   /** The argument list, program first. */
   public List<String> arguments() {
     List<String> a = new ArrayList<>();
@@ -177,6 +208,16 @@ public final class QemuSystemCommand {
     a.add(Integer.toString(cpus));
     a.add("-m");
     a.add(memoryMib + "M");
+    if (pflash != null) {
+      a.add("-drive");
+      a.add(
+          "if=pflash,unit=0,format="
+              + pflash.codeFormat()
+              + ",readonly=on,file="
+              + value(pflash.code()));
+      a.add("-drive");
+      a.add("if=pflash,unit=1,format=" + pflash.varsFormat() + ",file=" + value(pflash.vars()));
+    }
     a.add("-display");
     a.add("none");
     a.add("-nic");
@@ -240,6 +281,7 @@ public final class QemuSystemCommand {
     private int cpus = 2;
     private int memoryMib = 2048;
     private String machine;
+    private Pflash pflash;
     private Path disk;
     private String diskFormat = "qcow2";
     private String diskCache = "unsafe";
@@ -294,6 +336,12 @@ public final class QemuSystemCommand {
     /** The machine type, e.g. {@code pc} or {@code q35}; null (default) for QEMU's default. */
     public Builder machine(String type) {
       this.machine = type;
+      return this;
+    }
+
+    /** UEFI firmware drives; null (default) for QEMU's default firmware (BIOS). */
+    public Builder pflash(Pflash drives) {
+      this.pflash = drives;
       return this;
     }
 

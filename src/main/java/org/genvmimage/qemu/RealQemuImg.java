@@ -3,6 +3,8 @@ package org.genvmimage.qemu;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
+import org.genvmimage.core.IoErrors;
 import org.genvmimage.process.CommandRunner;
 import org.genvmimage.process.CommandSpec;
 import org.genvmimage.process.Commands;
@@ -108,6 +111,29 @@ public final class RealQemuImg implements QemuImg {
   @Override
   public void create(Path image, String format, long bytes, CreateExtras extras) {
     runner.run(spec(commands.create(image, format, bytes, extras)).withTimeout(METADATA_TIMEOUT));
+  }
+
+  @Override
+  public byte[] head(Path image, String format, int bytes) {
+    Path target = null;
+    try {
+      target = Files.createTempFile("gen-vm-image-head-", ".raw");
+      runner.run(
+          spec(commands.head(image.toAbsolutePath(), format, target, bytes))
+              .withTimeout(METADATA_TIMEOUT));
+      return Files.readAllBytes(target);
+    } catch (IOException e) {
+      throw new GenVmException(
+          ExitCode.TOOL_FAILED, "reading the start of " + image + ": " + IoErrors.reason(e), e);
+    } finally {
+      if (target != null) {
+        try {
+          Files.deleteIfExists(target);
+        } catch (IOException e) {
+          // a temporary file; the system cleans its temp folder
+        }
+      }
+    }
   }
 
   @Override

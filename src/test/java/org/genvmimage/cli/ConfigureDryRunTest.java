@@ -83,6 +83,35 @@ class ConfigureDryRunTest {
   }
 
   @Test
+  void theFirmwareOfTheRunIsNamedWithWhy() throws Exception {
+    Result blank = dryRun();
+    assertThat(blank.exit()).as(blank.err()).isZero();
+    assertThat(blank.out())
+        .contains(
+            "firmware:     BIOS (QEMU's default): the image has no partition table in its first"
+                + " MiB (a blank disk or a whole-disk file system) (--firmware auto)")
+        .doesNotContain("if=pflash");
+
+    Result uefi = dryRun("--firmware", "uefi", "--output", "json");
+    assertThat(uefi.exit()).as(uefi.err()).isZero();
+    JsonNode doc = new ObjectMapper().readTree(uefi.out());
+    assertThat(doc.at("/firmware/type").asText()).isEqualTo("uefi");
+    assertThat(doc.at("/firmware/reason").asText()).isEqualTo("--firmware uefi");
+    String vars = doc.at("/firmware/vars").asText();
+    assertThat(vars).endsWith("/generated-images/.image.qcow2.configure/efivars.fd");
+    assertThat(Path.of(vars)).doesNotExist();
+    List<String> argv = new ArrayList<>();
+    doc.at("/plan/argv").forEach(a -> argv.add(a.asText()));
+    assertThat(argv)
+        .contains(
+            "if=pflash,unit=0,format="
+                + doc.at("/firmware/code_format").asText()
+                + ",readonly=on,file="
+                + doc.at("/firmware/code").asText())
+        .noneMatch(a -> a.contains("bootindex"));
+  }
+
+  @Test
   void printsThePlanAndChangesNothing() throws Exception {
     Result r = dryRun();
 

@@ -19,7 +19,10 @@ import org.genvmimage.configure.ConfigureResult;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.qemu.Accelerator;
 import org.genvmimage.qemu.AcceleratorChoice;
+import org.genvmimage.qemu.Firmware;
+import org.genvmimage.qemu.FirmwareChoice;
 import org.genvmimage.qemu.ImageInfo;
+import org.genvmimage.qemu.UefiFirmware;
 import org.junit.jupiter.api.Test;
 
 class ConfigureJsonTest {
@@ -32,6 +35,8 @@ class ConfigureJsonTest {
           "qcow2",
           10_737_418_240L,
           "TCG",
+          new FirmwareChoice(
+              Firmware.BIOS, "the image has an MBR partition table with boot code", null),
           new ConfigureResult.CloudInit(
               "22.4.2",
               "DataSourceNoCloud [seed=/dev/sr0][dsmode=net]",
@@ -77,6 +82,7 @@ class ConfigureJsonTest {
             "error",
             "image",
             "accelerator",
+            "firmware",
             "cloud_init",
             "durations",
             "guest_uptime",
@@ -92,6 +98,10 @@ class ConfigureJsonTest {
     assertThat(doc.at("/image/format").asText()).isEqualTo("qcow2");
     assertThat(doc.at("/image/virtual_size").asLong()).isEqualTo(10_737_418_240L);
     assertThat(doc.get("accelerator").asText()).isEqualTo("tcg");
+    assertThat(doc.at("/firmware/type").asText()).isEqualTo("bios");
+    assertThat(doc.at("/firmware/reason").asText()).contains("MBR partition table");
+    assertThat(doc.at("/firmware/code").isNull()).isTrue();
+    assertThat(doc.at("/firmware/vars").isNull()).isTrue();
     assertThat(doc.at("/cloud_init/version").asText()).isEqualTo("22.4.2");
     assertThat(doc.at("/cloud_init/datasource").asText())
         .isEqualTo("DataSourceNoCloud [seed=/dev/sr0][dsmode=net]");
@@ -120,6 +130,7 @@ class ConfigureJsonTest {
             "qcow2",
             1L << 30,
             "TCG",
+            null,
             new ConfigureResult.CloudInit(null, null, List.of(), null, List.of()),
             new ConfigureResult.Durations(
                 Duration.ofMillis(20), null, null, null, null, Duration.ofSeconds(25)),
@@ -146,6 +157,7 @@ class ConfigureJsonTest {
         .doesNotContain("\n");
     assertThat(doc.at("/image/format").asText()).isEqualTo("qcow2");
     assertThat(doc.get("cloud_init").isNull()).isTrue();
+    assertThat(doc.get("firmware").isNull()).as("not chosen").isTrue();
     assertThat(doc.at("/durations/seed").asDouble()).isEqualTo(0.02);
     assertThat(doc.at("/durations/boot_to_finished").isNull()).isTrue();
     assertThat(doc.at("/durations/total").asDouble()).isEqualTo(25.0);
@@ -183,6 +195,17 @@ class ConfigureJsonTest {
             IMAGE,
             new ImageInfo("qcow2", 1L << 30, 1L << 20, "1.1", null, false),
             new AcceleratorChoice(Accelerator.TCG, "max", "using TCG: /dev/kvm is missing"),
+            new FirmwareChoice(
+                Firmware.UEFI,
+                "the image has a GPT with an EFI system partition and no BIOS boot partition"
+                    + " (--firmware auto)",
+                new UefiFirmware(
+                    Path.of("/usr/share/edk2/ovmf/OVMF_CODE_4M.qcow2"),
+                    "qcow2",
+                    Path.of("/usr/share/edk2/ovmf/OVMF_VARS_4M.qcow2"),
+                    "qcow2",
+                    Path.of("/usr/share/qemu/firmware/50-edk2-ovmf-4m-qcow2-x64-nosb.json"))),
+            Path.of("/srv/images/.image.qcow2.configure/efivars.qcow2"),
             Path.of("/usr/bin/qemu-system-x86_64"),
             List.of("/usr/bin/qemu-system-x86_64", "-accel", "tcg"),
             Path.of("/srv/image-config/seed.img"),
@@ -218,6 +241,18 @@ class ConfigureJsonTest {
     assertThat(doc.get("accelerator").asText()).isEqualTo("tcg");
     assertThat(doc.get("durations").isNull()).isTrue();
     assertThat(doc.at("/plan/accelerator_reason").asText()).contains("/dev/kvm is missing");
+    assertThat(doc.at("/firmware/type").asText()).isEqualTo("uefi");
+    assertThat(doc.at("/firmware/reason").asText())
+        .contains("EFI system partition and no BIOS boot partition");
+    assertThat(doc.at("/firmware/code").asText())
+        .isEqualTo("/usr/share/edk2/ovmf/OVMF_CODE_4M.qcow2");
+    assertThat(doc.at("/firmware/code_format").asText()).isEqualTo("qcow2");
+    assertThat(doc.at("/firmware/vars_template").asText())
+        .isEqualTo("/usr/share/edk2/ovmf/OVMF_VARS_4M.qcow2");
+    assertThat(doc.at("/firmware/vars_format").asText()).isEqualTo("qcow2");
+    assertThat(doc.at("/firmware/descriptor").asText()).endsWith("-x64-nosb.json");
+    assertThat(doc.at("/firmware/vars").asText())
+        .isEqualTo("/srv/images/.image.qcow2.configure/efivars.qcow2");
     assertThat(texts(doc.at("/plan/argv")))
         .containsExactly("/usr/bin/qemu-system-x86_64", "-accel", "tcg");
     assertThat(doc.at("/plan/seed/files/0/name").asText()).isEqualTo("user-data");

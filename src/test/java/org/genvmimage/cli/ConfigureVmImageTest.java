@@ -241,6 +241,73 @@ class ConfigureVmImageTest {
   }
 
   @Test
+  void aUefiOnlyImageIsConfiguredUnderOvmfWithFirmwareAuto() throws Exception {
+    Path uefiFixture = shared.resolve("debian-12-uefi.qcow2");
+    Process p =
+        new ProcessBuilder(
+                FIXTURES.resolve("build-debian-uefi-image.sh").toString(), uefiFixture.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(shared.resolve("uefi-fixture.log").toFile())
+            .start();
+    assertThat(p.waitFor(40, TimeUnit.MINUTES) && p.exitValue() == 0)
+        .as("UEFI fixture build: " + Files.readString(shared.resolve("uefi-fixture.log")))
+        .isTrue();
+    Files.copy(uefiFixture, image, StandardCopyOption.REPLACE_EXISTING);
+    cloudInit(
+        "uefi-test",
+        "#cloud-config\n"
+            + "hostname: uefi-host\n"
+            + "write_files:\n  - path: /etc/gen-vm-image-test\n    content: \"configured under UEFI\\n\"\n");
+
+    Result r =
+        configure("--no-reset", "--firmware", "auto", "--timeout", "30m", "--output", "json");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode doc = new ObjectMapper().readTree(r.out());
+    assertThat(doc.at("/firmware/type").asText()).isEqualTo("uefi");
+    assertThat(doc.at("/firmware/reason").asText())
+        .isEqualTo(
+            "the image has a GPT with an EFI system partition and no BIOS boot partition"
+                + " (--firmware auto)");
+    assertThat(Path.of(doc.at("/firmware/code").asText())).isRegularFile();
+    assertThat(doc.at("/cloud_init/datasource").asText()).startsWith("DataSourceNoCloud");
+    assertThat(r.err()).contains("firmware: UEFI, ");
+    assertThat(Files.readString(dir.resolve("image-config/console.log")))
+        .as("OVMF booted the disk")
+        .contains("BdsDxe: starting Boot")
+        .contains("Cloud-init v.");
+    assertThat(guestFile("/etc/gen-vm-image-test")).isEqualTo("configured under UEFI\n");
+    assertThat(guestFile("/etc/hostname")).isEqualTo("uefi-host\n");
+    assertThat(TestImages.listFiles(image.getParent()))
+        .as("the work folder with the variables store is gone")
+        .containsExactly("image.qcow2");
+    assertNoQemuFor(dir);
+  }
+
+  @Test
+  void aGuestThatPrintsNothingFailsAfterTheConsoleTimeoutWithTheImageUnchanged() throws Exception {
+    cloudInit("silent-test", "#cloud-config\n{}\n");
+    Files.delete(image);
+    TestImages.run("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "64M");
+    String before = sha256(image);
+
+    Result r = configure("--console-timeout", "10s", "--timeout", "20m");
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.CONFIGURE_FAILED.code());
+    assertThat(r.err())
+        .as("ended by the console limit, not by --timeout")
+        .contains("in 10 s (--console-timeout)")
+        .contains("the guest printed nothing on its serial console")
+        .contains("bootable")
+        .contains("BIOS firmware (the image has no partition table in its first MiB")
+        .contains("console=ttyS0")
+        .doesNotContain("timed out");
+    assertThat(sha256(image)).isEqualTo(before);
+    assertThat(TestImages.listFiles(image.getParent())).containsExactly("image.qcow2");
+    assertNoQemuFor(dir);
+  }
+
+  @Test
   void invalidCloudInitFilesAreReportedBeforeAnythingBoots() throws Exception {
     cloudInit("bad", "#cloud-config\nusers: [\n");
     String before = sha256(image);

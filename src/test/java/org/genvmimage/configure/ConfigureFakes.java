@@ -15,9 +15,11 @@ import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.qemu.Accelerator;
 import org.genvmimage.qemu.AcceleratorChoice;
+import org.genvmimage.qemu.Firmware;
 import org.genvmimage.qemu.QemuSystemCommand;
 import org.genvmimage.qemu.QemuVm;
 import org.genvmimage.qemu.RecordingQemuImg;
+import org.genvmimage.qemu.UefiFirmware;
 
 /**
  * Recording fakes of the configure tools, and settings over a temporary folder, for step tests: the
@@ -29,6 +31,15 @@ final class ConfigureFakes {
   static final AcceleratorChoice TCG =
       new AcceleratorChoice(Accelerator.TCG, "max", "using TCG: /dev/kvm is missing");
 
+  /** The UEFI firmware the fake finds. */
+  static final UefiFirmware OVMF =
+      new UefiFirmware(
+          Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd"),
+          "raw",
+          Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd"),
+          "raw",
+          Path.of("/usr/share/qemu/firmware/60-edk2-x86_64.json"));
+
   final Path dir;
   final RecordingQemuImg qemuImg = new RecordingQemuImg();
   final RecordingLauncher launcher = new RecordingLauncher();
@@ -39,7 +50,13 @@ final class ConfigureFakes {
           "configure-vm-image", new PrintWriter(messages, true), Console.Verbosity.NORMAL, false);
   final ConfigureTools tools =
       new ConfigureTools(
-          qemuImg, () -> EMULATOR, (emulator, requested, cpu) -> TCG, launcher, sysprep, console);
+          qemuImg,
+          () -> EMULATOR,
+          (emulator, requested, cpu) -> TCG,
+          emulator -> OVMF,
+          launcher,
+          sysprep,
+          console);
 
   ConfigureFakes(Path dir) {
     this.dir = dir;
@@ -64,7 +81,9 @@ final class ConfigureFakes {
             Accelerator.AUTO,
             1024,
             2,
-            false),
+            false,
+            Firmware.BIOS,
+            Duration.ofMinutes(3)),
         new ConfigureSettings.ResetSettings(reset, reset ? "machine-id,ssh-hostkeys" : null),
         null,
         Duration.ofMinutes(30));

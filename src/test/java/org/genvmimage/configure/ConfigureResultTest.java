@@ -16,6 +16,7 @@ class ConfigureResultTest {
             "qcow2",
             1L << 30,
             "TCG",
+            null,
             new ConfigureResult.CloudInit(
                 "22.4.2",
                 "DataSourceNoCloud [seed=/dev/sr0]",

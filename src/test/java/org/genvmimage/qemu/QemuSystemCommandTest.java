@@ -57,6 +57,41 @@ class QemuSystemCommandTest {
                 + " -accel tcg,thread=multi -machine q35 -cpu max -smp 2 -m 2048M -display none"
                 + " -nic none -no-reboot -S"),
         row(
+            "UEFI as Debian ships it: raw code read-only, the run's raw copy of the variables, the"
+                + " disk as always (no bootindex)",
+            b ->
+                b.entropy(false)
+                    .networking(true)
+                    .disk(Path.of("/work/.image.qcow2.configure/overlay.qcow2"), "qcow2")
+                    .pflash(
+                        new QemuSystemCommand.Pflash(
+                            Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd"),
+                            "raw",
+                            Path.of("/work/.image.qcow2.configure/efivars.fd"),
+                            "raw")),
+            BASE
+                + " -accel tcg,thread=multi -cpu max -smp 2 -m 2048M"
+                + " -drive if=pflash,unit=0,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
+                + " -drive if=pflash,unit=1,format=raw,file=/work/.image.qcow2.configure/efivars.fd"
+                + " -display none -nic user,model=virtio-net-pci"
+                + " -drive file=/work/.image.qcow2.configure/overlay.qcow2,if=virtio,format=qcow2,cache=unsafe"),
+        row(
+            "UEFI as Fedora ships it: qcow2, on q35, commas in the path doubled",
+            b ->
+                b.entropy(false)
+                    .machine("q35")
+                    .pflash(
+                        new QemuSystemCommand.Pflash(
+                            Path.of("/usr/share/edk2/ovmf/OVMF_CODE_4M.qcow2"),
+                            "qcow2",
+                            Path.of("/work/a,b/.i.configure/efivars.qcow2"),
+                            "qcow2")),
+            BASE
+                + " -accel tcg,thread=multi -machine q35 -cpu max -smp 2 -m 2048M"
+                + " -drive if=pflash,unit=0,format=qcow2,readonly=on,file=/usr/share/edk2/ovmf/OVMF_CODE_4M.qcow2"
+                + " -drive if=pflash,unit=1,format=qcow2,file=/work/a,,b/.i.configure/efivars.qcow2"
+                + " -display none -nic none"),
+        row(
             "configure: overlay, seed, QMP, serial log",
             b ->
                 b.accelerator(Accelerator.KVM)

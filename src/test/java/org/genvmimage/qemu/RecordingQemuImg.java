@@ -229,6 +229,17 @@ public class RecordingQemuImg implements QemuImg {
     return checkResult;
   }
 
+  /** The file's own first bytes (the fake reads every image as raw). */
+  @Override
+  public byte[] head(Path image, String format, int bytes) {
+    record("head", "head " + image + " " + format + " " + bytes);
+    try (java.io.InputStream in = Files.newInputStream(image)) {
+      return in.readNBytes(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private void record(String operation, String call) {
     calls.add(call);
     GenVmException failure = failures.get(operation);
