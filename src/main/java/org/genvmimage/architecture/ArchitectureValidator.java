@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.genvmimage.core.EditDistance;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -28,7 +29,12 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class ArchitectureValidator {
   private static final List<String> ROOT_KEYS = List.of("owner", "images");
   private static final List<String> IMAGE_KEYS =
-      List.of("name version get_url checksum size format input output extra_kwargs".split(" "));
+      Stream.of(
+              List.of("name", "version", "get_url", "checksum", "size"),
+              OutputSection.SHARED_KEYS,
+              List.of("input", "output", "extra_kwargs"))
+          .flatMap(List::stream)
+          .toList();
   private static final List<String> CHECKSUM_KEYS =
       List.of("type", "value", "signature", "signed_by");
   private static final String ROOT_EXPECTED = "a mapping with keys 'owner' and 'images'";
@@ -48,6 +54,7 @@ final class ArchitectureValidator {
   private String imageKey;
   private final ImageSections sections = new ImageSections(this);
   private final CreateOptionsSection creates = new CreateOptionsSection(this);
+  private final OutputSection outputs = new OutputSection(this);
 
   private record Problem(int line, int column, String text) {}
 
@@ -136,8 +143,8 @@ final class ArchitectureValidator {
 
   /**
    * One image, in either form: the seed's ({@code get_url} and {@code checksum}) or the newer one
-   * ({@code input}, optional: without it, a blank disk); both take {@code format} and {@code
-   * output}.
+   * ({@code input}, optional: without it, a blank disk); both take {@code format}, {@code
+   * subformat}, {@code compression} and {@code output}.
    */
   private ImageSpec image(String key, Field image) {
     imageKey = key;
@@ -174,7 +181,7 @@ final class ArchitectureValidator {
       input = sections.input(fields.get("input"));
     }
     DiskSize size = size(required(fields, "size", image, SIZE_EXPECTED));
-    ImageSections.Output output = sections.output(fields.get("format"), fields.get("output"));
+    OutputSection.Output output = outputs.output(fields);
     CreateOptionsSection.Result create =
         creates.read(
             fields.get("extra_kwargs"),
@@ -199,6 +206,8 @@ final class ArchitectureValidator {
         input.format(),
         output.path(),
         output.format(),
+        output.subformat(),
+        output.compression(),
         create.options());
   }
 

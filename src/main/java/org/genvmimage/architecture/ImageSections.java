@@ -3,10 +3,7 @@ package org.genvmimage.architecture;
 import static org.genvmimage.architecture.ArchitectureValidator.quote;
 
 import java.net.URI;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,14 +15,10 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 /**
  * The parts of an image that say where it comes from and where it goes: {@code get_url} (one URL or
  * a mirror list), the newer form's {@code input} (a {@code url} or a local {@code path}, its {@code
- * format} and {@code checksum}), and {@code format} and {@code output}. Problems are reported
- * through the {@link ArchitectureValidator} that owns it, which also remembers the output paths of
- * earlier images (two images may not share one).
+ * format} and {@code checksum}). Problems are reported through the {@link ArchitectureValidator}
+ * that owns it; {@link OutputSection} reads where the image goes.
  */
 final class ImageSections {
-  /** The output formats this version writes ({@code qemu-img}'s names; {@code vhd} means vpc). */
-  static final List<String> FORMATS_WRITTEN = ImageSpec.OUTPUT_FORMATS;
-
   /** The base image formats {@code input.format} may name ({@code qemu-img}'s names). */
   static final List<String> INPUT_FORMATS =
       List.of(
@@ -44,10 +37,8 @@ final class ImageSections {
           "luks");
 
   private static final List<String> INPUT_KEYS = List.of("url", "path", "format", "checksum");
-  private static final List<String> OUTPUT_KEYS = List.of("path", "format");
   private static final String INPUT_EXPECTED =
       "a mapping with 'url' or 'path', and optional 'format' and 'checksum'";
-  private static final String OUTPUT_EXPECTED = "a mapping with optional 'path' and 'format'";
   private static final String URL_EXPECTED = "an http(s) URL, or a list of them (mirrors)";
   private static final String PATH_EXPECTED =
       "a local file, absolute or relative to the architecture file";
@@ -55,14 +46,7 @@ final class ImageSections {
   /** Where the base image comes from and how it is checked; empty sources for a blank disk. */
   record Input(List<URI> sources, ChecksumSpec checksum, String format) {}
 
-  /**
-   * Where the image goes: a null path for the {@code --image-output-path} rule; its format, qcow2
-   * unless {@code format} or {@code output.format} names another.
-   */
-  record Output(Path path, String format) {}
-
   private final ArchitectureValidator validator;
-  private final Map<Path, Field> outputs = new HashMap<>();
 
   ImageSections(ArchitectureValidator validator) {
     this.validator = validator;
@@ -174,50 +158,6 @@ final class ImageSections {
     return ok ? new Input(sources, checksum, format) : null;
   }
 
-  /**
-   * The image's {@code format} and {@code output} (both optional), checked: a format must be one of
-   * {@link #FORMATS_WRITTEN} ({@code vhd} is read as vpc), both formats must agree, and no two
-   * images share an output path. Null after reporting a problem.
-   */
-  Output output(Field format, Field output) {
-    boolean ok = true;
-    String imageFormat = null;
-    if (format != null) {
-      imageFormat = written(format);
-      ok = imageFormat != null;
-    }
-    if (output == null) {
-      return ok ? new Output(null, imageFormat == null ? ImageSpec.QCOW2 : imageFormat) : null;
-    }
-    MappingNode mapping = validator.mapping(output.expecting(OUTPUT_EXPECTED));
-    if (mapping == null) {
-      return null;
-    }
-    Map<String, Field> fields = validator.fields(mapping, output.path(), OUTPUT_KEYS);
-    Field outputFormat = fields.get("format");
-    if (outputFormat != null) {
-      String written = written(outputFormat);
-      if (written == null) {
-        ok = false;
-      } else if (imageFormat == null) {
-        imageFormat = written;
-      } else if (imageFormat != null && !imageFormat.equals(written)) {
-        validator.problem(
-            outputFormat.at(),
-            outputFormat.path(),
-            quote(written) + " differs from the image's format " + quote(imageFormat));
-        ok = false;
-      }
-    }
-    Path path = null;
-    Field pathField = fields.get("path");
-    if (pathField != null) {
-      path = outputPath(pathField.expecting("a file path, relative to the current folder"));
-      ok &= path != null;
-    }
-    return ok ? new Output(path, imageFormat == null ? ImageSpec.QCOW2 : imageFormat) : null;
-  }
-
   private List<URI> localPath(Field field) {
     Field path = field.expecting(PATH_EXPECTED);
     String text = validator.text(path);
@@ -234,38 +174,6 @@ final class ImageSections {
     }
     URI uri = validator.location(path);
     return uri == null ? null : List.of(uri);
-  }
-
-  /** A format this version writes, in lower case; null after reporting another. */
-  private String written(Field field) {
-    String text = validator.text(field.expecting("an image format: " + writtenList()));
-    if (text == null) {
-      return null;
-    }
-    String format = text.strip().toLowerCase(Locale.ROOT);
-    if (FORMATS_WRITTEN.contains(format)) {
-      return format;
-    }
-    if (format.equals("vhd")) {
-      return "vpc";
-    }
-    String closest = ArchitectureValidator.closest(format, FORMATS_WRITTEN);
-    validator.problem(
-        field.at(),
-        field.path(),
-        "format "
-            + quote(text.strip())
-            + (closest != null && !INPUT_FORMATS.contains(format)
-                ? " is unknown; did you mean '" + closest + "'?"
-                : " is not written by this version")
-            + " (it writes: "
-            + writtenList()
-            + ")");
-    return null;
-  }
-
-  private static String writtenList() {
-    return String.join(", ", FORMATS_WRITTEN) + "; vhd means vpc";
   }
 
   private String inputFormat(Field field) {
@@ -287,42 +195,6 @@ final class ImageSections {
                 ? "; did you mean '" + closest + "'?"
                 : " (expected one of: " + String.join(", ", INPUT_FORMATS) + ")"));
     return null;
-  }
-
-  private Path outputPath(Field field) {
-    String text = validator.text(field);
-    if (text == null) {
-      return null;
-    }
-    Path path;
-    try {
-      path = Path.of(text.strip());
-    } catch (InvalidPathException e) {
-      validator.problem(
-          field.at(), field.path(), "invalid path " + quote(text) + ": " + e.getReason());
-      return null;
-    }
-    if (text.strip().endsWith("/") || path.getFileName() == null) {
-      validator.problem(
-          field.at(),
-          field.path(),
-          quote(text.strip())
-              + " is a folder (expected the image's file path, e.g. 'out/disk.qcow2')");
-      return null;
-    }
-    Field first = outputs.putIfAbsent(path.toAbsolutePath().normalize(), field);
-    if (first != null) {
-      validator.problem(
-          field.at(),
-          field.path(),
-          "the same output path as "
-              + first.path()
-              + " (at "
-              + ArchitectureValidator.position(first.at())
-              + "); give each image its own");
-      return null;
-    }
-    return path;
   }
 
   /** Whether a sums file can look the image up: every source's path ends in a file name. */

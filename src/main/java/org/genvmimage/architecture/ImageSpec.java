@@ -3,6 +3,7 @@ package org.genvmimage.architecture;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -25,6 +26,11 @@ import java.util.regex.Pattern;
  * @param outputPath where this image is written (relative to the current folder), or null for the
  *     {@code --image-output-path} rule
  * @param outputFormat the format the image is written in, one of {@link #OUTPUT_FORMATS}
+ * @param subformat the variant of {@code outputFormat} written ({@code qemu-img}'s {@code
+ *     subformat} option: {@link #SUBFORMATS}), its default when the file names none; null for qcow2
+ *     and raw, which have none
+ * @param compression how a qcow2 output's clusters are compressed, one of {@link #COMPRESSIONS}, or
+ *     null for none
  * @param create what a blank disk is created with beyond its format and size ({@code
  *     extra_kwargs}), or null
  */
@@ -38,12 +44,60 @@ public record ImageSpec(
     String inputFormat,
     Path outputPath,
     String outputFormat,
+    String subformat,
+    String compression,
     CreateOptions create) {
   /** The default output format. */
   public static final String QCOW2 = "qcow2";
 
   /** The formats an image may be written in ({@code qemu-img}'s names). */
   public static final List<String> OUTPUT_FORMATS = List.of(QCOW2, "raw", "vmdk", "vhdx", "vpc");
+
+  /**
+   * The subformats each output format may be written as, its default first: a growing single-file
+   * vmdk or the streamOptimized one (compressed, for uploads: vSphere's OVF import, OpenStack
+   * Glance's vmdk), a dynamic or a fixed vhdx and vpc (a fixed VHD is what Azure takes). qcow2 and
+   * raw have none.
+   */
+  public static final Map<String, List<String>> SUBFORMATS =
+      Map.of(
+          "vmdk", List.of("monolithicSparse", "streamOptimized"),
+          "vhdx", List.of("dynamic", "fixed"),
+          "vpc", List.of("dynamic", "fixed"));
+
+  /** The compression types of a qcow2 output's clusters ({@code qemu-img}'s names). */
+  public static final List<String> COMPRESSIONS = List.of("zstd", "zlib");
+
+  /** An image written in {@code outputFormat}, its default subformat, uncompressed. */
+  public ImageSpec(
+      String key,
+      String name,
+      String version,
+      List<URI> sources,
+      ChecksumSpec checksum,
+      DiskSize size,
+      String inputFormat,
+      Path outputPath,
+      String outputFormat) {
+    this(
+        key,
+        name,
+        version,
+        sources,
+        checksum,
+        size,
+        inputFormat,
+        outputPath,
+        outputFormat,
+        null,
+        null);
+  }
+
+  /** The default subformat of {@code format}, or null for one that has none. */
+  public static String defaultSubformat(String format) {
+    List<String> choices = SUBFORMATS.get(format);
+    return choices == null ? null : choices.get(0);
+  }
 
   /** An image written as qcow2. */
   public ImageSpec(
@@ -89,6 +143,17 @@ public record ImageSpec(
     }
     if (!OUTPUT_FORMATS.contains(outputFormat)) {
       throw new IllegalArgumentException("output format '" + outputFormat + "' is not written");
+    }
+    if (subformat == null) {
+      subformat = defaultSubformat(outputFormat);
+    } else if (!SUBFORMATS.getOrDefault(outputFormat, List.of()).contains(subformat)) {
+      throw new IllegalArgumentException(
+          "subformat '" + subformat + "' is not written for " + outputFormat);
+    }
+    if (compression != null
+        && (!COMPRESSIONS.contains(compression) || !QCOW2.equals(outputFormat))) {
+      throw new IllegalArgumentException(
+          "compression '" + compression + "' is not written for " + outputFormat);
     }
     if (!KEY.matcher(key).matches()) {
       throw new IllegalArgumentException("image key '" + key + "' is not " + KEY_RULE);

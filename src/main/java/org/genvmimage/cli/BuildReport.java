@@ -71,9 +71,20 @@ final class BuildReport {
    */
   record Create(String backingFile, String backingFormat, String options, List<String> secrets) {}
 
-  /** What was (or would be) made, and what it took. */
+  /**
+   * What was (or would be) made, and what it took: the output's format, subformat and compression,
+   * its virtual size, the room it takes on disk and its file length.
+   */
   record Made(
-      boolean cacheHit, String format, Long virtualSize, long bytesDownloaded, double seconds) {}
+      boolean cacheHit,
+      String format,
+      String subformat,
+      String compression,
+      Long virtualSize,
+      Long diskSize,
+      Long fileSize,
+      long bytesDownloaded,
+      double seconds) {}
 
   /** How the image's build ended: its status, exit code and error (null when none). */
   record Outcome(String status, int exitCode, String error) {}
@@ -124,7 +135,11 @@ final class BuildReport {
         new Made(
             r.cacheHit(),
             info == null ? null : info.format(),
+            info == null ? null : spec.subformat(),
+            info == null ? null : spec.compression(),
             info == null ? null : info.virtualSize(),
+            info == null ? null : info.actualSize(),
+            info == null ? null : r.fileSize(),
             r.bytesDownloaded(),
             seconds(r.elapsed())),
         new Outcome(
@@ -136,9 +151,11 @@ final class BuildReport {
     ImageInfo source = p.source().info();
     String format = null;
     Long virtualSize = null;
+    Long diskSize = null;
     if (p.outputInfo() != null) {
       format = p.outputInfo().format();
       virtualSize = p.outputInfo().virtualSize();
+      diskSize = p.outputInfo().actualSize();
     } else if (!p.failed()) {
       format = spec.outputFormat();
       virtualSize = spec.size().bytes();
@@ -172,7 +189,11 @@ final class BuildReport {
         new Made(
             p.source().how() == ImagePlan.Source.CACHE,
             format,
+            format == null ? null : spec.subformat(),
+            format == null ? null : spec.compression(),
             virtualSize,
+            diskSize,
+            p.outputFileSize(),
             0,
             seconds(p.elapsed())),
         new Outcome(

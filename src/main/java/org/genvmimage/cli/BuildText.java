@@ -9,6 +9,8 @@ import org.genvmimage.console.Units;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.image.ImageBuild.Outcome;
 import org.genvmimage.image.ImageResult;
+import org.genvmimage.qemu.ImageInfo;
+import org.genvmimage.qemu.TargetFormat;
 
 /** The text report of a {@code gen-vm-image} build: one line per image on stdout. */
 final class BuildText {
@@ -40,15 +42,44 @@ final class BuildText {
       } else if (r.failed()) {
         out.println(key + "  failed      " + r.output() + "  (exit " + r.exitCode() + ")");
       } else if (r.outcome() == Outcome.UP_TO_DATE) {
-        out.println(key + "  up to date  " + r.output());
+        out.println(key + "  up to date  " + r.output() + "  (" + made(architecture, r) + ")");
       } else {
-        out.println(key + "  built       " + r.output() + "  (" + how(architecture, r) + ")");
+        out.println(
+            key
+                + "  built       "
+                + r.output()
+                + "  ("
+                + how(architecture, r)
+                + "; "
+                + made(architecture, r)
+                + ")");
       }
     }
     if (out != null) {
       out.flush();
     }
     return exit;
+  }
+
+  /**
+   * The output's format (with its subformat or compression), virtual size, room on disk and file
+   * length, e.g. {@code qcow2 (zstd-compressed), virtual 8.0 GiB, 310 MiB on disk, file 312 MiB}.
+   */
+  static String made(Architecture architecture, ImageResult r) {
+    ImageSpec spec = architecture.images().get(r.key());
+    ImageInfo info = r.outputInfo();
+    if (info == null) {
+      return spec.outputFormat();
+    }
+    String format =
+        new TargetFormat(info.format(), spec.subformat(), spec.compression()).toString();
+    return format
+        + ", virtual "
+        + Units.bytes(info.virtualSize())
+        + ", "
+        + Units.bytes(info.actualSize())
+        + " on disk"
+        + (r.fileSize() == null ? "" : ", file " + Units.bytes(r.fileSize()));
   }
 
   /** Where a built image's base came from, and how long the build took. */

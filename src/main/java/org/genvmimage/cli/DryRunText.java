@@ -92,7 +92,13 @@ final class DryRunText {
                 + p.outputInfo().format()
                 + ", virtual size "
                 + Units.bytes(p.outputInfo().virtualSize())
+                + ", "
+                + Units.bytes(p.outputInfo().actualSize())
+                + " on disk"
+                + (p.outputFileSize() == null ? "" : ", file " + Units.bytes(p.outputFileSize()))
                 + ": left as it is");
+      } else if (p.action() != null && p.action() != ImagePlan.Action.BLOCKED) {
+        out.println("  format    " + p.work().target());
       }
       if ("copy".equals(p.work().materialize())) {
         out.println(

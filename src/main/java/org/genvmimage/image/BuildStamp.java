@@ -9,16 +9,22 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.Optional;
 import org.genvmimage.architecture.CreateOptions;
+import org.genvmimage.architecture.ImageSpec;
 import org.genvmimage.core.FileSync;
 import org.genvmimage.core.Folders;
-import org.genvmimage.download.Digest;
 
 /**
  * What an image was built from, kept beside it as {@code .<image file>.gen-vm-image.json}, so that
- * a re-run can tell an up-to-date image (same source checksum, size and output format) from any
- * other file. The image may be configured afterwards: the stamp describes its origin, not its
- * bytes. A stamp written before formats were recorded has none, and is read as qcow2; one without
- * create options ({@code extra_kwargs}, {@link CreateOptions#describe}) records null.
+ * a re-run can tell an up-to-date image (same source checksum, size, output format, subformat and
+ * compression) from any other file. The image may be configured afterwards: the stamp describes its
+ * origin, not its bytes. A stamp written before formats were recorded has none, and is read as
+ * qcow2; one written before subformats and compression were recorded is read as the format's
+ * default subformat, uncompressed; one without create options ({@code extra_kwargs}, {@link
+ * CreateOptions#describe}) records null.
+ *
+ * @param subformat the output's subformat (null for a format that has none)
+ * @param compression the compression of a qcow2 output's clusters, or null for none
+ * @param createOptions a blank disk's create options, described, or null
  */
 public record BuildStamp(
     String source,
@@ -27,12 +33,28 @@ public record BuildStamp(
     long sizeBytes,
     String builtAt,
     String format,
+    String subformat,
+    String compression,
     String createOptions) {
 
   public BuildStamp {
     if (format == null) {
       format = "qcow2";
     }
+    if (subformat == null) {
+      subformat = ImageSpec.defaultSubformat(format);
+    }
+  }
+
+  /** A stamp of an output in the default subformat of {@code format}, uncompressed. */
+  public BuildStamp(
+      String source,
+      String checksumType,
+      String checksumHex,
+      long sizeBytes,
+      String builtAt,
+      String format) {
+    this(source, checksumType, checksumHex, sizeBytes, builtAt, format, null, null, null);
   }
 
   /** A stamp without create options. */
@@ -42,19 +64,14 @@ public record BuildStamp(
       String checksumHex,
       long sizeBytes,
       String builtAt,
-      String format) {
-    this(source, checksumType, checksumHex, sizeBytes, builtAt, format, null);
+      String format,
+      String subformat,
+      String compression) {
+    this(source, checksumType, checksumHex, sizeBytes, builtAt, format, subformat, compression, null);
   }
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  /** The stamp of an image built from {@code source} with this checksum and size. */
-  static BuildStamp of(
-      String source, Digest checksum, long sizeBytes, String builtAt, String format) {
-    return new BuildStamp(
-        source, checksum.type(), checksum.hex(), sizeBytes, builtAt, format, null);
-  }
 
   /** What a blank disk is stamped with in place of a source and its checksum. */
   static final String BLANK = "blank";
@@ -65,13 +82,20 @@ public record BuildStamp(
    */
   static BuildStamp of(ImageBuild build, String builtAt) {
     long size = build.spec.size().bytes();
-    String format = build.spec.outputFormat();
-    if (build.spec.blank()) {
-      CreateOptions create = build.spec.create();
-      return new BuildStamp(
-          BLANK, BLANK, BLANK, size, builtAt, format, create == null ? null : create.describe());
-    }
-    return of(build.spec.source().toString(), build.checksum, size, builtAt, format);
+    ImageSpec spec = build.spec;
+    String source = spec.blank() ? BLANK : spec.source().toString();
+    String type = spec.blank() ? BLANK : build.checksum.type();
+    String hex = spec.blank() ? BLANK : build.checksum.hex();
+    return new BuildStamp(
+        source,
+        type,
+        hex,
+        size,
+        builtAt,
+        spec.outputFormat(),
+        spec.subformat(),
+        spec.compression(),
+        spec.blank() && spec.create() != null ? spec.create().describe() : null);
   }
 
   /** The stamp file of an image. */
@@ -92,12 +116,14 @@ public record BuildStamp(
     }
   }
 
-  /** Same origin: checksum (type and value), size, format and create options. */
+  /** Same origin: checksum (type and value), size, format, subformat, compression and create options. */
   public boolean sameOrigin(BuildStamp other) {
     return checksumType.equalsIgnoreCase(other.checksumType)
         && checksumHex.equalsIgnoreCase(other.checksumHex)
         && sizeBytes == other.sizeBytes
         && format.equals(other.format)
+        && Objects.equals(subformat, other.subformat)
+        && Objects.equals(compression, other.compression)
         && Objects.equals(createOptions, other.createOptions);
   }
 

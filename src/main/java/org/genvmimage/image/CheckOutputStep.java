@@ -210,7 +210,7 @@ final class CheckOutputStep implements Step<ImageBuild> {
       return false;
     }
     try {
-      ImageInfo info = tools.qemuImg().info(build.output);
+      ImageInfo info = build.outputInfo(tools.qemuImg(), build.output);
       build.outputInfo = info;
       return build.spec.outputFormat().equals(info.format())
           && info.virtualSize() == build.spec.size().bytes();

@@ -32,7 +32,7 @@ final class CheckStep implements Step<ImageBuild> {
             .qemuImg()
             .commands()
             .check(build.temp, build.spec.outputFormat(), BlankDisk.extras(build, tools)));
-    build.plan.commands.add(tools.qemuImg().commands().info(build.temp));
+    build.plan.commands.add(build.outputInfoCommand(tools.qemuImg(), build.temp));
   }
 
   @Override
@@ -56,7 +56,7 @@ final class CheckStep implements Step<ImageBuild> {
               ExitCode.TOOL_FAILED,
               build.spec.key() + ": the new image failed qemu-img check: " + check.detail());
     }
-    build.outputInfo = tools.qemuImg().info(build.temp);
+    build.outputInfo = build.outputInfo(tools.qemuImg(), build.temp);
     long size = build.spec.size().bytes();
     if (!build.spec.outputFormat().equals(build.outputInfo.format())
         || build.outputInfo.virtualSize() != size) {

@@ -9,9 +9,11 @@ import org.genvmimage.step.Step;
 
 /**
  * Converts the finished, resized image to a vmdk, vhdx or vpc output format, which qemu-img can
- * write but not resize: the image built in {@code temp} ({@link ImageBuild#workFormat}) is
- * converted into a second temporary file beside it, which then replaces {@code temp} by a rename. A
- * qcow2 or raw output is already in its format and has nothing to do.
+ * write but not resize, or to a qcow2 with compressed clusters: the image built in {@code temp}
+ * ({@link ImageBuild#workFormat}) is converted ({@code qemu-img convert}, with {@code -c} for
+ * compressed clusters) into a second temporary file beside it, which then replaces {@code temp} by
+ * a rename. Nothing writes to the image after this conversion, so every cluster it compressed stays
+ * compressed. An uncompressed qcow2 or a raw output is already in its format and has nothing to do.
  *
  * <p>Uses and replaces {@code temp}. Cleanup deletes the second file. A plan notes the command.
  */
@@ -28,7 +30,7 @@ final class FormatStep implements Step<ImageBuild> {
   }
 
   private static boolean needed(ImageBuild build) {
-    return !build.spec.outputFormat().equals(build.workFormat());
+    return !build.spec.outputFormat().equals(build.workFormat()) || build.target().compressed();
   }
 
   private static Path formatted(ImageBuild build) {
@@ -43,8 +45,7 @@ final class FormatStep implements Step<ImageBuild> {
           tools
               .qemuImg()
               .commands()
-              .convert(
-                  build.temp, build.workFormat(), formatted(build), build.spec.outputFormat()));
+              .convert(build.temp, build.workFormat(), formatted(build), build.target()));
     }
   }
 
@@ -55,7 +56,7 @@ final class FormatStep implements Step<ImageBuild> {
     }
     String task = build.spec.key();
     Path target = formatted(build);
-    tools.console().info(task + ": converting to " + build.spec.outputFormat());
+    tools.console().info(task + ": converting to " + build.target());
     try {
       tools
           .qemuImg()
@@ -63,7 +64,7 @@ final class FormatStep implements Step<ImageBuild> {
               build.temp,
               build.workFormat(),
               target,
-              build.spec.outputFormat(),
+              build.target(),
               percent ->
                   tools
                       .console()

@@ -1,6 +1,7 @@
 package org.genvmimage.image;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.genvmimage.architecture.ImageSpec;
 import org.genvmimage.compress.Codec;
 import org.genvmimage.download.Digest;
@@ -8,7 +9,9 @@ import org.genvmimage.download.DownloadCopy;
 import org.genvmimage.download.FetchLease;
 import org.genvmimage.download.FetchResult;
 import org.genvmimage.qemu.ImageInfo;
+import org.genvmimage.qemu.QemuImg;
 import org.genvmimage.qemu.QemuImgCommands;
+import org.genvmimage.qemu.TargetFormat;
 import org.genvmimage.step.StepRunner;
 
 /** The state of one image's build, filled in by the steps in order. */
@@ -68,10 +71,34 @@ public final class ImageBuild implements StepRunner.Stoppable {
   /**
    * The format the image is built (converted and resized) in: raw for a raw output, else qcow2; a
    * vmdk, vhdx or vpc output is converted from it last ({@link FormatStep}), as qemu-img cannot
-   * resize those.
+   * resize those, and so is a qcow2 output with compressed clusters (the compressing conversion is
+   * the last write, so no cluster is written uncompressed after it).
    */
   String workFormat() {
     return "raw".equals(spec.outputFormat()) ? "raw" : QemuImgCommands.QCOW2;
+  }
+
+  /** The format the output is written in: its format, subformat and compression. */
+  TargetFormat target() {
+    return new TargetFormat(spec.outputFormat(), spec.subformat(), spec.compression());
+  }
+
+  /**
+   * {@code qemu-img info} of the output (or of {@code temp}, which becomes it): probed from the
+   * content, except a fixed VHD, which is read as vpc, as probing finds raw in it (its only mark is
+   * its last sector).
+   */
+  ImageInfo outputInfo(QemuImg qemuImg, Path image) {
+    return fixedVhd() ? qemuImg.info(image, "vpc") : qemuImg.info(image);
+  }
+
+  /** The command line of {@link #outputInfo}, for a plan. */
+  List<String> outputInfoCommand(QemuImg qemuImg, Path image) {
+    return fixedVhd() ? qemuImg.commands().info(image, "vpc") : qemuImg.commands().info(image);
+  }
+
+  private boolean fixedVhd() {
+    return "vpc".equals(spec.outputFormat()) && "fixed".equals(spec.subformat());
   }
 
   /** Lets go of the fetched file's cache entry (once it is no longer read). */

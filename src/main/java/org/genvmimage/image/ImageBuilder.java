@@ -61,6 +61,7 @@ public final class ImageBuilder {
   /** The steps of one image's build, in order. */
   List<Step<ImageBuild>> steps() {
     return List.of(
+        new WritableFormatStep(tools),
         new CheckOutputStep(tools, folders),
         new FetchStep(tools),
         new DecompressStep(tools),
@@ -205,7 +206,8 @@ public final class ImageBuilder {
           build.outputInfo,
           build.signedBy,
           build.fetched == null ? null : build.fetched.source(),
-          build.compression == null ? null : build.compression.label());
+          build.compression == null ? null : build.compression.label(),
+          fileSize(output));
     } catch (Exception | Error e) {
       GenVmException error = classify(e);
       return failure(spec.key(), output, error, Duration.ofNanos(System.nanoTime() - start), build);
@@ -260,7 +262,8 @@ public final class ImageBuilder {
         null,
         signedBy,
         source,
-        compression);
+        compression,
+        null);
   }
 
   private static ImageResult skipped(String key, Path output) {
@@ -276,6 +279,16 @@ public final class ImageBuilder {
         null,
         null,
         null,
+        null,
         null);
+  }
+
+  /** The length of a file, or null when it cannot be read. */
+  static Long fileSize(Path file) {
+    try {
+      return java.nio.file.Files.size(file);
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 }

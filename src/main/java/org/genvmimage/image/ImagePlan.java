@@ -9,6 +9,7 @@ import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.download.ResolvedChecksum;
 import org.genvmimage.qemu.ImageInfo;
+import org.genvmimage.qemu.TargetFormat;
 
 /**
  * What a build of one image would do, as a dry run found it without changing anything. The fields
@@ -17,6 +18,7 @@ import org.genvmimage.qemu.ImageInfo;
  * @param action what would happen to the output path
  * @param checksum the expected digest; null for a blank disk or a local base image without one
  * @param outputInfo {@code qemu-img info} of an up-to-date output, else null
+ * @param outputFileSize the length in bytes of an up-to-date output file, else null
  * @param error the failure a build would end with, found by the dry run's checks, or null
  */
 public record ImagePlan(
@@ -28,6 +30,7 @@ public record ImagePlan(
     Work work,
     Owner owner,
     ImageInfo outputInfo,
+    Long outputFileSize,
     GenVmException error,
     Duration elapsed) {
 
@@ -88,8 +91,10 @@ public record ImagePlan(
    *     self-contained qcow2 compat 1.1 image, copied byte for byte), {@code convert} ({@code
    *     qemu-img convert}), or {@code unknown} until the download tells its format (a copy when it
    *     is such a qcow2)
+   * @param target the format the output would be written in: its format, subformat and compression
    */
-  public record Work(Path temp, List<List<String>> commands, String materialize) {}
+  public record Work(
+      Path temp, List<List<String>> commands, String materialize, TargetFormat target) {}
 
   /**
    * Who the image would be given to.

@@ -20,6 +20,8 @@ import org.genvmimage.qemu.ImageInfo;
  * @param source the URL the base image came from (the mirror that served it, or the first source
  *     for a cache hit), or null when none was fetched
  * @param compression the base image's compression ({@code xz}, ...) when it was read, else null
+ * @param fileSize the length of the built or up-to-date output file in bytes (its room on disk is
+ *     {@code outputInfo.actualSize()}), else null
  */
 public record ImageResult(
     String key,
@@ -33,7 +35,8 @@ public record ImageResult(
     ImageInfo outputInfo,
     String checksumSignedBy,
     URI source,
-    String compression) {
+    String compression,
+    Long fileSize) {
 
   public boolean failed() {
     return error != null;

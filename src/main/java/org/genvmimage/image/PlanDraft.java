@@ -66,9 +66,13 @@ final class PlanDraft {
             compressionByName,
             build.unpacked),
         new ImagePlan.Work(
-            whole ? build.temp : null, whole ? List.copyOf(commands) : List.of(), materialize),
+            whole ? build.temp : null,
+            whole ? List.copyOf(commands) : List.of(),
+            materialize,
+            build.target()),
         new ImagePlan.Owner(owner, ownerExists),
         action == ImagePlan.Action.UP_TO_DATE ? build.outputInfo : null,
+        action == ImagePlan.Action.UP_TO_DATE ? ImageBuilder.fileSize(build.output) : null,
         error,
         Duration.ofNanos(System.nanoTime() - start));
   }

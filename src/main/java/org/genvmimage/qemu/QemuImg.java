@@ -1,6 +1,7 @@
 package org.genvmimage.qemu;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.DoubleConsumer;
 import org.genvmimage.core.GenVmException;
 
@@ -21,6 +22,12 @@ public interface QemuImg {
   ImageInfo info(Path image);
 
   /**
+   * Reads the image's metadata as {@code format} ({@link QemuImgCommands#info(Path, String)}), for
+   * a format that its content does not show (a fixed VHD); fails when it is not of that format.
+   */
+  ImageInfo info(Path image, String format);
+
+  /**
    * Writes {@code source} (of {@code sourceFormat}, as {@link #info} found it) to {@code target} as
    * qcow2 compat 1.1, replacing it.
    *
@@ -34,12 +41,37 @@ public interface QemuImg {
    *
    * @param progressPercent receives 0 to 100 as the copy goes, or null
    */
-  void convert(
+  default void convert(
       Path source,
       String sourceFormat,
       Path target,
       String targetFormat,
+      DoubleConsumer progressPercent) {
+    convert(source, sourceFormat, target, TargetFormat.of(targetFormat), progressPercent);
+  }
+
+  /**
+   * Writes {@code source} (of {@code sourceFormat}) to {@code target} in {@code to}: its format,
+   * subformat and, for qcow2, compressed clusters ({@link QemuImgCommands#convert(Path, String,
+   * Path, TargetFormat)}), replacing it.
+   *
+   * @param progressPercent receives 0 to 100 as the copy goes, or null
+   */
+  void convert(
+      Path source,
+      String sourceFormat,
+      Path target,
+      TargetFormat to,
       DoubleConsumer progressPercent);
+
+  /**
+   * Why this qemu-img cannot write images in {@code to} (a compression type it was built without,
+   * or that it is too old for), as one line; empty when it can. Asked before anything is
+   * downloaded, and asked of the program once per format.
+   */
+  default Optional<String> cannotWrite(TargetFormat to) {
+    return Optional.empty();
+  }
 
   /**
    * Creates a qcow2 overlay whose reads fall through to {@code backing} (of {@code backingFormat});

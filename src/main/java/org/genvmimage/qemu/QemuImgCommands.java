@@ -38,9 +38,23 @@ public final class QemuImgCommands {
     this.executable = Objects.requireNonNull(executable);
   }
 
+  /** The program run: {@code qemu-img}, or the one configured. */
+  public String executable() {
+    return executable;
+  }
+
   /** {@code qemu-img info --output=json <image>}: probes the format from the content. */
   public List<String> info(Path image) {
     return List.of(executable, "info", "--output=json", file(image));
+  }
+
+  /**
+   * {@code qemu-img info --output=json -f <fmt> <image>}: reads the image as {@code format}, for an
+   * image that probing cannot tell (a fixed VHD has its only mark in its last sector, and probes as
+   * raw); it fails when the image is not of that format.
+   */
+  public List<String> info(Path image, String format) {
+    return List.of(executable, "info", "--output=json", "-f", format(format), file(image));
   }
 
   /**
@@ -57,6 +71,14 @@ public final class QemuImgCommands {
    * options of {@link #createOptions}. A raw target is written sparse (zeroes are skipped).
    */
   public List<String> convert(Path source, String sourceFormat, Path target, String targetFormat) {
+    return convert(source, sourceFormat, target, TargetFormat.of(targetFormat));
+  }
+
+  /**
+   * {@code qemu-img convert -p -f <fmt> -O <target format> [-c] [-o <options>] <src> <dst>}, with
+   * the target's {@link TargetFormat#options}; {@code -c} writes compressed clusters.
+   */
+  public List<String> convert(Path source, String sourceFormat, Path target, TargetFormat to) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -66,8 +88,11 @@ public final class QemuImgCommands {
                 "-f",
                 format(sourceFormat),
                 "-O",
-                format(targetFormat)));
-    String options = createOptions(targetFormat);
+                format(to.format())));
+    if (to.compressed()) {
+      command.add("-c");
+    }
+    String options = to.options();
     if (!options.isEmpty()) {
       command.add("-o");
       command.add(options);
@@ -122,12 +147,20 @@ public final class QemuImgCommands {
    * the options of {@link #createOptions}.
    */
   public List<String> create(Path image, String imageFormat, long bytes) {
+    return create(image, TargetFormat.of(imageFormat), bytes);
+  }
+
+  /**
+   * {@code qemu-img create -q -f <format> [-o <options>] <image> <bytes>}, with the target's {@link
+   * TargetFormat#options} (a compression type is the one its clusters would be compressed with).
+   */
+  public List<String> create(Path image, TargetFormat to, long bytes) {
     if (bytes <= 0) {
       throw new IllegalArgumentException("size must be positive: " + bytes);
     }
     List<String> command =
-        new ArrayList<>(List.of(executable, "create", "-q", "-f", format(imageFormat)));
-    String options = createOptions(imageFormat);
+        new ArrayList<>(List.of(executable, "create", "-q", "-f", format(to.format())));
+    String options = to.options();
     if (!options.isEmpty()) {
       command.add("-o");
       command.add(options);

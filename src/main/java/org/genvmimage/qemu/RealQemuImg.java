@@ -9,11 +9,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.FileTrees;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.core.IoErrors;
 import org.genvmimage.process.CommandRunner;
@@ -44,6 +48,7 @@ public final class RealQemuImg implements QemuImg {
 
   private final CommandRunner runner;
   private final QemuImgCommands commands;
+  private final Map<String, Optional<String>> probes = new ConcurrentHashMap<>();
 
   public RealQemuImg(CommandRunner runner) {
     this(runner, QemuImgCommands.DEFAULT_EXECUTABLE);
@@ -67,18 +72,66 @@ public final class RealQemuImg implements QemuImg {
   }
 
   @Override
+  public ImageInfo info(Path image, String format) {
+    List<String> command = commands.info(image, format);
+    ProcessResult result = runner.run(spec(command).withTimeout(METADATA_TIMEOUT));
+    return parseInfo(result.stdout(), command);
+  }
+
+  @Override
   public void convert(Path source, String sourceFormat, Path target, DoubleConsumer progress) {
     convert(source, sourceFormat, target, QemuImgCommands.QCOW2, progress);
   }
 
   @Override
   public void convert(
-      Path source, String sourceFormat, Path target, String targetFormat, DoubleConsumer progress) {
-    CommandSpec spec = spec(commands.convert(source, sourceFormat, target, targetFormat));
+      Path source, String sourceFormat, Path target, TargetFormat to, DoubleConsumer progress) {
+    CommandSpec spec = spec(commands.convert(source, sourceFormat, target, to));
     if (progress != null) {
       spec = spec.withStdout(line -> parseProgress(line).ifPresent(progress));
     }
     runner.run(spec);
+  }
+
+  /**
+   * Compressed clusters are tried out once per compression type: {@code qemu-img create} of a small
+   * image in that format in a temporary folder, which fails when qemu-img lacks the type (zstd
+   * needs QEMU 5.1 or later, built with zstd).
+   */
+  @Override
+  public Optional<String> cannotWrite(TargetFormat to) {
+    if (!to.compressed()) {
+      return Optional.empty();
+    }
+    return probes.computeIfAbsent(to.options(), options -> probe(to));
+  }
+
+  private Optional<String> probe(TargetFormat to) {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("gen-vm-image-probe");
+      List<String> command = commands.create(dir.resolve("probe." + to.format()), to, 1 << 20);
+      ProcessResult result =
+          runner.run(spec(command).withTimeout(METADATA_TIMEOUT).withOkExitCodes(0, 1));
+      if (result.exitCode() == 0) {
+        return Optional.empty();
+      }
+      String why = Commands.tail(result.stderr()).replaceFirst("^qemu-img: [^:]*: ", "");
+      return Optional.of(
+          commands.executable()
+              + " cannot write "
+              + to
+              + " images ("
+              + (why.isEmpty() ? "exit " + result.exitCode() : why)
+              + ")");
+    } catch (IOException e) {
+      throw new GenVmException(
+          ExitCode.TOOL_FAILED,
+          "cannot try out " + to + " images in a temporary folder: " + IoErrors.reason(e),
+          e);
+    } finally {
+      FileTrees.deleteQuietly(dir);
+    }
   }
 
   @Override

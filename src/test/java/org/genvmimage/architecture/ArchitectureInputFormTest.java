@@ -315,7 +315,96 @@ class ArchitectureInputFormTest {
                 + " get_url with checksum, or input)",
             file
                 + ":50:5: images.desc.descripton: unknown key (expected one of: name, version,"
-                + " get_url, checksum, size, format, input, output, extra_kwargs)");
+                + " get_url, checksum, size, format, subformat, compression, input, output,
+                + " extra_kwargs)");
+  }
+
+  @Test
+  void subformatAndCompressionAreReadInBothFormsOnTheImageOrInOutput() throws IOException {
+    Architecture architecture =
+        load(
+            """
+            owner: o
+            images:
+              seed:
+                name: s
+                version: 1
+                get_url: https://example.org/s.qcow2
+                checksum: {type: sha256, value: %1$s}
+                size: 10G
+                compression: ZSTD
+              azure:
+                name: a
+                size: 30G
+                format: vhd
+                subformat: Fixed
+                input: {url: https://example.org/a.qcow2, checksum: {type: sha256, value: %1$s}}
+              vsphere:
+                name: v
+                size: 10G
+                input: {path: base.qcow2}
+                output: {path: out/v.vmdk, format: vmdk, subformat: streamoptimized}
+              both:
+                name: b
+                size: 10G
+                format: qcow2
+                compression: zlib
+                output: {format: qcow2, compression: zlib}
+              plain:
+                name: p
+                size: 10G
+                format: vhdx
+            """
+                .formatted(SHA256));
+    var images = architecture.images();
+    assertThat(images.get("seed").compression()).isEqualTo("zstd");
+    assertThat(images.get("seed").outputFormat()).isEqualTo("qcow2");
+    assertThat(images.get("seed").subformat()).isNull();
+    assertThat(images.get("azure").outputFormat()).isEqualTo("vpc");
+    assertThat(images.get("azure").subformat()).isEqualTo("fixed");
+    assertThat(images.get("azure").compression()).isNull();
+    assertThat(images.get("vsphere").subformat()).isEqualTo("streamOptimized");
+    assertThat(images.get("vsphere").outputPath()).isEqualTo(Path.of("out/v.vmdk"));
+    assertThat(images.get("both").compression()).isEqualTo("zlib");
+    assertThat(images.get("plain").subformat()).isEqualTo("dynamic"); // the default
+  }
+
+  @Test
+  void aCompressionOrSubformatThatDoesNotFitIsReportedWithTheChoices() throws IOException {
+    Path file =
+        write(
+            """
+            owner: o
+            images:
+              a: {name: a, size: 1G, format: raw, compression: zstd}
+              b: {name: b, size: 1G, compression: gzip}
+              c: {name: c, size: 1G, format: vhdx, subformat: streamOptimized}
+              d: {name: d, size: 1G, format: vmdk, subformat: streamoptimised}
+              e: {name: e, size: 1G, format: vmdk, output: {subformat: [x]}}
+              f: {name: f, size: 1G, format: bogus, compression: zstd}
+            """);
+
+    assertThat(problems(file))
+        .containsExactly(
+            file
+                + ":3:52: images.a.compression: a raw image has no compression (choices: zstd,"
+                + " zlib, for a qcow2 image only)",
+            file
+                + ":4:39: images.b.compression: compression 'gzip' is unknown (choices: zstd,"
+                + " zlib, for a qcow2 image)",
+            file
+                + ":5:51: images.c.subformat: subformat 'streamOptimized' is unknown (a vhdx"
+                + " image is written as: dynamic, fixed)",
+            file
+                + ":6:51: images.d.subformat: subformat 'streamoptimised' is unknown; did you"
+                + " mean 'streamOptimized'? (a vmdk image is written as: monolithicSparse,"
+                + " streamOptimized)",
+            file
+                + ":7:60: images.e.output.subformat: expected a string (a subformat, e.g."
+                + " 'streamOptimized' for vmdk), found a sequence",
+            file
+                + ":8:34: images.f.format: format 'bogus' is not written by this version (it"
+                + " writes: qcow2, raw, vmdk, vhdx, vpc; vhd means vpc)");
   }
 
   private Architecture load(String yaml) throws IOException {

@@ -33,4 +33,39 @@ class BuildStampTest {
     assertThat(BuildStamp.read(image)).contains(vmdk);
     assertThat(Files.readString(BuildStamp.pathFor(image))).contains("\"format\" : \"vmdk\"");
   }
+
+  @Test
+  void aStampWithoutSubformatOrCompressionIsTheDefaultUncompressedAndEachChangeIsAnotherOrigin()
+      throws Exception {
+    Path image = dir.resolve("image.vhd");
+    Files.writeString(
+        BuildStamp.pathFor(image),
+        """
+        {"source": "x", "checksumType": "sha256", "checksumHex": "ab", "sizeBytes": 1024,
+         "builtAt": "2026-01-01T00:00:00Z", "format": "vpc"}
+        """);
+
+    BuildStamp old = BuildStamp.read(image).orElseThrow();
+
+    assertThat(old.subformat()).isEqualTo("dynamic");
+    assertThat(old.compression()).isNull();
+    assertThat(old.sameOrigin(new BuildStamp("x", "sha256", "ab", 1024, null, "vpc"))).isTrue();
+    assertThat(old.sameOrigin(stamp("vpc", "dynamic", null))).isTrue();
+    assertThat(old.sameOrigin(stamp("vpc", "fixed", null))).isFalse();
+
+    BuildStamp plain = stamp("qcow2", null, null);
+    assertThat(plain.subformat()).isNull();
+    assertThat(plain.sameOrigin(stamp("qcow2", null, "zstd"))).isFalse();
+    assertThat(stamp("qcow2", null, "zlib").sameOrigin(stamp("qcow2", null, "zstd"))).isFalse();
+    assertThat(stamp("qcow2", null, "zstd").sameOrigin(stamp("qcow2", null, "zstd"))).isTrue();
+
+    BuildStamp zstd = stamp("qcow2", null, "zstd");
+    zstd.write(image);
+    assertThat(BuildStamp.read(image)).contains(zstd);
+    assertThat(Files.readString(BuildStamp.pathFor(image))).contains("\"compression\" : \"zstd\"");
+  }
+
+  private static BuildStamp stamp(String format, String subformat, String compression) {
+    return new BuildStamp("x", "sha256", "ab", 1024, null, format, subformat, compression);
+  }
 }

@@ -154,6 +154,46 @@ class PlanMatchesRunTest {
   }
 
   @Test
+  void aZstdCompressedQcow2AndAFixedVhdArePlannedAsTheyAreRun() throws Exception {
+    byte[] raw = Files.readAllBytes(TestImages.text(dir, "base.img", (int) (3 * MIB)));
+    server.serve("/img/base.img", raw);
+    String input =
+        "{url: %s, checksum: {type: sha256, value: %s}}"
+            .formatted(server.uri("/img/base.img"), TestHttpServer.sha256(raw));
+    Path arch = dir.resolve("architecture.yml");
+    Files.writeString(
+        arch,
+        """
+        owner: t
+        images:
+          z: {name: z, size: 10M, compression: zstd, input: %1$s}
+          a: {name: a, size: 10M, format: vpc, subformat: fixed, input: %1$s}
+        """
+            .formatted(input));
+    Architecture architecture = ArchitectureLoader.load(arch);
+    Path out = dir.resolve("out");
+    builder.build(architecture, Map.of("z", out.resolve("warm.qcow2"))); // into the cache
+
+    for (String key : List.of("z", "a")) {
+      Path output = out.resolve(key + ".img");
+      ran.clear();
+      ImagePlan plan = builder.plan(architecture, Map.of(key, output)).get(0);
+      assertThat(plan.error()).isNull();
+      ran.clear();
+      List<ImageResult> built = builder.build(architecture, Map.of(key, output));
+      assertThat(built.get(0).error()).isNull();
+      // info, convert to qcow2, resize, the last conversion, check, info
+      assertThat(ran).hasSize(6).isEqualTo(resolved(plan, List.copyOf(ran)));
+      assertThat(built.get(0).fileSize()).isEqualTo(Files.size(output));
+    }
+    assertThat(ran.get(3)).containsSequence("-O", "vpc", "-o", "subformat=fixed,force_size=on");
+    assertThat(ran.get(5)).containsSequence("info", "--output=json", "-f", "vpc");
+    assertThat(TestImages.info(out.resolve("z.img")).path("format-specific").toString())
+        .contains("\"compression-type\":\"zstd\"");
+    assertThat(Files.size(out.resolve("a.img"))).isEqualTo(10 * MIB + 512);
+  }
+
+  @Test
   void aCompressedBaseImageIsPlannedAsItIsRun() throws Exception {
     byte[] raw = Files.readAllBytes(TestImages.raw(dir, "base.img", (int) (3 * MIB), 8));
     byte[] xz = Compressed.compress(raw, Codec.XZ);

@@ -58,6 +58,51 @@ class QemuImgCommandsTest {
   }
 
   @ParameterizedTest
+  @CsvSource(
+      nullValues = "-",
+      value = {
+        "qcow2, -,                zstd, '-c -o compat=1.1,compression_type=zstd'",
+        "qcow2, -,                zlib, -c -o compat=1.1",
+        "qcow2, -,                -,    -o compat=1.1",
+        "raw,   -,                -,    ''",
+        "vmdk,  -,                -,    -o subformat=monolithicSparse",
+        "vmdk,  streamOptimized,  -,    -o subformat=streamOptimized",
+        "vpc,   fixed,            -,    '-o subformat=fixed,force_size=on'",
+        "vpc,   dynamic,          -,    '-o subformat=dynamic,force_size=on'",
+        "vhdx,  fixed,            -,    -o subformat=fixed",
+        "vhdx,  -,                -,    ''",
+      })
+  void convertWritesTheSubformatAndCompressedClusters(
+      String format, String subformat, String compression, String options) {
+    List<String> command =
+        Q.convert(
+            Path.of("/in.qcow2"),
+            "qcow2",
+            Path.of("/out.img"),
+            new TargetFormat(format, subformat, compression));
+    String expected =
+        ("qemu-img convert -p -f qcow2 -O " + format + " " + options + " /in.qcow2 /out.img")
+            .replaceAll(" +", " ");
+    assertThat(String.join(" ", command)).isEqualTo(expected);
+  }
+
+  @Test
+  void aTargetFormatTakesNoOptionsOfItsOwn() {
+    assertThatThrownBy(() -> new TargetFormat("vmdk", "streamOptimized,zeroed_grain=on", null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new TargetFormat("qcow2", null, "zstd,data_file=x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new TargetFormat("vmdk", null, "zstd"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Q.create(IMG, new TargetFormat("qcow2", null, "zstd"), 1 << 20))
+        .containsSequence("-o", "compat=1.1,compression_type=zstd");
+    assertThat(new TargetFormat("qcow2", null, "zstd")).hasToString("qcow2 (zstd-compressed)");
+    assertThat(new TargetFormat("vpc", "fixed", null)).hasToString("vpc (fixed)");
+    assertThat(Q.info(IMG, "vpc"))
+        .containsExactly("qemu-img", "info", "--output=json", "-f", "vpc", IMG.toString());
+  }
+
+  @ParameterizedTest
   @CsvSource({
     "/abs/-x.img,      /abs/-x.img",
     "-x.img,           ./-x.img",

@@ -240,4 +240,54 @@ class RealQemuImgTest {
         .isEqualTo("qemu-img-not-installed not found: " + RealQemuImg.MISSING_HINT);
     assertThat(RealQemuImg.MISSING_HINT).contains("GEN_VM_IMAGE_QEMU_IMG");
   }
+
+  @Test
+  void compressedClustersOfEitherTypeAreWrittenAndTriedOutOnce() throws IOException {
+    List<List<String>> ran = new CopyOnWriteArrayList<>();
+    ProcessRunner real = new ProcessRunner();
+    QemuImg recorded =
+        new RealQemuImg(
+            spec -> {
+              ran.add(spec.command());
+              return real.run(spec);
+            });
+    Path source =
+        org.genvmimage.testing.TestImages.rawToQcow2(
+            org.genvmimage.testing.TestImages.text(dir, "text.raw", (int) (4 * MIB)),
+            dir.resolve("source.qcow2"),
+            "1.1");
+    for (String type : List.of("zstd", "zlib")) {
+      TargetFormat to = new TargetFormat("qcow2", null, type);
+      assertThat(recorded.cannotWrite(to)).as(type).isEmpty();
+      assertThat(recorded.cannotWrite(to)).as(type).isEmpty();
+      Path target = dir.resolve(type + ".qcow2");
+
+      recorded.convert(source, "qcow2", target, to, null);
+
+      assertThat(qemuImg("info", target.toString())).contains("compression type: " + type);
+      assertThat(qemuImg("check", "--output=json", target.toString()))
+          .containsPattern("\"compressed-clusters\": [1-9]");
+      assertThat(qemuImg("compare", source.toString(), target.toString()))
+          .contains("Images are identical");
+    }
+    // one try-out per type, in a folder of its own that is gone afterwards
+    assertThat(ran).filteredOn(c -> c.get(1).equals("create")).hasSize(2);
+    assertThat(ran)
+        .filteredOn(c -> c.get(1).equals("create"))
+        .allSatisfy(c -> assertThat(Path.of(c.get(c.size() - 2)).getParent()).doesNotExist());
+    assertThat(recorded.cannotWrite(TargetFormat.of("qcow2"))).isEmpty();
+  }
+
+  @Test
+  void aQemuImgWithoutZstdSaysSoAndStillWritesZlib() throws IOException {
+    Path script = org.genvmimage.testing.TestImages.qemuImgWithoutZstd(dir);
+    QemuImg withoutZstd = new RealQemuImg(new ProcessRunner(), script.toString());
+
+    assertThat(withoutZstd.cannotWrite(new TargetFormat("qcow2", null, "zstd")))
+        .contains(
+            script
+                + " cannot write qcow2 (zstd-compressed) images (Parameter 'compression-type' does"
+                + " not accept value 'zstd')");
+    assertThat(withoutZstd.cannotWrite(new TargetFormat("qcow2", null, "zlib"))).isEmpty();
+  }
 }

@@ -86,13 +86,20 @@ public class RecordingQemuImg implements QemuImg {
   }
 
   @Override
+  public ImageInfo info(Path image, String format) {
+    record("info", "info " + image + " " + format);
+    return currentInfo(image);
+  }
+
+  @Override
   public void convert(Path source, String sourceFormat, Path target, DoubleConsumer progress) {
     convert(source, sourceFormat, target, "qcow2", progress);
   }
 
   @Override
   public void convert(
-      Path source, String sourceFormat, Path target, String targetFormat, DoubleConsumer progress) {
+      Path source, String sourceFormat, Path target, TargetFormat to, DoubleConsumer progress) {
+    String targetFormat = to.format();
     record(
         "convert",
         "convert "

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -24,6 +25,55 @@ public final class TestImages {
     Path file = dir.resolve(name);
     Files.write(file, data);
     return file;
+  }
+
+  /**
+   * A raw disk of {@code size} bytes that compresses well, as the files of an installed system do:
+   * a first MiB of zeros but an MBR boot signature (as a partitioned disk starts), then numbered
+   * lines of text.
+   */
+  public static Path text(Path dir, String name, int size) throws IOException {
+    byte[] data = new byte[size];
+    int start = Math.min(size, 1 << 20);
+    StringBuilder text = new StringBuilder();
+    for (int line = 0; text.length() < size - start; line++) {
+      text.append(line).append(": the quick brown fox jumps over the lazy dog\n");
+    }
+    byte[] bytes = text.toString().getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(bytes, 0, data, start, size - start);
+    data[510] = 0x55;
+    data[511] = (byte) 0xAA;
+    Path file = dir.resolve(name);
+    Files.write(file, data);
+    return file;
+  }
+
+  /**
+   * A stand-in for a qemu-img built without zstd (as QEMU before 5.1, or a build without libzstd,
+   * is): a script that runs the real qemu-img, but refuses {@code compression_type=zstd} with the
+   * error that qemu-img gives for a compression type it does not have.
+   */
+  public static Path qemuImgWithoutZstd(Path dir) throws IOException {
+    Path script = dir.resolve("qemu-img-without-zstd");
+    Files.writeString(
+        script,
+        """
+        #!/bin/sh
+        image=
+        for arg in "$@"; do
+          case "$arg" in *.qcow2) image="$arg" ;; esac
+        done
+        for arg in "$@"; do
+          case "$arg" in
+            *compression_type=zstd*)
+              echo "qemu-img: $image: Parameter 'compression-type' does not accept value 'zstd'" >&2
+              exit 1 ;;
+          esac
+        done
+        exec qemu-img "$@"
+        """);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    return script;
   }
 
   /** A qcow2 image (compat 1.1 or 0.10) holding the content of a random raw disk. */

@@ -43,6 +43,8 @@ public final class ArchitectureFileDocs {
           name: <string> # The name of the image
           version: <string> # Optional
           format: qcow2 # Optional: the format written: qcow2, raw, vmdk, vhdx or vpc (vhd)
+          subformat: <string> # Optional: vmdk streamOptimized; vpc or vhdx fixed (Azure: vpc fixed)
+          compression: <string> # Optional, qcow2 only: zstd or zlib (compressed clusters)
           size: <string> # The size of the generated image disk
           input: # Optional: without it, a new blank disk of size
               url: <string or list> # A URL, or a list of mirrors tried in order
@@ -57,7 +59,7 @@ public final class ArchitectureFileDocs {
               o: <string> # Create options; a secret they name comes from --secret
           output: # Optional
               path: <string> # This image's output path (relative to the current folder)
-              format: qcow2 # Optional: as format\
+              format: qcow2 # Optional: as format (subformat and compression too)\
       """;
 
   /**
@@ -200,6 +202,21 @@ public final class ArchitectureFileDocs {
                             + " vpc (vhd is read as vpc). The output name made from the image key"
                             + " takes the format's extension (.raw, .vmdk, .vhdx, .vhd); another"
                             + " value is an error in the file."),
+                    new Entry(
+                        "subformat, output.subformat",
+                        "The variant of a vmdk, vhdx or vpc output: vmdk monolithicSparse (the"
+                            + " default, one growing file) or streamOptimized (compressed, for"
+                            + " uploads to vSphere or OpenStack); vhdx and vpc dynamic (the"
+                            + " default) or fixed (every block in place; Azure takes a fixed vpc,"
+                            + " written with force_size so that its size is exactly size). qcow2"
+                            + " and raw have none; another value is an error in the file."),
+                    new Entry(
+                        "compression, output.compression",
+                        "zstd or zlib: a qcow2 output with compressed clusters (qemu-img convert"
+                            + " -c, last, after the resize; zstd needs QEMU 5.1 or later built"
+                            + " with it, and compat 1.1, which is always written). Any other"
+                            + " format, or value, is an error in the file. Guests read compressed"
+                            + " clusters as they are; what they write is stored uncompressed."),
                     new Entry(
                         "extra_kwargs",
                         "A blank disk's extra qemu-img create options (the upstream tool's"
