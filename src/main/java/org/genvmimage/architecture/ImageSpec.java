@@ -90,6 +90,7 @@ public record ImageSpec(
         outputPath,
         outputFormat,
         null,
+        null,
         null);
   }
 
@@ -109,7 +110,34 @@ public record ImageSpec(
       DiskSize size,
       String inputFormat,
       Path outputPath) {
-    this(key, name, version, sources, checksum, size, inputFormat, outputPath, QCOW2, null);
+    this(key, name, version, sources, checksum, size, inputFormat, outputPath, QCOW2);
+  }
+
+  /** An image in the default subformat of {@code outputFormat}, uncompressed. */
+  public ImageSpec(
+      String key,
+      String name,
+      String version,
+      List<URI> sources,
+      ChecksumSpec checksum,
+      DiskSize size,
+      String inputFormat,
+      Path outputPath,
+      String outputFormat,
+      CreateOptions create) {
+    this(
+        key,
+        name,
+        version,
+        sources,
+        checksum,
+        size,
+        inputFormat,
+        outputPath,
+        outputFormat,
+        null,
+        null,
+        create);
   }
 
   /** An image made without create options. */
@@ -122,8 +150,22 @@ public record ImageSpec(
       DiskSize size,
       String inputFormat,
       Path outputPath,
-      String outputFormat) {
-    this(key, name, version, sources, checksum, size, inputFormat, outputPath, outputFormat, null);
+      String outputFormat,
+      String subformat,
+      String compression) {
+    this(
+        key,
+        name,
+        version,
+        sources,
+        checksum,
+        size,
+        inputFormat,
+        outputPath,
+        outputFormat,
+        subformat,
+        compression,
+        null);
   }
 
   /** What an image key must look like: it becomes a file name. */

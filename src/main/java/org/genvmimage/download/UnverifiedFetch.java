@@ -86,6 +86,7 @@ final class UnverifiedFetch {
   }
 
   /** Files the partial download under its digest (or drops it for the entry held already). */
+  @SuppressWarnings("try") // the write lock is held for the body
   private FetchLease file(
       Path part, Digest staging, Digest digest, URI source, long network, DownloadListener listener)
       throws IOException, InterruptedException {

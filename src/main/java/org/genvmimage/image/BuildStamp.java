@@ -67,7 +67,16 @@ public record BuildStamp(
       String format,
       String subformat,
       String compression) {
-    this(source, checksumType, checksumHex, sizeBytes, builtAt, format, subformat, compression, null);
+    this(
+        source,
+        checksumType,
+        checksumHex,
+        sizeBytes,
+        builtAt,
+        format,
+        subformat,
+        compression,
+        null);
   }
 
   private static final ObjectMapper JSON =
@@ -116,7 +125,10 @@ public record BuildStamp(
     }
   }
 
-  /** Same origin: checksum (type and value), size, format, subformat, compression and create options. */
+  /**
+   * Same origin: checksum (type and value), size, format, subformat, compression and create
+   * options.
+   */
   public boolean sameOrigin(BuildStamp other) {
     return checksumType.equalsIgnoreCase(other.checksumType)
         && checksumHex.equalsIgnoreCase(other.checksumHex)

@@ -74,6 +74,7 @@ public final class ManifestFolder {
    * The entries whose digest the manifest lists for their name, by name (under a shared lock);
    * empty when the folder has no manifest. The caller compares each entry's stamp with its file.
    */
+  @SuppressWarnings("try") // the file lock is held for the body
   public Map<String, ManifestEntry> recorded() throws IOException {
     if (!Files.isRegularFile(manifest()) || !Files.isRegularFile(stateFile())) {
       return Map.of();
@@ -97,6 +98,7 @@ public final class ManifestFolder {
    *
    * @return the manifest when the folder has one after the update, else null
    */
+  @SuppressWarnings("try") // the file lock is held for the body
   public Path update(Map<String, ManifestEntry> names) throws IOException {
     boolean any = names.values().stream().anyMatch(e -> e != null);
     if (!any && !Files.isRegularFile(manifest())) {

@@ -315,7 +315,7 @@ class ArchitectureInputFormTest {
                 + " get_url with checksum, or input)",
             file
                 + ":50:5: images.desc.descripton: unknown key (expected one of: name, version,"
-                + " get_url, checksum, size, format, subformat, compression, input, output,
+                + " get_url, checksum, size, format, subformat, compression, input, output,"
                 + " extra_kwargs)");
   }
 

@@ -382,7 +382,7 @@ class ArchitectureLoaderTest {
             "    size: 10G",
             "    size: 10G\n    memory: 2G",
             "11:5: images.rocky.memory: unknown key (expected one of: name, version, get_url,"
-                + " checksum, size, format, subformat, compression, input, output,
+                + " checksum, size, format, subformat, compression, input, output,"
                 + " extra_kwargs)"),
         // images and image keys
         invalid(
@@ -671,7 +671,7 @@ class ArchitectureLoaderTest {
             file + ":1:8: owner: expected a string (the owner of the images), found a sequence",
             file
                 + ":3:3: images.rocky.rocky: unknown key (expected one of: name, version,"
-                + " get_url, checksum, size, format, subformat, compression, input, output,
+                + " get_url, checksum, size, format, subformat, compression, input, output,"
                 + " extra_kwargs)")
         .hasSize(4);
   }

@@ -197,7 +197,7 @@ class SegmentedDownloadTest {
 
     GenVmException e =
         catchThrowableOfType(
-            () -> downloader.fetch(request("/disk.img", hex), null), GenVmException.class);
+            GenVmException.class, () -> downloader.fetch(request("/disk.img", hex), null));
 
     assertThat(e.exitCode()).isEqualTo(ExitCode.CHECKSUM_MISMATCH.code());
     assertThat(cache.entryPath(digest(hex))).doesNotExist();
@@ -243,7 +243,7 @@ class SegmentedDownloadTest {
     try {
       e =
           catchThrowableOfType(
-              () -> once.fetch(request("/disk.img", hex), null), GenVmException.class);
+              GenVmException.class, () -> once.fetch(request("/disk.img", hex), null));
     } finally {
       once.close();
     }

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
+import org.bouncycastle.bcpg.PublicKeyPacket;
 import org.bouncycastle.bcpg.sig.KeyFlags;
 import org.bouncycastle.crypto.generators.Ed25519KeyPairGenerator;
 import org.bouncycastle.crypto.params.Ed25519KeyGenerationParameters;
@@ -121,7 +122,10 @@ public final class TestKeys {
     Ed25519KeyPairGenerator generator = new Ed25519KeyPairGenerator();
     generator.init(new Ed25519KeyGenerationParameters(RANDOM));
     return new BcPGPKeyPair(
-        PublicKeyAlgorithmTags.EDDSA_LEGACY, generator.generateKeyPair(), created);
+        PublicKeyPacket.VERSION_4,
+        PublicKeyAlgorithmTags.EDDSA_LEGACY,
+        generator.generateKeyPair(),
+        created);
   }
 
   private static BcPGPContentSignerBuilder signerBuilder() {
