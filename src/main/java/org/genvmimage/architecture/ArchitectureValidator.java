@@ -1,5 +1,9 @@
 package org.genvmimage.architecture;
 
+import static org.genvmimage.architecture.NodeText.closest;
+import static org.genvmimage.architecture.NodeText.describe;
+import static org.genvmimage.architecture.NodeText.position;
+import static org.genvmimage.architecture.NodeText.quote;
 import static org.genvmimage.core.Messages.oneLine;
 
 import java.net.URI;
@@ -8,16 +12,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.genvmimage.core.EditDistance;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
@@ -44,7 +45,7 @@ final class ArchitectureValidator {
           + " and 'input'";
   static final String CHECKSUM_EXPECTED = "a mapping with keys 'type' and 'value'";
   private static final String SIZE_EXPECTED = "a disk size, e.g. '10G'";
-  private static final int MAX_QUOTED = 80;
+  private static final int MAX_QUOTED = NodeText.MAX_QUOTED;
   private static final int SECTOR_BYTES = 512;
 
   private final String label;
@@ -381,36 +382,10 @@ final class ArchitectureValidator {
         && (node.getTag().equals(Tag.NULL) || ((ScalarNode) node).getValue().equals("~"));
   }
 
-  static String describe(Node node) {
-    if (node instanceof MappingNode) {
-      return "a mapping";
-    }
-    if (node instanceof SequenceNode) {
-      return "a sequence";
-    }
-    if (node instanceof ScalarNode) {
-      return quote(((ScalarNode) node).getValue());
-    }
-    return "an alias";
-  }
-
-  /** A value from the file, quoted for a message: shortened, on one line. */
-  static String quote(String value) {
-    String shown =
-        value.length() <= MAX_QUOTED ? value : value.substring(0, MAX_QUOTED - 3) + "...";
-    return "'" + oneLine(shown) + "'";
-  }
-
   /** The path to a key; a key too long to show is shortened. */
   private static String join(String path, String key) {
     String shown = key.length() <= MAX_QUOTED ? key : key.substring(0, MAX_QUOTED - 3) + "...";
     return path.isEmpty() ? shown : path + "." + shown;
-  }
-
-  static String position(Node node) {
-    return node.getStartMark()
-        .map(mark -> "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1))
-        .orElse("an unknown position");
   }
 
   /** How many problems were found so far. */
@@ -434,24 +409,5 @@ final class ArchitectureValidator {
   void warning(Node node, String what) {
     int line = node.getStartMark().map(mark -> mark.getLine() + 1).orElse(0);
     warnings.put(imageKey, label + (line > 0 ? ":" + line : "") + ": " + oneLine(what));
-  }
-
-  /** The known key nearest to {@code key}, if it is near enough to be a likely typo. */
-  static String closest(String key, List<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : known) {
-      int distance = distance(key.toLowerCase(Locale.ROOT), candidate);
-      int allowed = Math.max(1, Math.min(2, candidate.length() / 3));
-      if (distance <= allowed && distance < bestDistance) {
-        best = candidate;
-        bestDistance = distance;
-      }
-    }
-    return best;
-  }
-
-  private static int distance(String a, String b) {
-    return EditDistance.between(a, b);
   }
 }

@@ -1,6 +1,6 @@
 package org.genvmimage.architecture;
 
-import static org.genvmimage.architecture.ArchitectureValidator.quote;
+import static org.genvmimage.architecture.NodeText.quote;
 
 import java.net.URI;
 import java.nio.file.Path;

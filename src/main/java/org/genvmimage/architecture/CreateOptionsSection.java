@@ -1,6 +1,6 @@
 package org.genvmimage.architecture;
 
-import static org.genvmimage.architecture.ArchitectureValidator.quote;
+import static org.genvmimage.architecture.NodeText.quote;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -146,7 +146,7 @@ final class CreateOptionsSection {
     }
     String format = text.strip();
     if (!allowed.contains(format)) {
-      String closest = ArchitectureValidator.closest(format, allowed);
+      String closest = NodeText.closest(format, allowed);
       problemAt(
           field,
           "unknown image format "

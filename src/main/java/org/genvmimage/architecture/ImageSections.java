@@ -1,6 +1,6 @@
 package org.genvmimage.architecture;
 
-import static org.genvmimage.architecture.ArchitectureValidator.quote;
+import static org.genvmimage.architecture.NodeText.quote;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -185,7 +185,7 @@ final class ImageSections {
     if (INPUT_FORMATS.contains(format)) {
       return format;
     }
-    String closest = ArchitectureValidator.closest(format, INPUT_FORMATS);
+    String closest = NodeText.closest(format, INPUT_FORMATS);
     validator.problem(
         field.at(),
         field.path(),

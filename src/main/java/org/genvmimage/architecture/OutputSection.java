@@ -1,6 +1,6 @@
 package org.genvmimage.architecture;
 
-import static org.genvmimage.architecture.ArchitectureValidator.quote;
+import static org.genvmimage.architecture.NodeText.quote;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -156,7 +156,7 @@ final class OutputSection {
         return choice;
       }
     }
-    String closest = ArchitectureValidator.closest(wanted, choices);
+    String closest = NodeText.closest(wanted, choices);
     validator.problem(
         field.at(),
         field.path(),
@@ -189,7 +189,7 @@ final class OutputSection {
     }
     String wanted = text.strip().toLowerCase(Locale.ROOT);
     if (!ImageSpec.COMPRESSIONS.contains(wanted)) {
-      String closest = ArchitectureValidator.closest(wanted, ImageSpec.COMPRESSIONS);
+      String closest = NodeText.closest(wanted, ImageSpec.COMPRESSIONS);
       validator.problem(
           field.at(),
           field.path(),
@@ -230,7 +230,7 @@ final class OutputSection {
     if (format.equals("vhd")) {
       return "vpc";
     }
-    String closest = ArchitectureValidator.closest(format, FORMATS_WRITTEN);
+    String closest = NodeText.closest(format, FORMATS_WRITTEN);
     validator.problem(
         field.at(),
         field.path(),
@@ -278,7 +278,7 @@ final class OutputSection {
           "the same output path as "
               + first.path()
               + " (at "
-              + ArchitectureValidator.position(first.at())
+              + NodeText.position(first.at())
               + "); give each image its own");
       return null;
     }
