@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.FileSync;
 import org.genvmimage.core.Folders;
@@ -157,12 +158,14 @@ final class CacheFetch {
       throws IOException {
     List<String> failures = new ArrayList<>();
     boolean onlyMismatches = true;
+    // bytes received from every mirror: one cut part way is resumed by the next
+    AtomicLong received = new AtomicLong();
     for (int i = 0; i < sources.size(); i++) {
       URI source = sources.get(i);
       boolean last = i == sources.size() - 1;
       String failure;
       try {
-        return downloadFrom(source, last, sources.size() == 1, digest, listener, copy);
+        return downloadFrom(source, last, sources.size() == 1, digest, listener, copy, received);
       } catch (GenVmException e) {
         boolean mismatch = e.exitCode() == ExitCode.CHECKSUM_MISMATCH.code();
         if (sources.size() == 1 || !(mismatch || e.exitCode() == ExitCode.DOWNLOAD_FAILED.code())) {
@@ -188,6 +191,7 @@ final class CacheFetch {
    *
    * @param retry whether failed attempts are retried (else the first failure ends it)
    * @param single whether it is the only source (its mismatch names the expected digest)
+   * @param received counts the bytes received over the network, from this source and before it
    * @throws GenVmException CHECKSUM_MISMATCH when the bytes do not verify, DOWNLOAD_FAILED when the
    *     source failed
    */
@@ -197,10 +201,10 @@ final class CacheFetch {
       boolean single,
       Digest digest,
       DownloadListener listener,
-      DownloadCopy copy)
+      DownloadCopy copy,
+      AtomicLong received)
       throws IOException {
     Path part = cache.partPath(digest);
-    long network = 0;
     for (int pass = 1; ; pass++) {
       FileSink sink = FileSink.open(cache, digest, settings.bufferSize(), copy);
       String actual = null;
@@ -209,7 +213,7 @@ final class CacheFetch {
           // the listener's start says it to the user ("resuming at ..."), once
           log.debug("{}: resuming after {} bytes held already", source, sink.resumedBytes());
         }
-        network += transfer.run(source, sink, listener, retry);
+        transfer.run(source, new CountingSink(sink, received), listener, retry);
         try {
           actual = sink.finish();
         } catch (ClosedByInterruptException e) {
@@ -253,7 +257,7 @@ final class CacheFetch {
         copy.markComplete();
       }
       listener.finished(source, size);
-      return new FetchResult(target, digest, false, network, source);
+      return new FetchResult(target, digest, false, received.get(), source);
     }
   }
 
