@@ -213,7 +213,7 @@ final class CacheFetch {
           // the listener's start says it to the user ("resuming at ..."), once
           log.debug("{}: resuming after {} bytes held already", source, sink.resumedBytes());
         }
-        transfer.run(source, new CountingSink(sink, received), listener, retry);
+        transfer.run(source, sink, listener, retry);
         try {
           actual = sink.finish();
         } catch (ClosedByInterruptException e) {
@@ -222,6 +222,7 @@ final class CacheFetch {
           throw sink.failure(e, -1);
         }
       } finally {
+        received.addAndGet(sink.taken());
         closeQuietly(sink);
         if (actual == null && sink.size() == 0) {
           // nothing to resume: leave no empty partial behind

@@ -69,7 +69,7 @@ final class UnverifiedFetch {
       FileSink sink = FileSink.open(cache, staging, settings.bufferSize(), null);
       String actual;
       try {
-        transfer.run(source, new CountingSink(sink, received), listener, last);
+        transfer.run(source, sink, listener, last);
         actual = sink.finish();
       } catch (GenVmException e) {
         discard(staging);
@@ -79,6 +79,7 @@ final class UnverifiedFetch {
         listener.mirrorFailed(source, e.getMessage(), sources.get(i + 1));
         continue;
       } finally {
+        received.addAndGet(sink.taken());
         sink.close();
       }
       Digest digest = new Digest(staging.type(), actual);
