@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.FileSync;
 import org.genvmimage.core.Folders;
@@ -157,12 +158,14 @@ final class CacheFetch {
       throws IOException {
     List<String> failures = new ArrayList<>();
     boolean onlyMismatches = true;
+    // bytes received from every mirror: one cut part way is resumed by the next
+    AtomicLong received = new AtomicLong();
     for (int i = 0; i < sources.size(); i++) {
       URI source = sources.get(i);
       boolean last = i == sources.size() - 1;
       String failure;
       try {
-        return downloadFrom(source, last, sources.size() == 1, digest, listener, copy);
+        return downloadFrom(source, last, sources.size() == 1, digest, listener, copy, received);
       } catch (GenVmException e) {
         boolean mismatch = e.exitCode() == ExitCode.CHECKSUM_MISMATCH.code();
         if (sources.size() == 1 || !(mismatch || e.exitCode() == ExitCode.DOWNLOAD_FAILED.code())) {
@@ -188,6 +191,7 @@ final class CacheFetch {
    *
    * @param retry whether failed attempts are retried (else the first failure ends it)
    * @param single whether it is the only source (its mismatch names the expected digest)
+   * @param received counts the bytes received over the network, from this source and before it
    * @throws GenVmException CHECKSUM_MISMATCH when the bytes do not verify, DOWNLOAD_FAILED when the
    *     source failed
    */
@@ -197,17 +201,18 @@ final class CacheFetch {
       boolean single,
       Digest digest,
       DownloadListener listener,
-      DownloadCopy copy)
+      DownloadCopy copy,
+      AtomicLong received)
       throws IOException {
     Path part = cache.partPath(digest);
-    long network = 0;
     for (int pass = 1; ; pass++) {
       Fetched fetched = new Fetched();
       boolean inParts = settings.connections() > 1;
       while (true) {
         SegmentTrigger trigger =
             inParts ? new SegmentTrigger(listener, cache, digest, settings) : null;
-        overOne(source, retry, digest, trigger == null ? listener : trigger, copy, fetched);
+        overOne(
+            source, retry, digest, trigger == null ? listener : trigger, copy, fetched, received);
         if (trigger == null || !trigger.fired()) {
           break;
         }
@@ -216,7 +221,7 @@ final class CacheFetch {
                 .run(listener, retry, trigger.alreadyHave(), copy);
         if (parts != null) {
           fetched.actual = parts.hex();
-          fetched.network += parts.network();
+          received.addAndGet(parts.network());
           fetched.connections = parts.connections();
           fetched.copyComplete = parts.copyComplete();
           break;
@@ -224,7 +229,6 @@ final class CacheFetch {
         inParts = false; // ranges ignored or the file changed: one connection, from the start
         fetched.keptEarlier = false;
       }
-      network += fetched.network;
       String actual = fetched.actual;
       if (!actual.equals(digest.hex())) {
         Files.deleteIfExists(part);
@@ -254,14 +258,13 @@ final class CacheFetch {
         copy.markComplete();
       }
       listener.finished(source, size);
-      return new FetchResult(target, digest, false, network, source);
+      return new FetchResult(target, digest, false, received.get(), source);
     }
   }
 
-  /** What one source's download got: its digest, the bytes received, how it came. */
+  /** What one source's download got: its digest and how it came. */
   private static final class Fetched {
     String actual;
-    long network;
     boolean keptEarlier;
     boolean copyComplete;
     int connections = 1;
@@ -278,7 +281,8 @@ final class CacheFetch {
       Digest digest,
       DownloadListener listener,
       DownloadCopy copy,
-      Fetched fetched)
+      Fetched fetched,
+      AtomicLong received)
       throws IOException {
     Path part = cache.partPath(digest);
     FileSink sink = FileSink.open(cache, digest, settings.bufferSize(), copy);
@@ -289,7 +293,7 @@ final class CacheFetch {
         log.debug("{}: resuming after {} bytes held already", source, sink.resumedBytes());
       }
       try {
-        fetched.network += transfer.run(source, sink, listener, retry);
+        transfer.run(source, sink, listener, retry);
       } catch (SegmentTrigger.Fired e) {
         handedOver = true;
         fetched.keptEarlier = sink.keptEarlierBytes();
@@ -305,6 +309,8 @@ final class CacheFetch {
       fetched.keptEarlier = sink.keptEarlierBytes();
       fetched.copyComplete = sink.copyComplete();
     } finally {
+      // every byte taken, a failed attempt's too: a mirror after this one may resume them
+      received.addAndGet(sink.taken());
       closeQuietly(sink);
       if (fetched.actual == null && !handedOver && sink.size() == 0) {
         // nothing to resume: leave no empty partial behind

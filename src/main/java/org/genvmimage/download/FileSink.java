@@ -40,6 +40,10 @@ final class FileSink implements Sink, AutoCloseable {
   private PartInfo info;
   private volatile long size;
   private final long resumedBytes;
+
+  /** Every byte taken, a restart's dropped ones too: what came over the network into it. */
+  private long taken;
+
   private boolean restarted;
   private final DownloadCopy copy;
   private DirectWriter copyWriter;
@@ -190,6 +194,15 @@ final class FileSink implements Sink, AutoCloseable {
       }
     }
     size += n;
+    taken += n;
+  }
+
+  /**
+   * The bytes this sink has taken, across restarts: the bytes received over the network by the
+   * transfers into it, even those that failed part way.
+   */
+  long taken() {
+    return taken;
   }
 
   @Override

@@ -210,7 +210,7 @@ final class SignedSums {
     if (revoked(primary, primary, null)) {
       return name + " is revoked";
     }
-    String expired = expired(primary, when, name);
+    String expired = expired(primary, selfSignature(primary), when, name);
     if (expired != null) {
       return expired;
     }
@@ -232,7 +232,7 @@ final class SignedSums {
     if (!backSigned(binding, primary, key)) {
       return subkey + " has no valid primary key binding (back-signature)";
     }
-    return expired(key, when, subkey);
+    return expired(key, binding, when, subkey);
   }
 
   /**
@@ -272,8 +272,20 @@ final class SignedSums {
     return false;
   }
 
-  private static String expired(PGPPublicKey key, Date when, String name) {
-    long seconds = key.getValidSeconds();
+  /**
+   * Why {@code key} had expired at {@code when}, or null: its lifetime is the one its newest valid
+   * self-signature gives ({@code selfSignature}: a user ID certification or direct-key signature of
+   * a primary key, a subkey's binding), and no key expiration time there means it never expires. A
+   * newer self-signature thus renews or shortens the key; older ones, and signatures that do not
+   * verify, say nothing (Bouncy Castle's {@code getValidSeconds} reads unverified signatures and
+   * skips the newest one when it carries no expiration time).
+   */
+  private static String expired(
+      PGPPublicKey key, PGPSignature selfSignature, Date when, String name) {
+    long seconds =
+        selfSignature == null || selfSignature.getHashedSubPackets() == null
+            ? 0
+            : selfSignature.getHashedSubPackets().getKeyExpirationTime();
     if (seconds <= 0) {
       return null;
     }
@@ -303,6 +315,54 @@ final class SignedSums {
       }
     }
     return false;
+  }
+
+  /**
+   * The newest self-signature of {@code primary} that verifies: a certification of one of its user
+   * IDs, or a direct-key signature, made by itself; null when there is none.
+   */
+  private static PGPSignature selfSignature(PGPPublicKey primary) {
+    PGPSignature newest = null;
+    List<PGPSignature> candidates = new ArrayList<>();
+    Iterator<String> ids = primary.getUserIDs();
+    while (ids.hasNext()) {
+      String id = ids.next();
+      for (Iterator<PGPSignature> it = primary.getSignaturesForID(id); it.hasNext(); ) {
+        PGPSignature signature = it.next();
+        if (signature.isCertification()
+            && keyIds(signature).contains(primary.getKeyID())
+            && verifies(signature, primary, () -> signature.verifyCertification(id, primary))) {
+          candidates.add(signature);
+        }
+      }
+    }
+    for (Iterator<PGPSignature> it = primary.getSignaturesOfType(PGPSignature.DIRECT_KEY);
+        it.hasNext(); ) {
+      PGPSignature signature = it.next();
+      if (verifies(signature, primary, () -> signature.verifyCertification(primary))) {
+        candidates.add(signature);
+      }
+    }
+    for (PGPSignature signature : candidates) {
+      if (newest == null || signature.getCreationTime().after(newest.getCreationTime())) {
+        newest = signature;
+      }
+    }
+    return newest;
+  }
+
+  /** A check of a signature that may throw. */
+  private interface Check {
+    boolean verify() throws PGPException;
+  }
+
+  private static boolean verifies(PGPSignature signature, PGPPublicKey by, Check check) {
+    try {
+      signature.init(new BcPGPContentVerifierBuilderProvider(), by);
+      return check.verify();
+    } catch (PGPException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** The newest binding signature of {@code subkey} by {@code primary} that verifies, or null. */

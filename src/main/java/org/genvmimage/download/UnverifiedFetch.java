@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.FileSync;
 import org.genvmimage.core.Folders;
@@ -60,15 +61,15 @@ final class UnverifiedFetch {
   private FetchLease download(List<URI> sources, Digest staging, DownloadListener listener)
       throws IOException, InterruptedException {
     Path part = cache.partPath(staging);
+    AtomicLong received = new AtomicLong(); // from every mirror tried
     for (int i = 0; ; i++) {
       URI source = sources.get(i);
       boolean last = i == sources.size() - 1;
       discard(staging);
       FileSink sink = FileSink.open(cache, staging, settings.bufferSize(), null);
       String actual;
-      long network;
       try {
-        network = transfer.run(source, sink, listener, last);
+        transfer.run(source, sink, listener, last);
         actual = sink.finish();
       } catch (GenVmException e) {
         discard(staging);
@@ -78,10 +79,11 @@ final class UnverifiedFetch {
         listener.mirrorFailed(source, e.getMessage(), sources.get(i + 1));
         continue;
       } finally {
+        received.addAndGet(sink.taken());
         sink.close();
       }
       Digest digest = new Digest(staging.type(), actual);
-      return file(part, staging, digest, source, network, listener);
+      return file(part, staging, digest, source, received.get(), listener);
     }
   }
 

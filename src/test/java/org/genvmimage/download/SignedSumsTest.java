@@ -270,4 +270,65 @@ class SignedSumsTest {
     assertThatThrownBy(() -> OpenPgpKeys.load(List.of(dir.resolve("missing.asc"))))
         .hasMessage(dir.resolve("missing.asc") + ": no such key file");
   }
+
+  /**
+   * A key's lifetime is the one its newest valid self-signature gives: a key renewed after it
+   * expired (gpg --quick-set-expire KEY 0) signs again, a key shortened by a newer self-signature
+   * does not; the same for a signing subkey and its newest binding.
+   */
+  @Test
+  void theNewestSelfSignatureOfAKeyOrSubkeyDecidesItsExpiry() throws IOException {
+    byte[] sums = ("0123  " + QCOW + "\n").getBytes(StandardCharsets.UTF_8);
+    long day = 86_400;
+
+    TestKeys renewed = TestKeys.expired("renewed").recertify(0, TestKeys.daysAgo(1));
+    assertThat(verify(sums, renewed.sign(sums, false), keyFile("r.asc", renewed.publicKey(true))))
+        .isNotNull();
+    TestKeys extended = TestKeys.expired("extended").recertify(30 * day, TestKeys.daysAgo(1));
+    assertThat(verify(sums, extended.sign(sums, false), keyFile("e.asc", extended.publicKey(true))))
+        .isNotNull();
+
+    TestKeys shortened =
+        TestKeys.madeDaysAgo("shortened", false).recertify(day, TestKeys.daysAgo(5));
+    assertThatThrownBy(
+            () ->
+                verify(
+                    sums, shortened.sign(sums, false), keyFile("s.asc", shortened.publicKey(true))))
+        .isInstanceOf(GenVmException.class)
+        .hasMessageContaining(": key " + shortened.fingerprint() + " had expired (");
+
+    TestKeys expiredSubkey = TestKeys.withExpiredSigningSubkey("sub");
+    assertThatThrownBy(
+            () ->
+                verify(
+                    sums,
+                    expiredSubkey.sign(sums, false),
+                    keyFile("x.asc", expiredSubkey.publicKey(true))))
+        .isInstanceOf(GenVmException.class)
+        .hasMessageContaining(
+            "subkey "
+                + expiredSubkey.signerFingerprint()
+                + " of key "
+                + expiredSubkey.fingerprint()
+                + " had expired (");
+    TestKeys renewedSubkey =
+        TestKeys.withExpiredSigningSubkey("sub2").rebindSubkey(0, TestKeys.daysAgo(1));
+    assertThat(
+            verify(
+                sums,
+                renewedSubkey.sign(sums, false),
+                keyFile("y.asc", renewedSubkey.publicKey(true))))
+        .isNotNull();
+    TestKeys shortenedSubkey =
+        TestKeys.madeDaysAgo("sub3", true).rebindSubkey(day, TestKeys.daysAgo(5));
+    assertThatThrownBy(
+            () ->
+                verify(
+                    sums,
+                    shortenedSubkey.sign(sums, false),
+                    keyFile("z.asc", shortenedSubkey.publicKey(true))))
+        .isInstanceOf(GenVmException.class)
+        .hasMessageContaining("subkey " + shortenedSubkey.signerFingerprint() + " of key ")
+        .hasMessageContaining(" had expired (");
+  }
 }

@@ -74,12 +74,40 @@ public final class TestKeys {
     return make(name, new Date(System.currentTimeMillis() - 10 * DAY * 1000), DAY, null);
   }
 
-  /** Keys; with a signing subkey unless {@code back} is null. */
+  /**
+   * A key made ten days ago, its signing subkey's binding giving the subkey a lifetime of one day:
+   * whatever it signs now, it signs with an expired subkey (the primary key never expires).
+   */
+  public static TestKeys withExpiredSigningSubkey(String name) {
+    return make(name, daysAgo(10), 0, BackSignature.VALID, DAY);
+  }
+
+  /** A key made ten days ago that never expires (until a newer self-signature says otherwise). */
+  public static TestKeys madeDaysAgo(String name, boolean subkey) {
+    return make(name, daysAgo(10), 0, subkey ? BackSignature.VALID : null, 0);
+  }
+
+  /** The time {@code days} days ago. */
+  public static Date daysAgo(int days) {
+    return new Date(System.currentTimeMillis() - days * DAY * 1000);
+  }
+
   private static TestKeys make(String name, Date created, long lifetime, BackSignature back) {
+    return make(name, created, lifetime, back, 0);
+  }
+
+  /**
+   * Keys whose self-signatures are made when the keys are; with a signing subkey (its binding
+   * giving it {@code subLifetime} seconds, or no expiration time when 0) unless {@code back} is
+   * null.
+   */
+  private static TestKeys make(
+      String name, Date created, long lifetime, BackSignature back, long subLifetime) {
     boolean subkey = back != null;
     try {
       PGPKeyPair primary = pair(created);
       PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
+      hashed.setSignatureCreationTime(false, created);
       hashed.setKeyFlags(
           false, subkey ? KeyFlags.CERTIFY_OTHER : KeyFlags.CERTIFY_OTHER | KeyFlags.SIGN_DATA);
       if (lifetime > 0) {
@@ -98,21 +126,86 @@ public final class TestKeys {
       PGPKeyPair signer = primary;
       if (subkey) {
         signer = pair(created);
-        PGPSignatureSubpacketGenerator subHashed = new PGPSignatureSubpacketGenerator();
-        subHashed.setKeyFlags(false, KeyFlags.SIGN_DATA);
-        if (back != BackSignature.NONE) {
-          PGPKeyPair backSigner = back == BackSignature.VALID ? signer : pair(created);
-          PGPSignatureGenerator generator =
-              new PGPSignatureGenerator(signerBuilder(), backSigner.getPublicKey());
-          generator.init(PGPSignature.PRIMARYKEY_BINDING, backSigner.getPrivateKey());
-          subHashed.addEmbeddedSignature(
-              false,
-              generator.generateCertification(primary.getPublicKey(), signer.getPublicKey()));
-        }
+        PGPSignatureSubpacketGenerator subHashed =
+            bindingPackets(primary, signer, back, created, subLifetime);
         // no subkey signer: the ring generator embeds no back-signature of its own
         rings.addSubKey(signer, subHashed.generate(), null);
       }
       return new TestKeys(rings.generatePublicKeyRing(), primary, signer);
+    } catch (PGPException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static PGPSignatureSubpacketGenerator bindingPackets(
+      PGPKeyPair primary, PGPKeyPair signer, BackSignature back, Date at, long lifetime)
+      throws PGPException, IOException {
+    PGPSignatureSubpacketGenerator subHashed = new PGPSignatureSubpacketGenerator();
+    subHashed.setSignatureCreationTime(false, at);
+    subHashed.setKeyFlags(false, KeyFlags.SIGN_DATA);
+    if (lifetime > 0) {
+      subHashed.setKeyExpirationTime(false, lifetime);
+    }
+    if (back != BackSignature.NONE) {
+      PGPKeyPair backSigner = back == BackSignature.VALID ? signer : pair(at);
+      PGPSignatureGenerator generator =
+          new PGPSignatureGenerator(signerBuilder(), backSigner.getPublicKey());
+      PGPSignatureSubpacketGenerator backHashed = new PGPSignatureSubpacketGenerator();
+      backHashed.setSignatureCreationTime(false, at);
+      generator.setHashedSubpackets(backHashed.generate());
+      generator.init(PGPSignature.PRIMARYKEY_BINDING, backSigner.getPrivateKey());
+      subHashed.addEmbeddedSignature(
+          false, generator.generateCertification(primary.getPublicKey(), signer.getPublicKey()));
+    }
+    return subHashed;
+  }
+
+  /**
+   * These keys with a new self-signature of the primary key's user ID, made at {@code at}: a key
+   * lifetime of {@code lifetime} seconds from the key's creation, or none (never expires) when 0.
+   * As {@code gpg --quick-set-expire} renews or shortens a key.
+   */
+  public TestKeys recertify(long lifetime, Date at) {
+    try {
+      PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
+      hashed.setSignatureCreationTime(false, at);
+      hashed.setKeyFlags(
+          false,
+          signer == primary ? KeyFlags.CERTIFY_OTHER | KeyFlags.SIGN_DATA : KeyFlags.CERTIFY_OTHER);
+      if (lifetime > 0) {
+        hashed.setKeyExpirationTime(false, lifetime);
+      }
+      PGPSignatureGenerator generator =
+          new PGPSignatureGenerator(signerBuilder(), primary.getPublicKey());
+      generator.setHashedSubpackets(hashed.generate());
+      generator.init(PGPSignature.POSITIVE_CERTIFICATION, primary.getPrivateKey());
+      String id = ring.getPublicKey().getUserIDs().next();
+      PGPSignature certification = generator.generateCertification(id, ring.getPublicKey());
+      ring =
+          PGPPublicKeyRing.insertPublicKey(
+              ring, PGPPublicKey.addCertification(ring.getPublicKey(), id, certification));
+      return this;
+    } catch (PGPException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * These keys with a new binding of the signing subkey, made at {@code at}: a subkey lifetime of
+   * {@code lifetime} seconds from its creation, or none when 0.
+   */
+  public TestKeys rebindSubkey(long lifetime, Date at) {
+    try {
+      PGPSignatureGenerator generator =
+          new PGPSignatureGenerator(signerBuilder(), primary.getPublicKey());
+      generator.setHashedSubpackets(
+          bindingPackets(primary, signer, BackSignature.VALID, at, lifetime).generate());
+      generator.init(PGPSignature.SUBKEY_BINDING, primary.getPrivateKey());
+      PGPPublicKey subkey = ring.getPublicKey(signer.getKeyID());
+      PGPSignature binding =
+          generator.generateCertification(primary.getPublicKey(), signer.getPublicKey());
+      ring = PGPPublicKeyRing.insertPublicKey(ring, PGPPublicKey.addCertification(subkey, binding));
+      return this;
     } catch (PGPException | IOException e) {
       throw new IllegalStateException(e);
     }
