@@ -180,6 +180,7 @@ final class FileSink implements Sink, AutoCloseable {
       write(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
       buffer.position(buffer.limit());
       size += n;
+      taken += n;
       return;
     }
     if (staging == null) {

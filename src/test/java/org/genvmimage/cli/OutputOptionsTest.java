@@ -115,8 +115,17 @@ class OutputOptionsTest {
           image.toString());
     }
     assertThat(TestImages.listFiles(out))
-        .filteredOn(name -> !name.startsWith("."))
+        .filteredOn(name -> !name.startsWith(".") && !name.equals("SHA256SUMS"))
         .containsExactlyInAnyOrderElementsOf(formats.keySet());
+    // the manifest lists every output, and coreutils agrees with it
+    assertThat(Files.readAllLines(out.resolve("SHA256SUMS"))).hasSize(formats.size());
+    Process sums =
+        new ProcessBuilder("sha256sum", "--strict", "-c", "SHA256SUMS")
+            .directory(out.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(sums.getInputStream().readAllBytes());
+    assertThat(sums.waitFor()).as(said).isZero();
     assertThat(TestImages.listFiles(out)).filteredOn(name -> name.endsWith(".tmp")).isEmpty();
 
     // compressed clusters, of the type asked for, that the resize did not undo

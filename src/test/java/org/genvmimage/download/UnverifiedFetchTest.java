@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +42,7 @@ class UnverifiedFetchTest {
     first = TestHttpServer.start();
     second = TestHttpServer.start();
     cache = new DownloadCache(tmp.resolve("cache"));
-    transfer = new HttpTransfer(() -> HttpClient.newBuilder().build(), ONE_TRY);
+    transfer = new HttpTransfer(ONE_TRY);
     fetch = new UnverifiedFetch(cache, ONE_TRY, transfer);
   }
 
