@@ -12,7 +12,8 @@ final class ConfigureBinding {
   private ConfigureBinding() {}
 
   /** The settings of one run, from the command's parsed options. */
-  static ConfigureSettings settings(ConfigureVmImageCommand c) {
+  static ConfigureSettings settings(
+      ConfigureVmImageCommand c, ConfigureSettings.ResetMode resetMode) {
     ParseResult parsed = c.spec.commandLine().getParseResult();
     return new ConfigureSettings(
         c.imageInputPath,
@@ -32,7 +33,7 @@ final class ConfigureBinding {
             c.memoryMib,
             c.cpus,
             c.network == ConfigureVmImageCommand.Network.user),
-        new ConfigureSettings.ResetSettings(!c.noReset, c.resetOperations),
+        new ConfigureSettings.ResetSettings(resetMode, c.resetOperations),
         c.finishedPattern,
         c.timeout);
   }

@@ -30,6 +30,7 @@ final class ConfigureRun implements StepRunner.Stoppable {
 
   // Seed
   Seed seed;
+  GuestReset guestReset;
 
   // Overlay
   Path workDir;

@@ -65,7 +65,9 @@ final class ConfigureFakes {
             1024,
             2,
             false),
-        new ConfigureSettings.ResetSettings(reset, reset ? "machine-id,ssh-hostkeys" : null),
+        new ConfigureSettings.ResetSettings(
+            reset ? ConfigureSettings.ResetMode.VIRT_SYSPREP : ConfigureSettings.ResetMode.NONE,
+            reset ? "machine-id,ssh-hostkeys" : null),
         null,
         Duration.ofMinutes(30));
   }

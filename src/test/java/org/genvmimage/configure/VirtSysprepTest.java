@@ -18,7 +18,14 @@ class VirtSysprepTest {
   @Test
   void commandNamesTheFormatTheImageAndTheOperations() {
     assertThat(VirtSysprep.command("virt-sysprep", Path.of("/i/o.qcow2"), "qcow2", null))
-        .containsExactly("virt-sysprep", "--format", "qcow2", "-a", "/i/o.qcow2");
+        .containsExactly(
+            "virt-sysprep",
+            "--format",
+            "qcow2",
+            "-a",
+            "/i/o.qcow2",
+            "--operations",
+            "defaults,-customize");
     assertThat(
             VirtSysprep.command(
                 "virt-sysprep", Path.of("/i/o.qcow2"), "qcow2", "defaults,-ssh-userdir"))
@@ -29,7 +36,7 @@ class VirtSysprepTest {
             "-a",
             "/i/o.qcow2",
             "--operations",
-            "defaults,-ssh-userdir");
+            "defaults,-ssh-userdir,-customize");
   }
 
   @Test
