@@ -72,7 +72,7 @@ class VirtSysprepTest {
                 new VirtSysprep(new ProcessRunner(), "/nonexistent/virt-sysprep")
                     .reset(Path.of("/i/o.qcow2"), "qcow2", null, true, Duration.ofSeconds(10)));
     assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING.code());
-    assertThat(e.getMessage()).contains("libguestfs-tools").contains("--no-reset");
+    assertThat(e.getMessage()).contains("libguestfs-tools").contains("--reset guest");
   }
 
   static final String LISTING =
@@ -142,6 +142,6 @@ class VirtSysprepTest {
             () ->
                 new VirtSysprep(new ProcessRunner(), "/nonexistent/virt-sysprep").operations(null));
     assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING.code());
-    assertThat(e.getMessage()).contains("libguestfs-tools").contains("--no-reset");
+    assertThat(e.getMessage()).contains("libguestfs-tools").contains("--reset guest");
   }
 }
