@@ -165,7 +165,7 @@ public final class ConfigureVmImageCommand extends CommandBase implements Callab
       paramLabel = "guest|virt-sysprep|none",
       converter = ResetModes.class,
       completionCandidates = ResetModes.class,
-      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+      defaultValue = "guest",
       description =
           "How the configured image is generalised (machine id, SSH host keys, cloud-init state"
               + " and logs, random seed, DHCP leases, shell history, /tmp): guest (default) by the"
@@ -281,7 +281,8 @@ public final class ConfigureVmImageCommand extends CommandBase implements Callab
    * @throws GenVmException USAGE when they contradict each other
    */
   ConfigureSettings.ResetMode resetMode() {
-    ConfigureSettings.ResetMode mode = reset;
+    ConfigureSettings.ResetMode mode =
+        spec.commandLine().getParseResult().hasMatchedOption("--reset") ? reset : null;
     if (noReset) {
       if (mode != null && mode != ConfigureSettings.ResetMode.NONE) {
         throw new GenVmException(

@@ -13,7 +13,7 @@ final class ResetModes implements ITypeConverter<ResetMode>, Iterable<String> {
 
   /** The mode's name on the command line. */
   static String name(ResetMode mode) {
-    return mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return mode.toString();
   }
 
   @Override

@@ -60,7 +60,13 @@ public record ConfigureSettings(
     /** By virt-sysprep on the overlay after the guest is off. */
     VIRT_SYSPREP,
     /** Not at all ({@code --no-reset}). */
-    NONE
+    NONE;
+
+    /** The name on the command line: guest, virt-sysprep, none. */
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
   }
 
   /**
