@@ -181,14 +181,16 @@ done
 # configure-vm-image's overhead: its wall time minus the guest's own uptime when
 # cloud-init printed its final message ("... Up 43.21 seconds"), that is, everything
 # the tool adds to the guest's boot and cloud-init: start-up, seed, overlay, QEMU
-# start, waiting, power-off, virt-sysprep, commit. The floor is the same measure for
-# a hand-run qemu-system-x86_64 with the same options, image and seed, whose
-# user-data powers the guest off (cloud-init power_state): QEMU, firmware and boot
-# loader are in it, and no tool. Every run boots a fresh copy of the test image.
+# start, waiting, power-off with the in-guest reset (the default, --reset guest),
+# commit. The floor is the same measure for a hand-run qemu-system-x86_64 with the
+# same options, image and seed (the one a --reset none run wrote, without the reset's
+# script part), whose user-data powers the guest off (cloud-init power_state): QEMU,
+# firmware, boot loader and the guest's own shutdown are in it, and no tool. Every
+# run boots a fresh copy of the test image.
 cfg_floor=() cfg_tool=() cfg_noreset=()
 configure_skipped=
 if (( CONFIGURE_RUNS > 0 )); then
-  for tool in qemu-system-x86_64 virt-sysprep; do
+  for tool in qemu-system-x86_64; do
     command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not on the PATH (BENCH_CONFIGURE_RUNS=0 skips the configure case)"
   done
   cfg="$work/configure"
@@ -227,7 +229,7 @@ if (( CONFIGURE_RUNS > 0 )); then
     awk -v w="$(elapsed "$s" "$e")" -v u="$(uptime_at_finish "$d/console.log")" \
       'BEGIN { printf "%.3f", w - u }'
   }
-  configure_tool() { # [--no-reset]; prints the overhead of configure-vm-image
+  configure_tool() { # [--reset none]; prints the overhead of configure-vm-image
     local d="$cfg/tool"
     rm -rf "$d"; mkdir -p "$d"
     cp "$cfg/base.qcow2" "$d/image.qcow2"
@@ -241,20 +243,20 @@ if (( CONFIGURE_RUNS > 0 )); then
       --network none --cpus "$cfg_cpus" --memory 1024 "$@" > /dev/null \
       || die "configure-vm-image failed (run it by hand to see why)"
     e=$(now)
-    cp "$d/seed.iso" "$cfg/seed.iso"
+    if [ "${2:-}" = none ]; then cp "$d/seed.iso" "$cfg/seed.iso"; fi
     awk -v w="$(elapsed "$s" "$e")" -v u="$(uptime_at_finish "$d/console.log")" \
       'BEGIN { printf "%.3f", w - u }'
   }
 
-  # The floor boots the seed that the tool wrote, byte for byte, so the first run
-  # starts with the tool; the order then alternates.
+  # The floor boots the seed that a --reset none run wrote, byte for byte, so the
+  # first run starts with the tool; the order then alternates.
   for r in $(seq 1 "$CONFIGURE_RUNS"); do
     echo "bench: configure run $r of $CONFIGURE_RUNS" >&2
     if (( r % 2 )); then
-      cfg_tool+=("$(configure_tool)"); cfg_noreset+=("$(configure_tool --no-reset)")
+      cfg_tool+=("$(configure_tool)"); cfg_noreset+=("$(configure_tool --reset none)")
       cfg_floor+=("$(configure_floor)")
     else
-      cfg_floor+=("$(configure_floor)"); cfg_noreset+=("$(configure_tool --no-reset)")
+      cfg_floor+=("$(configure_floor)"); cfg_noreset+=("$(configure_tool --reset none)")
       cfg_tool+=("$(configure_tool)")
     fi
   done
@@ -319,13 +321,19 @@ else
   cfg_diff=$(awk -v a="$m_cfg_tool" -v b="$m_cfg_floor" 'BEGIN { printf "%+.1f s", a - b }')
   row "6. configure-vm-image overhead (vs QEMU alone)" "$m_cfg_tool s" "$m_cfg_floor s" "$cfg_diff" "$(span "${cfg_tool[@]}")" "<= +3 s" "$cfg_met"
   cfg_diff=$(awk -v a="$m_cfg_noreset" -v b="$m_cfg_floor" 'BEGIN { printf "%+.1f s", a - b }')
-  row "   the same with --no-reset (no virt-sysprep)" "$m_cfg_noreset s" "$m_cfg_floor s" "$cfg_diff" "$(span "${cfg_noreset[@]}")" "-" "-"
+  row "   the same with --reset none" "$m_cfg_noreset s" "$m_cfg_floor s" "$cfg_diff" "$(span "${cfg_noreset[@]}")" "-" "-"
 fi
 echo
 echo "peak RSS: median $(median "${rss[@]}") MiB, max $max_rss MiB over $RUNS runs (the largest single process of the build: the JVM or a qemu-img it runs)"
 if [ -z "$configure_skipped" ]; then
   echo "configure overhead = wall time - guest uptime at cloud-init's final message; runs (s):" \
-    "tool ${cfg_tool[*]}; --no-reset ${cfg_noreset[*]}; QEMU alone ${cfg_floor[*]}"
+    "tool (--reset guest) ${cfg_tool[*]}; --reset none ${cfg_noreset[*]}; QEMU alone ${cfg_floor[*]}"
+  cfg_ratios=()
+  for i in "${!cfg_tool[@]}"; do
+    cfg_ratios+=("$(awk -v a="${cfg_tool[$i]}" -v b="${cfg_floor[$i]}" 'BEGIN { printf "%.2f", a / b }')")
+  done
+  echo "overhead ratio tool/QEMU alone per run: ${cfg_ratios[*]}; median $(median "${cfg_ratios[@]}")," \
+    "spread $(printf '%s\n' "${cfg_ratios[@]}" | sort -g | head -n 1) to $(maximum "${cfg_ratios[@]}")"
 fi
 
 # ---------------------------------------------------------------- downloads in parts

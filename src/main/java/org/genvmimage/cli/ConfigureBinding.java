@@ -12,7 +12,8 @@ final class ConfigureBinding {
   private ConfigureBinding() {}
 
   /** The settings of one run, from the command's parsed options. */
-  static ConfigureSettings settings(ConfigureVmImageCommand c) {
+  static ConfigureSettings settings(
+      ConfigureVmImageCommand c, ConfigureSettings.ResetMode resetMode) {
     ParseResult parsed = c.spec.commandLine().getParseResult();
     return new ConfigureSettings(
         c.imageInputPath,
@@ -34,7 +35,7 @@ final class ConfigureBinding {
             c.network == ConfigureVmImageCommand.Network.user,
             c.boot.firmware,
             c.boot.consoleTimeout),
-        new ConfigureSettings.ResetSettings(!c.noReset, c.resetOperations),
+        new ConfigureSettings.ResetSettings(resetMode, c.resetOperations),
         c.finishedPattern,
         c.timeout);
   }

@@ -131,6 +131,7 @@ final class ConfigureJson {
       node.putNull("reset");
     } else {
       ObjectNode reset = node.putObject("reset");
+      reset.put("mode", plan.reset().mode());
       ArrayNode resetArgv = reset.putArray("argv");
       plan.reset().command().forEach(resetArgv::add);
       ObjectNode env = reset.putObject("env");

@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Configures a built image with cloud-init: writes a NoCloud seed (ISO, label cidata) from"
           + " the cloud-init files, boots the image under QEMU on a temporary overlay, waits until"
-          + " cloud-init has finished, powers the VM off, generalises it with virt-sysprep and"
-          + " only then replaces the image, in one atomic step.",
+          + " cloud-init has finished, powers the VM off (the guest generalises itself as it"
+          + " does) and only then replaces the image, in one atomic step.",
       ""
     })
 public final class ConfigureVmImageCommand extends CommandBase implements Callable<Integer> {
@@ -162,15 +162,31 @@ public final class ConfigureVmImageCommand extends CommandBase implements Callab
               + " message, 'Cloud-init v. ... finished at ...').")
   String finishedPattern;
 
-  @Option(names = "--no-reset", description = "Do not run virt-sysprep after configuring.")
+  @Option(
+      names = "--reset",
+      paramLabel = "guest|virt-sysprep|none",
+      converter = ResetModes.class,
+      completionCandidates = ResetModes.class,
+      defaultValue = "guest",
+      description =
+          "How the configured image is generalised (machine id, SSH host keys, cloud-init state"
+              + " and logs, random seed, DHCP leases, shell history, /tmp): guest (default) by the"
+              + " guest itself as it powers off, through a script part added to the user-data,"
+              + " in about a second; virt-sysprep by virt-sysprep after the guest is off (slower,"
+              + " for guests without systemd; the default with --reset-operations); none not"
+              + " at all.")
+  ConfigureSettings.ResetMode reset;
+
+  @Option(names = "--no-reset", description = "Do not generalise the image: --reset none.")
   boolean noReset;
 
   @Option(
       names = "--reset-operations",
       paramLabel = "OPERATIONS",
       description =
-          "The virt-sysprep operations, as its --operations takes them (default: its own"
-              + " defaults).")
+          "With --reset virt-sysprep: the virt-sysprep operations, as its --operations takes them"
+              + " (default: its own defaults); customize is always left out, as it would write a"
+              + " machine id every clone shares.")
   String resetOperations;
 
   @Option(
@@ -226,7 +242,7 @@ public final class ConfigureVmImageCommand extends CommandBase implements Callab
     if (cpus < 1 || cpus > 64) {
       throw new GenVmException(ExitCode.USAGE, "--cpus must be between 1 and 64, not " + cpus);
     }
-    ConfigureSettings settings = ConfigureBinding.settings(this);
+    ConfigureSettings settings = ConfigureBinding.settings(this, resetMode());
     try (Console console = output.console(NAME, err, true)) {
       configurator = new Configurator(settings, ConfigureTools.system(console));
       if (dryRun) {
@@ -258,6 +274,34 @@ public final class ConfigureVmImageCommand extends CommandBase implements Callab
       }
       return ExitCode.OK.code();
     }
+  }
+
+  /**
+   * The reset mode: {@code --reset}, {@code none} with {@code --no-reset}, {@code virt-sysprep}
+   * with {@code --reset-operations}, else {@code guest}.
+   *
+   * @throws GenVmException USAGE when they contradict each other
+   */
+  ConfigureSettings.ResetMode resetMode() {
+    ConfigureSettings.ResetMode mode =
+        spec.commandLine().getParseResult().hasMatchedOption("--reset") ? reset : null;
+    if (noReset) {
+      if (mode != null && mode != ConfigureSettings.ResetMode.NONE) {
+        throw new GenVmException(
+            ExitCode.USAGE, "--no-reset contradicts --reset " + ResetModes.name(mode));
+      }
+      mode = ConfigureSettings.ResetMode.NONE;
+    }
+    if (resetOperations != null) {
+      if (mode != null && mode != ConfigureSettings.ResetMode.VIRT_SYSPREP) {
+        throw new GenVmException(
+            ExitCode.USAGE,
+            "--reset-operations is for virt-sysprep; it contradicts "
+                + (noReset ? "--no-reset" : "--reset " + ResetModes.name(mode)));
+      }
+      mode = ConfigureSettings.ResetMode.VIRT_SYSPREP;
+    }
+    return mode == null ? ConfigureSettings.ResetMode.GUEST : mode;
   }
 
   /** {@code --serial-log}, else its default beside the seed image. */

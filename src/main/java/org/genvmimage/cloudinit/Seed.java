@@ -39,6 +39,31 @@ public final class Seed {
     return files;
   }
 
+  /**
+   * This seed with the user-data file's content replaced (e.g. by {@link UserDataParts} with a part
+   * added), its source kept and its format shown as {@code format}.
+   */
+  public Seed withUserData(byte[] content, String format) {
+    List<SeedFile> replaced =
+        files.stream()
+            .map(
+                f ->
+                    f.name().equals("user-data")
+                        ? new SeedFile(f.name(), f.source(), format, content)
+                        : f)
+            .toList();
+    return new Seed(volumeLabel, replaced, warnings);
+  }
+
+  /** The user-data file's content. */
+  public byte[] userData() {
+    return files.stream()
+        .filter(f -> f.name().equals("user-data"))
+        .findFirst()
+        .map(SeedFile::content)
+        .orElse(new byte[0]);
+  }
+
   /** Things that are legal but probably not meant, one line each, naming the file. */
   public List<String> warnings() {
     return warnings;

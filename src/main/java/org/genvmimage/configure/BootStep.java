@@ -11,6 +11,7 @@ import org.genvmimage.cloudinit.CloudInitWatcher;
 import org.genvmimage.cloudinit.LogTail;
 import org.genvmimage.console.Console;
 import org.genvmimage.core.Folders;
+import org.genvmimage.core.OwnerOnly;
 import org.genvmimage.qemu.QemuSystemCommand;
 
 /**
@@ -75,7 +76,7 @@ final class BootStep implements ConfigureStep {
     Path log = settings.vm().serialLog();
     Files.createDirectories(Folders.of(log));
     Files.deleteIfExists(log);
-    Files.createFile(log);
+    OwnerOnly.createFile(log); // 0600: the console shows passwords and keys cloud-init prints
     Path socket = settings.vm().qmpSocket();
     Files.createDirectories(Folders.of(socket));
     if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)

@@ -27,7 +27,7 @@ import org.genvmimage.qemu.ImageInfo;
  *     private folder in /tmp and the path would be a link to it
  * @param firmware the guest's firmware and why it was chosen
  * @param firmwareVars the run's own copy of the UEFI variables store; null for BIOS
- * @param reset the virt-sysprep run; null with {@code --no-reset}
+ * @param reset the reset; null with {@code --reset none}
  * @param commitTarget the file the configured image replaces
  */
 public record ConfigurePlan(
@@ -50,14 +50,15 @@ public record ConfigurePlan(
     Path commitTarget) {
 
   /**
-   * The virt-sysprep run of a plan.
+   * The reset of a plan.
    *
-   * @param command its argument list
-   * @param environment the variables set for it
+   * @param mode {@code guest} (done by the guest as it powers off) or {@code virt-sysprep}
+   * @param command virt-sysprep's argument list; empty for {@code guest}
+   * @param environment the variables set for virt-sysprep
    * @param operations the operations it runs, in its order
    */
   public record Reset(
-      List<String> command, Map<String, String> environment, List<String> operations) {
+      String mode, List<String> command, Map<String, String> environment, List<String> operations) {
     public Reset {
       command = List.copyOf(command);
       environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
@@ -151,7 +152,10 @@ public record ConfigurePlan(
       lines.add("                " + arg + (i + 1 < command.size() ? " \\" : ""));
     }
     if (reset == null) {
-      lines.add("reset:        none (--no-reset)");
+      lines.add("reset:        none (--reset none)");
+    } else if (reset.command().isEmpty()) {
+      lines.add("reset:        in the guest, as it powers off (a script part added to user-data)");
+      lines.add("  removes: " + String.join(", ", reset.operations()));
     } else {
       List<String> words = new ArrayList<>();
       reset.environment().forEach((k, v) -> words.add(k + "=" + quote(v)));

@@ -34,6 +34,7 @@ final class ConfigureRun implements StepRunner.Stoppable {
 
   // Seed
   Seed seed;
+  GuestReset guestReset;
 
   // Overlay
   Path workDir;

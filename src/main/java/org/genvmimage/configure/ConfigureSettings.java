@@ -59,11 +59,40 @@ public record ConfigureSettings(
       Firmware firmware,
       Duration consoleTimeout) {}
 
+  /** How the configured image is generalised. */
+  public enum ResetMode {
+    /** By the guest itself as it powers off ({@link GuestReset}); the default. */
+    GUEST,
+    /** By virt-sysprep on the overlay after the guest is off. */
+    VIRT_SYSPREP,
+    /** Not at all ({@code --no-reset}). */
+    NONE;
+
+    /** The name on the command line: guest, virt-sysprep, none. */
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
   /**
-   * The virt-sysprep run after the guest is done.
+   * How the image is generalised after the guest is done.
    *
-   * @param enabled false with {@code --no-reset}
-   * @param operations null for virt-sysprep's defaults
+   * @param operations virt-sysprep's operations; null for its defaults
    */
-  public record ResetSettings(boolean enabled, String operations) {}
+  public record ResetSettings(ResetMode mode, String operations) {
+    public ResetSettings {
+      java.util.Objects.requireNonNull(mode, "mode");
+    }
+
+    /** Whether virt-sysprep runs after the guest is off. */
+    public boolean virtSysprep() {
+      return mode == ResetMode.VIRT_SYSPREP;
+    }
+
+    /** Whether the guest resets itself as it powers off. */
+    public boolean guest() {
+      return mode == ResetMode.GUEST;
+    }
+  }
 }

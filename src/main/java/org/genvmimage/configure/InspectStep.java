@@ -78,8 +78,18 @@ final class InspectStep implements ConfigureStep {
                 vm.cpuModelExplicit() ? CpuModel.explicit(vm.cpuModel()) : CpuModel.DEFAULT);
     run.finishedPattern = finishedPattern(settings.finishedPattern());
     checkSocketPath(vm.qmpSocket().toAbsolutePath().normalize());
-    if (settings.reset().enabled()) {
-      run.resetOperations = tools.sysprep().operations(settings.reset().operations());
+    if (settings.reset().virtSysprep()) {
+      String requested = settings.reset().operations();
+      run.resetOperations = tools.sysprep().operations(requested);
+      if (VirtSysprep.asksForCustomize(requested)) {
+        tools
+            .console()
+            .warn(
+                "--reset-operations: 'customize' is left out: with nothing to customise it only"
+                    + " writes a machine id and a random seed that every clone would share");
+      }
+    } else if (settings.reset().guest()) {
+      run.resetOperations = GuestReset.operations();
     }
   }
 

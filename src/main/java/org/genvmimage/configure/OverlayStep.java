@@ -1,9 +1,9 @@
 package org.genvmimage.configure;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.genvmimage.core.FileTrees;
+import org.genvmimage.core.OwnerOnly;
 
 /**
  * Creates the qcow2 overlay the guest writes to, in a work folder beside the image; the image
@@ -29,7 +29,7 @@ final class OverlayStep implements ConfigureStep {
   public void run(ConfigureRun run) throws IOException {
     plan(run);
     FileTrees.deleteQuietly(run.workDir); // left by a run that was killed; the lock is ours
-    Files.createDirectory(run.workDir);
+    OwnerOnly.createDirectory(run.workDir); // 0700: the overlay holds the guest's user data
     tools.qemuImg().createOverlay(run.overlay, settings.image(), run.imageInfo.format());
   }
 

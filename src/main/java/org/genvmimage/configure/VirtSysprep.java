@@ -32,14 +32,40 @@ public final class VirtSysprep implements ConfigureTools.Sysprep {
     this.executable = executable;
   }
 
-  /** The argument list: {@code virt-sysprep --format FMT -a IMAGE [--operations OPS]}. */
+  /**
+   * The operations as given to virt-sysprep: the requested ones (null or blank for its defaults)
+   * without {@code customize}. With no customisation to run, that operation only ends by writing a
+   * new {@code /etc/machine-id} and a random seed, both the same in every clone of the image, after
+   * the {@code machine-id} operation has emptied it.
+   */
+  static String withoutCustomize(String requested) {
+    return (requested == null || requested.isBlank() ? "defaults" : requested.strip())
+        + ",-customize";
+  }
+
+  /** Whether {@code --reset-operations} names {@code customize} (or {@code all}) itself. */
+  static boolean asksForCustomize(String requested) {
+    if (requested == null) {
+      return false;
+    }
+    for (String token : requested.split(",")) {
+      String t = token.strip();
+      if (t.equals("customize") || t.equals("all")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The argument list: {@code virt-sysprep --format FMT -a IMAGE --operations OPS}, where OPS are
+   * the requested operations {@link #withoutCustomize without customize}.
+   */
   static List<String> command(String executable, Path image, String format, String operations) {
     List<String> command = new ArrayList<>(List.of(executable, "--format", format, "-a"));
     command.add(image.toAbsolutePath().toString());
-    if (operations != null && !operations.isBlank()) {
-      command.add("--operations");
-      command.add(operations);
-    }
+    command.add("--operations");
+    command.add(withoutCustomize(operations));
     return command;
   }
 
@@ -117,7 +143,8 @@ public final class VirtSysprep implements ConfigureTools.Sysprep {
 
   /**
    * The operations virt-sysprep would run for {@code requested} ({@code --reset-operations}, null
-   * for its defaults), from its {@code --list-operations}; nothing is touched.
+   * for its defaults; never {@code customize}), from its {@code --list-operations}; nothing is
+   * touched.
    *
    * @throws GenVmException TOOL_MISSING when virt-sysprep is not installed, USAGE for an unknown
    *     operation
@@ -131,7 +158,7 @@ public final class VirtSysprep implements ConfigureTools.Sysprep {
                     .withTimeout(Duration.ofSeconds(60))
                     .withMissingHint(MISSING_HINT))
             .stdout();
-    return resolve(requested, parseOperations(listing));
+    return resolve(withoutCustomize(requested), parseOperations(listing));
   }
 
   /** Runs virt-sysprep on the image; failures are TOOL_FAILED with its stderr tail. */

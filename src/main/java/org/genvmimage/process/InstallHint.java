@@ -41,7 +41,7 @@ public final class InstallHint {
             Family.ALPINE, "qemu-system-x86_64")),
     VIRT_SYSPREP(
         null,
-        "pass --no-reset to skip it",
+        "use --reset guest (the default), which needs no virt-sysprep",
         Map.of(
             Family.DEBIAN, "libguestfs-tools",
             Family.FEDORA, "guestfs-tools",

@@ -122,10 +122,10 @@ class ConfigureDryRunTest {
         .contains(
             "image:        " + image + " (qcow2, virtual size 64 MiB)",
             "emulator:     " + emulator,
-            "  user-data  32 B  #cloud-config  from " + config.resolve("user-data"),
             "    | hostname: planned",
             "    | instance-id: plan-1",
             "serial log:   " + dir.resolve("image-config/console.log"),
+            "reset:        in the guest, as it powers off (a script part added to user-data)",
             "commit:       " + image + " (replaced in one atomic rename)")
         .anyMatch(
             l ->
@@ -134,10 +134,53 @@ class ConfigureDryRunTest {
                     || l.matches("accelerator:  using KVM: .*; CPU model host"))
         .anyMatch(
             l ->
-                l.startsWith("reset:        LIBGUESTFS_BACKEND=direct ")
-                    && l.contains(" virt-sysprep --format qcow2 -a " + overlay))
-        .anyMatch(l -> l.startsWith("  operations (") && l.contains("machine-id"));
+                l.matches(
+                    "  user-data  [0-9.]+ KiB  #cloud-config \\+ reset part  from "
+                        + java.util.regex.Pattern.quote(config.resolve("user-data").toString())))
+        .anyMatch(l -> l.startsWith("  removes: cloud-init-state,") && l.contains("machine-id"));
     assertThat(r.out()).contains("-drive file=" + overlay + ",if=virtio,format=qcow2,cache=unsafe");
+    assertThat(r.out()).contains("Content-Type: text/x-shellscript").contains("gen-vm-image-reset");
+  }
+
+  @Test
+  void virtSysprepIsPlannedWithoutCustomize() throws Exception {
+    Path overlay = dir.resolve("generated-images/.image.qcow2.configure/overlay.qcow2");
+    for (String[] options :
+        List.of(
+            new String[] {"--reset", "virt-sysprep"},
+            new String[] {"--reset-operations", "defaults,-ssh-userdir"})) {
+      Result r = dryRun(options);
+
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.out().lines())
+          .contains("  user-data  32 B  #cloud-config  from " + config.resolve("user-data"))
+          .anyMatch(
+              l ->
+                  l.startsWith("reset:        LIBGUESTFS_BACKEND=direct ")
+                      && l.contains(" virt-sysprep --format qcow2 -a " + overlay)
+                      && l.endsWith(",-customize"))
+          .anyMatch(
+              l ->
+                  l.startsWith("  operations (")
+                      && l.contains("machine-id")
+                      && !l.contains("customize"));
+    }
+  }
+
+  @Test
+  void resetOptionsThatContradictEachOtherAreUsageErrors() throws Exception {
+    for (String[] options :
+        List.of(
+            new String[] {"--no-reset", "--reset", "guest"},
+            new String[] {"--reset", "guest", "--reset-operations", "machine-id"},
+            new String[] {"--reset", "sometimes"})) {
+      Result r = dryRun(options);
+      assertThat(r.exit()).as(String.join(" ", options)).isEqualTo(ExitCode.USAGE.code());
+      assertThat(r.err()).contains("--reset");
+    }
+    Result none = dryRun("--reset", "none");
+    assertThat(none.exit()).as(none.err()).isZero();
+    assertThat(none.out()).contains("reset:        none (--reset none)");
   }
 
   @Test

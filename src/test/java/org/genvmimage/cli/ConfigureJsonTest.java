@@ -227,6 +227,7 @@ class ConfigureJsonTest {
             false,
             LOG,
             new ConfigurePlan.Reset(
+                "virt-sysprep",
                 List.of("virt-sysprep", "--format", "qcow2", "-a", "/srv/o.qcow2"),
                 Map.of("LIBGUESTFS_BACKEND", "direct"),
                 List.of("machine-id", "ssh-hostkeys")),

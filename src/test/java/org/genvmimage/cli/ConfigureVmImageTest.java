@@ -103,13 +103,20 @@ class ConfigureVmImageTest {
   }
 
   @Test
-  void configuresTheImageWithRealCloudInitAndResetsIt() throws Exception {
+  void configuresTheImageWithRealCloudInitAndTheGuestResetsItselfThenACloneBootsAsANewMachine()
+      throws Exception {
     cloudInit(
         "configure-test",
         "#cloud-config\n"
             + "hostname: configured-host\n"
             + "users:\n  - name: tester\n    shell: /bin/bash\n"
-            + "write_files:\n  - path: /etc/gen-vm-image-test\n    content: \"written by cloud-init\\n\"\n");
+            + "write_files:\n  - path: /etc/gen-vm-image-test\n    content: \"written by cloud-init\\n\"\n"
+            + "runcmd:\n"
+            + "  - cp /etc/machine-id /etc/first-machine-id\n"
+            + "  - echo secret > /tmp/leftover; mkdir /tmp/dir; echo x > /tmp/dir/.hidden\n"
+            + "  - echo old > /var/tmp/leftover; echo 'ls -l' > /root/.bash_history\n"
+            + "  - mkdir -p /var/lib/dhcp; echo lease > /var/lib/dhcp/dhclient.ens3.leases\n"
+            + "  - mkdir -p /etc/udev/rules.d; echo rule > /etc/udev/rules.d/70-persistent-net.rules\n");
 
     Result r = configure("--timeout", "20m", "--output", "json");
 
@@ -144,6 +151,9 @@ class ConfigureVmImageTest {
       assertThat(doc.at("/durations/" + step).isDouble()).as(step).isTrue();
       assertThat(doc.at("/durations/" + step).asDouble()).as(step).isPositive();
     }
+    assertThat(doc.at("/durations/reset").asDouble())
+        .as("the guest's reset is a part of its power-off")
+        .isLessThan(doc.at("/durations/power_off").asDouble());
     assertThat(doc.at("/durations/total").asDouble())
         .isGreaterThan(doc.at("/durations/boot_to_finished").asDouble());
     assertThat(doc.get("serial_log").asText())
@@ -156,35 +166,122 @@ class ConfigureVmImageTest {
             "cloud-init init",
             "cloud-init modules:config",
             "cloud-init modules:final",
-            "powering off",
-            "resetting with virt-sysprep",
+            "powering off, resetting",
             "committing");
+    // what the user-data wrote stays
     assertThat(guestFile("/etc/gen-vm-image-test")).isEqualTo("written by cloud-init\n");
     assertThat(guestFile("/etc/passwd")).contains("\ntester:");
     assertThat(guestFile("/etc/hostname")).isEqualTo("configured-host\n");
-    assertThat(guestFile("/var/log/cloud-init.log")).as("virt-sysprep removed the logs").isNull();
+    String firstId = guestFile("/etc/first-machine-id");
+    assertThat(firstId).as("the id the guest had").matches("[0-9a-f]{32}\n");
+    // and what makes one machine differ from another is gone
+    assertGeneralised();
+    assertThat(guestFile("/tmp")).as("/tmp").isEmpty();
+    assertThat(guestFile("/var/tmp")).as("/var/tmp").isEmpty();
+    assertThat(guestFile("/root/.bash_history")).isNull();
+    assertThat(guestFile("/var/lib/dhcp")).as("DHCP leases").isEmpty();
+    assertThat(guestFile("/etc/udev/rules.d/70-persistent-net.rules")).isNull();
     var info = TestImages.info(image);
     assertThat(info.get("format").asText()).isEqualTo("qcow2");
     assertThat(info.has("backing-filename")).isFalse();
     assertThat(TestImages.listFiles(image.getParent())).containsExactly("image.qcow2");
-    assertThat(Files.readString(dir.resolve("image-config/console.log"))).contains("Cloud-init v.");
-    assertThat(isoinfoLabel(dir.resolve("image-config/seed.img"))).isEqualTo("cidata");
+    Path log = dir.resolve("image-config/console.log");
+    assertThat(Files.readString(log)).contains("Cloud-init v.").contains("gen-vm-image-reset");
+    assertThat(Files.getPosixFilePermissions(log)).as("console log").isEqualTo(OWNER_ONLY);
+    Path seed = dir.resolve("image-config/seed.img");
+    assertThat(Files.getPosixFilePermissions(seed)).as("seed").isEqualTo(OWNER_ONLY);
+    assertThat(isoinfoLabel(seed)).isEqualTo("cidata");
+    assertNoQemuFor(dir);
+
+    // A clone booted with a new seed: cloud-init runs as a new instance, with a new machine id.
+    cloudInit(
+        "second-boot", "#cloud-config\nruncmd:\n  - cp /etc/machine-id /etc/second-machine-id\n");
+    Result second = configure("--timeout", "20m", "--reset", "none");
+
+    assertThat(second.exit()).as(second.err()).isZero();
+    assertThat(guestFile("/var/lib/cloud/instances")).isEqualTo("second-boot\n");
+    assertThat(guestFile("/var/lib/cloud/data/previous-instance-id"))
+        .as("no instance before this one")
+        .isNotEqualTo("configure-test\n");
+    String secondId = guestFile("/etc/second-machine-id");
+    assertThat(secondId).matches("[0-9a-f]{32}\n").isNotEqualTo(firstId);
+    assertThat(guestFile("/etc/machine-id")).isEqualTo(secondId);
+    assertThat(guestFile("/etc/ssh")).as("cloud-init made new host keys").contains("ssh_host_");
+    assertThat(guestFile("/etc/gen-vm-image-test")).isEqualTo("written by cloud-init\n");
+    assertNoQemuFor(dir);
+  }
+
+  static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY =
+      java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+
+  /** No machine id, host keys, cloud-init state or logs, random seed or journal in the image. */
+  void assertGeneralised() throws Exception {
+    assertThat(guestFile("/etc/machine-id")).as("/etc/machine-id").isIn("", "uninitialized\n");
+    assertThat(guestFile("/var/lib/dbus/machine-id"))
+        .as("/var/lib/dbus/machine-id (missing, or a link to /etc/machine-id)")
+        .isIn(null, "", "uninitialized\n");
+    assertThat(guestFile("/etc/ssh")).as("/etc/ssh").doesNotContain("ssh_host_");
+    assertThat(guestFile("/var/lib/cloud")).as("cloud-init's state").isIn(null, "");
+    assertThat(guestFile("/var/log/cloud-init.log")).isNull();
+    assertThat(guestFile("/var/log/cloud-init-output.log")).isNull();
+    assertThat(guestFile("/var/lib/systemd/random-seed")).isNull();
+    assertThat(guestFile("/var/log/journal")).as("the journal").isIn(null, "");
+  }
+
+  @Test
+  void aGuestThatPowersItselfOffWithMultipartUserDataIsResetToo() throws Exception {
+    cloudInit(
+        "poweroff-test",
+        "Content-Type: multipart/mixed; boundary=\"XYZ\"\nMIME-Version: 1.0\n\n"
+            + "--XYZ\nContent-Type: text/cloud-config; charset=\"us-ascii\"\n\n"
+            + "#cloud-config\n"
+            + "write_files:\n  - path: /etc/gen-vm-image-test\n    content: \"before power-off\\n\"\n"
+            + "power_state:\n  mode: poweroff\n  delay: now\n"
+            + "--XYZ\nContent-Type: text/x-shellscript; charset=\"us-ascii\"\n\n"
+            + "#!/bin/sh\necho from the user script > /etc/user-script\n"
+            + "--XYZ--\n");
+
+    Result r = configure("--timeout", "20m");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(guestFile("/etc/gen-vm-image-test")).isEqualTo("before power-off\n");
+    assertThat(guestFile("/etc/user-script")).isEqualTo("from the user script\n");
+    assertGeneralised();
     assertNoQemuFor(dir);
   }
 
   @Test
-  void aGuestThatPowersItselfOffCompletesTheRun() throws Exception {
+  void aGuestThatDoesNotRunTheResetFailsTheRunAndLeavesTheImageAsItWas() throws Exception {
     cloudInit(
-        "poweroff-test",
-        "#cloud-config\n"
-            + "write_files:\n  - path: /etc/gen-vm-image-test\n    content: \"before power-off\\n\"\n"
-            + "power_state:\n  mode: poweroff\n  delay: now\n");
+        "no-scripts",
+        "#cloud-config\ncloud_final_modules: [final-message]\n"
+            + "write_files:\n  - path: /etc/gen-vm-image-test\n    content: \"x\\n\"\n");
+    String before = sha256(image);
 
-    Result r = configure("--no-reset", "--timeout", "20m");
+    Result r = configure("--timeout", "20m");
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.CONFIGURE_FAILED.code());
+    assertThat(r.err()).contains("the in-guest reset never ran").contains("--reset virt-sysprep");
+    assertThat(sha256(image)).isEqualTo(before);
+    assertThat(TestImages.listFiles(image.getParent())).containsExactly("image.qcow2");
+    assertNoQemuFor(dir);
+  }
+
+  @Test
+  void virtSysprepResetsFromOutsideAndLeavesTheMachineIdEmpty() throws Exception {
+    cloudInit(
+        "sysprep-test",
+        "#cloud-config\nwrite_files:\n  - path: /etc/gen-vm-image-test\n"
+            + "    content: \"kept\\n\"\n");
+
+    Result r = configure("--timeout", "20m", "--reset", "virt-sysprep");
 
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(guestFile("/etc/gen-vm-image-test")).isEqualTo("before power-off\n");
-    assertThat(guestFile("/var/log/cloud-init.log")).as("no reset: logs kept").isNotNull();
+    assertThat(progressSteps(r.err())).contains("powering off", "resetting with virt-sysprep");
+    assertThat(guestFile("/etc/gen-vm-image-test")).isEqualTo("kept\n");
+    assertThat(guestFile("/etc/machine-id")).as("/etc/machine-id").isIn("", "uninitialized\n");
+    assertThat(guestFile("/etc/ssh")).doesNotContain("ssh_host_");
+    assertThat(guestFile("/var/log/cloud-init.log")).as("virt-sysprep removed the logs").isNull();
     assertNoQemuFor(dir);
   }
 

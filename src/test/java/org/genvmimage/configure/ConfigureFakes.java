@@ -84,7 +84,9 @@ final class ConfigureFakes {
             false,
             Firmware.BIOS,
             Duration.ofMinutes(3)),
-        new ConfigureSettings.ResetSettings(reset, reset ? "machine-id,ssh-hostkeys" : null),
+        new ConfigureSettings.ResetSettings(
+            reset ? ConfigureSettings.ResetMode.VIRT_SYSPREP : ConfigureSettings.ResetMode.NONE,
+            reset ? "machine-id,ssh-hostkeys" : null),
         null,
         Duration.ofMinutes(30));
   }

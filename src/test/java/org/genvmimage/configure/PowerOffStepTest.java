@@ -70,4 +70,50 @@ class PowerOffStepTest {
     assertThat(((ConfigureFakes.FakeGuest) run.vm).calls).isEmpty();
     assertThat(run.tail.isRunning()).isFalse();
   }
+
+  /** The settings with the reset done by the guest. */
+  private static ConfigureSettings guestReset(ConfigureSettings s) {
+    return new ConfigureSettings(
+        s.image(),
+        s.seed(),
+        s.vm(),
+        new ConfigureSettings.ResetSettings(ConfigureSettings.ResetMode.GUEST, null),
+        s.finishedPattern(),
+        s.timeout());
+  }
+
+  @Test
+  void aGuestResetReportedDoneOnTheConsoleCompletesThePowerOff() throws Exception {
+    ConfigureFakes fakes = new ConfigureFakes(dir);
+    ConfigureSettings settings = guestReset(fakes.withFiles(false));
+    ConfigureRun run = running(fakes, settings);
+    run.guestReset = GuestReset.create();
+    Files.writeString(
+        settings.vm().serialLog(),
+        "gen-vm-image-reset "
+            + run.guestReset.token()
+            + ": done, uptime 10.50 to 11.25\r\nreboot: Power down\r\n");
+
+    new PowerOffStep(settings).run(run);
+
+    assertThat(run.resetTime).hasMillis(750);
+  }
+
+  @Test
+  void aGuestResetThatWasNotReportedFailsTheRun() throws Exception {
+    ConfigureFakes fakes = new ConfigureFakes(dir);
+    ConfigureSettings settings = guestReset(fakes.withFiles(false));
+    ConfigureRun run = running(fakes, settings);
+    run.guestReset = GuestReset.create();
+    Files.writeString(
+        settings.vm().serialLog(),
+        "gen-vm-image-reset " + run.guestReset.token() + ": installed\nreboot: Power down\n");
+
+    assertThatThrownBy(() -> new PowerOffStep(settings).run(run))
+        .isInstanceOfSatisfying(
+            GenVmException.class,
+            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIGURE_FAILED.code()))
+        .hasMessageContaining("did not report")
+        .hasMessageContaining("the image is unchanged");
+  }
 }

@@ -38,7 +38,7 @@ class ResetStepTest {
             "-a",
             run.overlay.toString(),
             "--operations",
-            "machine-id,ssh-hostkeys");
+            "machine-id,ssh-hostkeys,-customize");
     Map<String, String> env =
         Map.of("LIBGUESTFS_BACKEND", "direct", "LIBGUESTFS_BACKEND_SETTINGS", "force_tcg");
     assertThat(run.reset.command()).isEqualTo(command);

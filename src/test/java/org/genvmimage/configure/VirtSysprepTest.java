@@ -18,7 +18,14 @@ class VirtSysprepTest {
   @Test
   void commandNamesTheFormatTheImageAndTheOperations() {
     assertThat(VirtSysprep.command("virt-sysprep", Path.of("/i/o.qcow2"), "qcow2", null))
-        .containsExactly("virt-sysprep", "--format", "qcow2", "-a", "/i/o.qcow2");
+        .containsExactly(
+            "virt-sysprep",
+            "--format",
+            "qcow2",
+            "-a",
+            "/i/o.qcow2",
+            "--operations",
+            "defaults,-customize");
     assertThat(
             VirtSysprep.command(
                 "virt-sysprep", Path.of("/i/o.qcow2"), "qcow2", "defaults,-ssh-userdir"))
@@ -29,7 +36,7 @@ class VirtSysprepTest {
             "-a",
             "/i/o.qcow2",
             "--operations",
-            "defaults,-ssh-userdir");
+            "defaults,-ssh-userdir,-customize");
   }
 
   @Test
@@ -65,7 +72,7 @@ class VirtSysprepTest {
                 new VirtSysprep(new ProcessRunner(), "/nonexistent/virt-sysprep")
                     .reset(Path.of("/i/o.qcow2"), "qcow2", null, true, Duration.ofSeconds(10)));
     assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING.code());
-    assertThat(e.getMessage()).contains("libguestfs-tools").contains("--no-reset");
+    assertThat(e.getMessage()).contains("libguestfs-tools").contains("--reset guest");
   }
 
   static final String LISTING =
@@ -135,6 +142,6 @@ class VirtSysprepTest {
             () ->
                 new VirtSysprep(new ProcessRunner(), "/nonexistent/virt-sysprep").operations(null));
     assertThat(e.exitCode()).isEqualTo(ExitCode.TOOL_MISSING.code());
-    assertThat(e.getMessage()).contains("libguestfs-tools").contains("--no-reset");
+    assertThat(e.getMessage()).contains("libguestfs-tools").contains("--reset guest");
   }
 }

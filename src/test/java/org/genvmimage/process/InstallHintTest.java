@@ -62,7 +62,7 @@ class InstallHintTest {
       value = {
         "QEMU_IMG|, or set GEN_VM_IMAGE_QEMU_IMG to the program to run",
         "QEMU_SYSTEM|, or set GEN_VM_IMAGE_QEMU to the program to run",
-        "VIRT_SYSPREP|, or pass --no-reset to skip it",
+        "VIRT_SYSPREP|, or use --reset guest (the default), which needs no virt-sysprep",
       })
   void theOtherWayOut(Program program, String ending) {
     assertThat(InstallHint.of(program, DEBIAN)).endsWith(ending);
@@ -91,7 +91,8 @@ class InstallHintTest {
         "QEMU_IMG|install it with 'apt-get install qemu-utils' (dep/debian.sh in the source tree"
             + " installs every dependency), or set GEN_VM_IMAGE_QEMU_IMG to the program to run",
         "VIRT_SYSPREP|install it with 'apt-get install libguestfs-tools' (dep/debian.sh in the"
-            + " source tree installs every dependency), or pass --no-reset to skip it",
+            + " source tree installs every dependency), or use --reset guest (the default), which needs no"
+            + " virt-sysprep",
       })
   void oneSentence(Program program, String hint) {
     assertThat(InstallHint.of(program, DEBIAN)).isEqualTo(hint);

@@ -136,7 +136,7 @@ public final class CommandDocs {
                           + " cloud-init-config/:",
                       "configure-vm-image"),
                   new Example(
-                      "Configure another image without network and without virt-sysprep:",
+                      "Configure another image without network, and keep it as the guest left it (no reset):",
                       "configure-vm-image --image-input-path out/debian-12.qcow2 \\\n"
                           + "    --network none --no-reset")),
               List.of("gen-vm-image(1)", "qemu-img(1)", "virt-sysprep(1)", "cloud-init(1)")));
