@@ -88,7 +88,7 @@ final class FileSink implements Sink, AutoCloseable {
     Files.createDirectories(Folders.of(part));
     Hasher hasher = Checksums.newHasher(digest.type());
     long size = 0;
-    SegmentedDownload.cutToValidPrefix(cache, digest);
+    PartPrefix.cutToValidPrefix(cache, digest);
     if (Files.exists(part)) {
       try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ)) {
         ByteBuffer buffer = ByteBuffer.allocate(bufferSize);

@@ -1,7 +1,6 @@
 package org.genvmimage.download;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,14 +10,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.genvmimage.core.DaemonThreads;
-import org.genvmimage.core.DirectWriter;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 import org.genvmimage.core.IoErrors;
@@ -49,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *       bytes it holds without a gap, which a later fetch resumes (in parts again when the rest is
  *       large). While parts run, {@code <hex>.part.json} records the bytes hashed so far ({@code
  *       validBytes}), so that a run killed without clean-up leaves a prefix that {@link
- *       #cutToValidPrefix} restores.
+ *       PartPrefix#cutToValidPrefix} restores.
  * </ul>
  */
 final class SegmentedDownload {
@@ -86,8 +83,7 @@ final class SegmentedDownload {
   private FileChannel channel;
   private Thread caller;
   private DownloadListener listener;
-  private DownloadCopy copy;
-  private DirectWriter copyWriter;
+  private OrderedCopy copy;
 
   SegmentedDownload(DownloadCache cache, DownloadSettings settings, Digest digest, URI source) {
     this.cache = cache;
@@ -96,24 +92,6 @@ final class SegmentedDownload {
     this.source = source;
     this.uri = source;
     this.part = cache.partPath(digest);
-  }
-
-  /**
-   * Cuts a partial file that a download in parts left without clean-up (killed) to the prefix its
-   * record says holds the file's bytes without gaps, and clears that mark.
-   */
-  static void cutToValidPrefix(DownloadCache cache, Digest digest) throws IOException {
-    Path part = cache.partPath(digest);
-    Optional<PartInfo> recorded = cache.readPartInfo(digest);
-    if (recorded.isEmpty() || recorded.get().validBytes() < 0 || !Files.exists(part)) {
-      return;
-    }
-    long valid = recorded.get().validBytes();
-    if (Files.size(part) > valid) {
-      log.debug("{}: keeping the first {} bytes that a download in parts left", part, valid);
-      setLength(part, valid);
-    }
-    cache.writePartInfo(digest, recorded.get().withValidBytes(-1));
   }
 
   /**
@@ -138,7 +116,7 @@ final class SegmentedDownload {
     this.info = recorded;
     this.ifRange = recorded.ifRange(source);
     this.listener = listener;
-    this.copy = copy;
+    this.copy = copy == null ? null : new OrderedCopy(copy);
     this.caller = Thread.currentThread();
     long total = recorded.totalBytes();
     channel =
@@ -211,12 +189,14 @@ final class SegmentedDownload {
       join();
       channel.force(false);
       channel.close();
-      boolean copied = finishCopy(total);
+      boolean copied = this.copy != null && this.copy.finish(total);
       ended = true;
       listener.progress(total, total);
       return new Result(hasher.hexDigest(), received.get(), segments.size(), copied);
     } finally {
-      dropCopy();
+      if (this.copy != null) {
+        this.copy.drop();
+      }
       if (!ended) {
         stopAll();
         if (fallBack == null) {
@@ -371,59 +351,11 @@ final class SegmentedDownload {
         throw new IOException(part + ": shorter than " + to + " bytes while hashing it");
       }
       buffer.flip();
-      if (copy != null) {
-        copy(buffer, at);
+      if (copy != null && !copy.write(buffer, at)) {
+        copy = null;
       }
       hasher.update(buffer);
       at += n;
-    }
-  }
-
-  /** Writes the bytes at {@code at} to the copy too, opening it at the first byte. */
-  private void copy(ByteBuffer bytes, long at) {
-    try {
-      if (at == 0 && copyWriter == null) {
-        byte[] head = new byte[Math.min(8, bytes.remaining())];
-        bytes.duplicate().get(head);
-        if (!FileSink.startsLikeQcow2v3(head, head.length)) {
-          copy = null; // it would be converted anyway: writing it twice is no gain
-          return;
-        }
-        copyWriter = DirectWriter.create(copy.file());
-      }
-      if (copyWriter != null) {
-        copyWriter.write(bytes.duplicate());
-      }
-    } catch (IOException e) {
-      // the copy is an optimisation: the caller makes it from the cache entry instead
-      log.debug("{}: {}; the copy is made after the download instead", copy.file(), e.toString());
-      dropCopy();
-      copy = null;
-    }
-  }
-
-  /** Forces the copy to disk; whether it holds the whole file. */
-  private boolean finishCopy(long total) {
-    if (copyWriter == null) {
-      return false;
-    }
-    try {
-      copyWriter.finish();
-      return copyWriter.size() == total;
-    } catch (IOException e) {
-      log.debug("{}: {}; the copy is made after the download instead", copy.file(), e.toString());
-      return false;
-    }
-  }
-
-  private void dropCopy() {
-    if (copyWriter != null) {
-      try {
-        copyWriter.close();
-      } catch (IOException e) {
-        log.debug("closing {}: {}", copyWriter.file(), e.toString());
-      }
-      copyWriter = null;
     }
   }
 
@@ -485,7 +417,7 @@ final class SegmentedDownload {
         }
       }
       if (prefix >= 0) {
-        setLength(part, prefix);
+        PartPrefix.setLength(part, prefix);
         cache.writePartInfo(digest, info.withValidBytes(-1));
       }
     } catch (IOException e) {
@@ -494,12 +426,6 @@ final class SegmentedDownload {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
-    }
-  }
-
-  private static void setLength(Path file, long length) throws IOException {
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-      f.setLength(length);
     }
   }
 }
