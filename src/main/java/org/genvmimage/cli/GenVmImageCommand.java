@@ -156,20 +156,7 @@ public final class GenVmImageCommand extends CommandBase implements Callable<Int
   }
 
   private int executeAndReport() {
-    if (outputFormat != JsonReport.Format.json) {
-      return execute();
-    }
-    try {
-      int code = execute();
-      writeJson(code, null);
-      return code;
-    } catch (GenVmException e) {
-      writeJson(e.exitCode(), JsonReport.oneLine(e.getMessage()));
-      throw e;
-    } catch (RuntimeException | Error e) {
-      writeJson(ExitCode.INTERNAL.code(), "unexpected " + e);
-      throw e;
-    }
+    return JsonReport.run(outputFormat, this::execute, this::writeJson);
   }
 
   private void writeJson(int exitCode, String error) {

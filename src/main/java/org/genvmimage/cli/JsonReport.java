@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import org.genvmimage.core.ExitCode;
+import org.genvmimage.core.GenVmException;
 
 /**
  * The one JSON document that a command prints on stdout with {@code --output json}: the top-level
@@ -61,6 +63,33 @@ public final class JsonReport {
       return "ok";
     }
     return exitCode == ExitCode.INTERRUPTED.code() ? "interrupted" : "failed";
+  }
+
+  /** Writes a command's JSON document for its exit code and error (null when none). */
+  @FunctionalInterface
+  interface Writer {
+    void write(int exitCode, String error);
+  }
+
+  /**
+   * Runs a command's work; with JSON output, also writes its document once it ended, whether it
+   * returned an exit code or failed (the failure is then thrown on, for the usual message).
+   */
+  static int run(Format format, IntSupplier work, Writer document) {
+    if (format != Format.json) {
+      return work.getAsInt();
+    }
+    try {
+      int code = work.getAsInt();
+      document.write(code, null);
+      return code;
+    } catch (GenVmException e) {
+      document.write(e.exitCode(), oneLine(e.getMessage()));
+      throw e;
+    } catch (RuntimeException | Error e) {
+      document.write(ExitCode.INTERNAL.code(), "unexpected " + e);
+      throw e;
+    }
   }
 
   /** A message on one line: its lines joined with "; ". */

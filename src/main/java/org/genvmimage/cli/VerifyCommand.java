@@ -12,7 +12,6 @@ import org.genvmimage.architecture.Architecture;
 import org.genvmimage.architecture.ArchitectureLoader;
 import org.genvmimage.console.Console;
 import org.genvmimage.core.ExitCode;
-import org.genvmimage.core.GenVmException;
 import org.genvmimage.image.OutputPaths;
 import org.genvmimage.manifest.Verifier;
 import org.genvmimage.process.ProcessRunner;
@@ -105,20 +104,7 @@ public final class VerifyCommand extends CommandBase implements Callable<Integer
 
   @Override
   public Integer call() {
-    if (outputFormat != JsonReport.Format.json) {
-      return execute();
-    }
-    try {
-      int code = execute();
-      writeJson(code, null);
-      return code;
-    } catch (GenVmException e) {
-      writeJson(e.exitCode(), JsonReport.oneLine(e.getMessage()));
-      throw e;
-    } catch (RuntimeException | Error e) {
-      writeJson(ExitCode.INTERNAL.code(), "unexpected " + e);
-      throw e;
-    }
+    return JsonReport.run(outputFormat, this::execute, this::writeJson);
   }
 
   private void writeJson(int exitCode, String error) {
