@@ -14,10 +14,10 @@ import email.utils
 import http.server
 import os
 import re
-import signal
 import sys
-import threading
 import time
+
+import loopback
 
 RANGE = re.compile(r"bytes=(\d+)-(\d*)$")
 CHUNK = 256 * 1024
@@ -98,30 +98,7 @@ def main():
     Handler.directory = directory
     Handler.rate = float(mib) * 1024 * 1024
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-
-    def stop(*_):
-        os._exit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-
-    def watch_parent():
-        while True:
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:
-                pass
-            time.sleep(0.5)
-
-    threading.Thread(target=watch_parent, daemon=True).start()
-    tmp = port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % server.server_address[1])
-    os.rename(tmp, port_file)
-    server.serve_forever()
+    loopback.serve(server, port_file, parent)
 
 
 if __name__ == "__main__":
