@@ -11,9 +11,11 @@ import org.genvmimage.core.AtomicPublish;
 import org.genvmimage.core.FileTrees;
 
 /**
- * Writes overlay and image together as one new qcow2 beside the image, with the image's mode and
- * owner, and renames it over the image: the image changes in one atomic step. Then removes the work
- * folder and releases the lock.
+ * Writes overlay and image together as one new image of the image's own format (qcow2, raw, …)
+ * beside the image, with the image's mode and owner, and renames it over the image: the image
+ * changes in one atomic step. When the image's folder has a {@code SHA256SUMS} (gen-vm-image's
+ * manifest) that lists the image, its line is made to say what the image now holds. Then removes
+ * the work folder and releases the lock.
  *
  * <p>Uses {@code overlay}, {@code workDir}, {@code lock}, {@code progress}; produces {@code
  * flattened} (renamed over the image) and {@code commit}.
@@ -36,7 +38,8 @@ final class CommitStep implements ConfigureStep {
   public void run(ConfigureRun run) throws IOException {
     long start = System.nanoTime();
     Path image = settings.image();
-    run.flattened = run.workDir.resolve("configured.qcow2");
+    String format = run.imageInfo == null ? "qcow2" : run.imageInfo.format();
+    run.flattened = run.workDir.resolve("configured." + format);
     run.progress.step("committing");
     tools
         .qemuImg()
@@ -44,6 +47,7 @@ final class CommitStep implements ConfigureStep {
             run.overlay,
             "qcow2",
             run.flattened,
+            format,
             p -> run.progress.detail(String.format(Locale.ROOT, "%3.0f%%", p)));
     PosixFileAttributes attributes = Files.readAttributes(image, PosixFileAttributes.class);
     AtomicPublish.publish(
@@ -60,6 +64,7 @@ final class CommitStep implements ConfigureStep {
           }
         },
         target -> {});
+    ConfiguredManifest.refresh(image, tools.console());
     run.commit = Duration.ofNanos(System.nanoTime() - start);
     run.progress.step(null);
     FileTrees.deleteQuietly(run.workDir);

@@ -215,7 +215,7 @@ public final class Verifier {
     }
   }
 
-  /** A note when the file changed after its line was written (configure-vm-image changes it). */
+  /** A note when the file changed after its line was written (by something other than us). */
   private static String changedSince(ManifestFolder folder, String name, Path output) {
     try {
       ManifestEntry recorded = folder.recorded().get(name);
@@ -223,7 +223,7 @@ public final class Verifier {
       if (recorded != null && now != null && !recorded.stamp().equals(now)) {
         return " (the file changed after its line was written: modified "
             + now.modified()
-            + "; an image configured since is listed anew by the next gen-vm-image run)";
+            + "; an image changed on purpose is listed anew by the next gen-vm-image run)";
       }
     } catch (IOException e) {
       // only a note
