@@ -182,9 +182,27 @@ public final class DirectWriter implements AutoCloseable {
     write(ByteBuffer.wrap(bytes, offset, length));
   }
 
+  /**
+   * Opens a file for reading past the page cache ({@code O_DIRECT}) where its file system allows
+   * it, else as usual: a file written with {@code O_DIRECT} is not in the cache, and reading it
+   * through the cache would fill a page for every 4 KiB read. Give it to {@link #transferFrom},
+   * which reads it in aligned chunks.
+   */
+  public static FileChannel openForReading(Path file) throws IOException {
+    try {
+      return FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+    } catch (IOException | UnsupportedOperationException e) {
+      // O_DIRECT refused (EINVAL on tmpfs and others): the page cache it is
+      return FileChannel.open(file, StandardOpenOption.READ);
+    }
+  }
+
   /** Appends what is left of {@code source} (from its position to its end). */
   public void transferFrom(FileChannel source, Runnable afterEachChunk) throws IOException {
-    while (true) {
+    // up to the size it had at the start: a source opened with O_DIRECT (see openForReading)
+    // refuses to read on from the unaligned position its last, short read leaves
+    long end = source.size();
+    while (source.position() < end) {
       ByteBuffer buffer = buffer();
       int n = source.read(buffer);
       if (n < 0) {

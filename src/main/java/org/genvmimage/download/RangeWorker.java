@@ -124,8 +124,10 @@ final class RangeWorker implements Runnable {
       if (segment.index == 0) {
         job.pin(finalUri(c, uri));
       }
-      job.answered(segment);
+      // checked first: a part that falls back says so before it counts as answered, so that no
+      // other part starts on a server that ignores ranges
       check(c, status, position, last);
+      job.answered(segment);
       receive(c, buffer, position, last);
     } finally {
       connection = null;

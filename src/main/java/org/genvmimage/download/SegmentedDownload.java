@@ -156,7 +156,8 @@ final class SegmentedDownload {
         if (Thread.interrupted()) {
           throw HttpFailures.interrupted();
         }
-        if (threads.size() == 1 && firstAnswered) {
+        // firstAnswered is written after a fall-back or failure of the first part: read it first
+        if (threads.size() == 1 && firstAnswered && fallBack == null && failure == null) {
           for (int i = 1; i < segments.size(); i++) {
             start(i);
           }

@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -173,7 +172,7 @@ final class ConvertStep implements Step<ImageBuild> {
   }
 
   private void copy(Path source, Path target, String task) throws IOException {
-    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+    try (FileChannel in = DirectWriter.openForReading(source);
         DirectWriter out = DirectWriter.create(target)) {
       long total = Math.max(1, in.size());
       long[] lastReport = {System.nanoTime()};
