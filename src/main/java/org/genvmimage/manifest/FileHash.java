@@ -1,6 +1,5 @@
 package org.genvmimage.manifest;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -16,6 +15,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.LongConsumer;
 import org.genvmimage.core.DaemonThreads;
+import org.genvmimage.core.DirectWriter;
 import org.genvmimage.core.ExitCode;
 import org.genvmimage.core.GenVmException;
 
@@ -100,15 +100,9 @@ public final class FileHash {
 
   /** The file opened for reading, with {@code O_DIRECT} where its file system allows it. */
   private static FileChannel open(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      return FileChannel.open(file, StandardOpenOption.READ);
-    }
-    try {
-      return FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
-    } catch (IOException | UnsupportedOperationException e) {
-      // O_DIRECT refused (EINVAL on tmpfs and others): the page cache it is
-      return FileChannel.open(file, StandardOpenOption.READ);
-    }
+    return Files.isRegularFile(file)
+        ? DirectWriter.openForReading(file)
+        : FileChannel.open(file, StandardOpenOption.READ);
   }
 
   /** Reads the file in order into free buffers and hands them over; then the end, or a failure. */

@@ -85,6 +85,22 @@ class DirectWriterTest {
   }
 
   @Test
+  void copiesASourceReadPastThePageCacheWhateverItsSize() throws IOException {
+    for (int size : new int[] {0, 1, 4095, 4097, DirectWriter.CHUNK, 2 * DirectWriter.CHUNK + 77}) {
+      byte[] data = random(size, size);
+      Path source = dir.resolve("source" + size);
+      Path target = dir.resolve("target" + size);
+      Files.write(source, data);
+      try (FileChannel in = DirectWriter.openForReading(source);
+          DirectWriter out = DirectWriter.create(target)) {
+        out.transferFrom(in, () -> {});
+        out.finish();
+      }
+      assertThat(Files.readAllBytes(target)).as("size " + size).isEqualTo(data);
+    }
+  }
+
+  @Test
   void appendContinuesAfterAnUnalignedEnd() throws IOException {
     Path file = dir.resolve("resume");
     byte[] first = random(12_345, 4);
