@@ -113,61 +113,6 @@ public record ImageSpec(
     this(key, name, version, sources, checksum, size, inputFormat, outputPath, QCOW2);
   }
 
-  /** An image in the default subformat of {@code outputFormat}, uncompressed. */
-  public ImageSpec(
-      String key,
-      String name,
-      String version,
-      List<URI> sources,
-      ChecksumSpec checksum,
-      DiskSize size,
-      String inputFormat,
-      Path outputPath,
-      String outputFormat,
-      CreateOptions create) {
-    this(
-        key,
-        name,
-        version,
-        sources,
-        checksum,
-        size,
-        inputFormat,
-        outputPath,
-        outputFormat,
-        null,
-        null,
-        create);
-  }
-
-  /** An image made without create options. */
-  public ImageSpec(
-      String key,
-      String name,
-      String version,
-      List<URI> sources,
-      ChecksumSpec checksum,
-      DiskSize size,
-      String inputFormat,
-      Path outputPath,
-      String outputFormat,
-      String subformat,
-      String compression) {
-    this(
-        key,
-        name,
-        version,
-        sources,
-        checksum,
-        size,
-        inputFormat,
-        outputPath,
-        outputFormat,
-        subformat,
-        compression,
-        null);
-  }
-
   /** What an image key must look like: it becomes a file name. */
   static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
